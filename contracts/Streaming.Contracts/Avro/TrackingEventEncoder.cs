@@ -1,0 +1,89 @@
+using System.Buffers;
+using System.Buffers.Binary;
+using System.Text;
+using Streaming.Contracts.Records;
+
+namespace Streaming.Contracts.Avro;
+
+/// <summary>
+/// Writes a <see cref="TrackingEvent"/> as <c>TrackingEvent.v1</c> in the Avro single-object encoding,
+/// byte for byte what <see cref="AvroSerde{T}"/> writes, without building a generic record (the
+/// gateway's hot path: several times faster, a fraction of the allocations). It always writes v1 with
+/// v1's fingerprint, which every reader resolves; a new schema version needs its own encoder.
+/// </summary>
+public static class TrackingEventEncoder
+{
+    private static readonly long Fingerprint = AvroSchemaRegistry.VersionsOf("TrackingEvent").Single(v => v.Number == 1).Fingerprint;
+
+    [ThreadStatic]
+    private static ArrayBufferWriter<byte>? _buffer;
+
+    public static byte[] Encode(TrackingEvent e)
+    {
+        var buffer = _buffer ??= new ArrayBufferWriter<byte>(2048);
+        buffer.ResetWrittenCount();
+        var header = buffer.GetSpan(10);
+        header[0] = 0xC3;
+        header[1] = 0x01;
+        BinaryPrimitives.WriteInt64LittleEndian(header[2..], Fingerprint);
+        buffer.Advance(10);
+        String(buffer, e.MessageId);
+        String(buffer, e.Type);
+        OptionalString(buffer, e.Event);
+        OptionalString(buffer, e.Name);
+        String(buffer, e.Tenant);
+        String(buffer, e.Source);
+        OptionalString(buffer, e.AnonymousId);
+        OptionalString(buffer, e.UserId);
+        OptionalString(buffer, e.PreviousId);
+        OptionalString(buffer, e.GroupId);
+        Long(buffer, e.Timestamp);
+        OptionalLong(buffer, e.OriginalTimestamp);
+        OptionalLong(buffer, e.SentAt);
+        Long(buffer, e.ReceivedAt);
+        String(buffer, e.Context);
+        String(buffer, e.Properties);
+        String(buffer, e.Traits);
+        String(buffer, e.Integrations);
+        return buffer.WrittenSpan.ToArray();
+    }
+
+    private static void OptionalString(ArrayBufferWriter<byte> buffer, string? value)
+    {
+        // A ["null", "string"] union: branch index 0 (null) or 1 (string, then the string).
+        Long(buffer, value is null ? 0 : 1);
+        if (value is not null)
+            String(buffer, value);
+    }
+
+    private static void OptionalLong(ArrayBufferWriter<byte> buffer, long? value)
+    {
+        Long(buffer, value is null ? 0 : 1);
+        if (value is { } v)
+            Long(buffer, v);
+    }
+
+    private static void String(ArrayBufferWriter<byte> buffer, string value)
+    {
+        var length = Encoding.UTF8.GetByteCount(value);
+        Long(buffer, length);
+        var span = buffer.GetSpan(length);
+        Encoding.UTF8.GetBytes(value, span);
+        buffer.Advance(length);
+    }
+
+    /// <summary>Avro long: zig-zag, then base-128 varint, low groups first.</summary>
+    private static void Long(ArrayBufferWriter<byte> buffer, long value)
+    {
+        var n = (ulong)((value << 1) ^ (value >> 63));
+        var span = buffer.GetSpan(10);
+        var i = 0;
+        while (n >= 0x80)
+        {
+            span[i++] = (byte)(n | 0x80);
+            n >>= 7;
+        }
+        span[i++] = (byte)n;
+        buffer.Advance(i);
+    }
+}

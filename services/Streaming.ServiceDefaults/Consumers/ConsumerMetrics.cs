@@ -1,0 +1,35 @@
+using System.Collections.Concurrent;
+using System.Diagnostics.Metrics;
+using Streaming.ServiceDefaults.Telemetry;
+
+namespace Streaming.ServiceDefaults.Consumers;
+
+/// <summary>Per-subscription metrics: messages by outcome, handler latency, retries, lag per partition.</summary>
+internal static class ConsumerMetrics
+{
+    public static readonly Counter<long> Messages = StreamingTelemetry.Meter.CreateCounter<long>(
+        "streaming.consumer.messages", "{message}", "Messages handled, by subscription and outcome");
+
+    public static readonly Histogram<double> HandlerDuration = StreamingTelemetry.Meter.CreateHistogram<double>(
+        "streaming.consumer.handler.duration", "ms", "Time to handle a batch and have its outputs acknowledged");
+
+    public static readonly Counter<long> Retries = StreamingTelemetry.Meter.CreateCounter<long>(
+        "streaming.consumer.retries", "{attempt}", "Handler retries, by subscription and whether the failure was transient");
+
+    private static readonly ConcurrentDictionary<(string Subscription, string Topic, int Partition), long> Lags = new();
+
+    static ConsumerMetrics()
+    {
+        StreamingTelemetry.Meter.CreateObservableGauge("streaming.consumer.lag", () =>
+            Lags.Select(kv => new Measurement<long>(kv.Value,
+                new("subscription", kv.Key.Subscription), new("topic", kv.Key.Topic), new("partition", kv.Key.Partition))),
+            "{message}", "Messages not yet handled, per partition");
+    }
+
+    public static void SetLag(string subscription, string topic, int partition, long lag) => Lags[(subscription, topic, partition)] = lag;
+
+    public static void RemoveLag(string subscription, string topic, int partition) => Lags.TryRemove((subscription, topic, partition), out _);
+
+    public static long? GetLag(string subscription, string topic, int partition) =>
+        Lags.TryGetValue((subscription, topic, partition), out var lag) ? lag : null;
+}

@@ -1,0 +1,31 @@
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Streaming.ServiceDefaults.Kafka;
+using Streaming.ServiceDefaults.Options;
+
+namespace Streaming.ServiceDefaults.Consumers;
+
+public static class ConsumerRegistration
+{
+    /// <summary>
+    /// Registers a consumer-group member that feeds <paramref name="subscription"/> to
+    /// <typeparamref name="THandler"/>. A service lists its subscriptions in one method, so
+    /// "what does this service listen to?" has one answer.
+    /// </summary>
+    public static IServiceCollection AddSubscription<T, THandler>(this IServiceCollection services, Subscription<T> subscription)
+        where THandler : class, IConsumerHandler<T>
+    {
+        services.AddSingleton<THandler>();
+        // Not AddHostedService: it de-duplicates by implementation type, and a service may subscribe to several topics of one payload type.
+        services.AddSingleton<IHostedService>(sp => new ConsumerRuntime<T>(
+            subscription,
+            sp.GetRequiredService<THandler>(),
+            sp.GetRequiredService<IEventProducer>(),
+            sp.GetRequiredService<IOptions<KafkaOptions>>().Value,
+            sp.GetRequiredService<TimeProvider>(),
+            sp.GetRequiredService<ILoggerFactory>()));
+        return services;
+    }
+}

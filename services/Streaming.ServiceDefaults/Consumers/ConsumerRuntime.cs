@@ -1,0 +1,228 @@
+using Confluent.Kafka;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Streaming.ServiceDefaults.Kafka;
+using Streaming.ServiceDefaults.Options;
+
+namespace Streaming.ServiceDefaults.Consumers;
+
+/// <summary>
+/// The one consumer mechanism of the platform: a consumer-group member for one subscription.
+/// The poll loop (its own thread) owns the Kafka consumer; each assigned partition gets a
+/// <see cref="PartitionWorker{T}"/>, so partitions run concurrently and each stays in order.
+/// A full partition queue pauses that partition (back-pressure) until its worker catches up.
+/// Offsets are stored only for messages whose handling and outputs are complete, committed
+/// periodically, on revoke and on shutdown.
+/// </summary>
+public sealed class ConsumerRuntime<T> : BackgroundService
+{
+    private static readonly TimeSpan LagInterval = TimeSpan.FromSeconds(2);
+
+    private readonly Subscription<T> _subscription;
+    private readonly IConsumerHandler<T> _handler;
+    private readonly IEventProducer _producer;
+    private readonly KafkaOptions _kafka;
+    private readonly TimeProvider _time;
+    private readonly ILogger _logger;
+    private readonly Dictionary<TopicPartition, PartitionWorker<T>> _workers = [];
+    private readonly TaskCompletionSource _firstAssignment = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    public ConsumerRuntime(Subscription<T> subscription, IConsumerHandler<T> handler, IEventProducer producer,
+        KafkaOptions kafka, TimeProvider time, ILoggerFactory loggers)
+    {
+        _subscription = subscription;
+        _handler = handler;
+        _producer = producer;
+        _kafka = kafka;
+        _time = time;
+        _logger = loggers.CreateLogger($"Streaming.Consumer.{subscription.GroupId}");
+    }
+
+    public Subscription<T> Subscription => _subscription;
+
+    /// <summary>Completes when this member got its first partitions (useful for tests and readiness).</summary>
+    public Task FirstAssignment => _firstAssignment.Task;
+
+    /// <summary>Partitions currently owned by this member.</summary>
+    public IReadOnlyList<int> AssignedPartitions { get; private set; } = [];
+
+    protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
+        Task.Factory.StartNew(() => PollLoop(stoppingToken), CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
+
+    private void PollLoop(CancellationToken stoppingToken)
+    {
+        var config = KafkaClientConfig.Consumer(_kafka, _subscription.GroupId, $"{_subscription.GroupId}-{Environment.MachineName}");
+        using var consumer = new ConsumerBuilder<byte[], byte[]>(config)
+            .SetErrorHandler((_, error) => OnError(error))
+            .SetPartitionsAssignedHandler((_, partitions) => OnAssigned(partitions))
+            .SetPartitionsRevokedHandler((c, partitions) => OnRevoked(c, partitions.Select(p => p.TopicPartition), commit: true))
+            .SetPartitionsLostHandler((c, partitions) => OnRevoked(c, partitions.Select(p => p.TopicPartition), commit: false))
+            .Build();
+        consumer.Subscribe(_subscription.Topic.Name);
+        var nextLagUpdate = _time.GetUtcNow();
+        try
+        {
+            while (!stoppingToken.IsCancellationRequested)
+            {
+                ConsumeResult<byte[], byte[]>? result;
+                try
+                {
+                    result = consumer.Consume(TimeSpan.FromMilliseconds(50));
+                }
+                catch (ConsumeException ex) when (!ex.Error.IsFatal)
+                {
+                    _logger.LogWarning("{Subscription} consume error: {Reason}", _subscription.Name, ex.Error.Reason);
+                    continue;
+                }
+                if (result is { IsPartitionEOF: false, Message: not null })
+                    Dispatch(consumer, result);
+                FeedPausedPartitions(consumer);
+                StoreCompletedOffsets(consumer);
+                if (_time.GetUtcNow() >= nextLagUpdate)
+                {
+                    UpdateLag(consumer);
+                    nextLagUpdate = _time.GetUtcNow() + LagInterval;
+                }
+            }
+        }
+        catch (KafkaException ex) when (ex.Error.IsFatal)
+        {
+            _logger.LogCritical(ex, "{Subscription} fatal consumer error; stopping", _subscription.Name);
+            throw;
+        }
+        finally
+        {
+            Shutdown(consumer);
+        }
+    }
+
+    private void Dispatch(IConsumer<byte[], byte[]> consumer, ConsumeResult<byte[], byte[]> result)
+    {
+        if (!_workers.TryGetValue(result.TopicPartition, out var worker))
+        {
+            // A message of a partition we no longer own: it will be redelivered to its owner.
+            return;
+        }
+        if (worker.Overflow.Count > 0 || !worker.TryEnqueue(result))
+        {
+            worker.Overflow.Enqueue(result);
+            if (!worker.Paused)
+            {
+                consumer.Pause([worker.Partition]);
+                worker.Paused = true;
+            }
+        }
+    }
+
+    private void FeedPausedPartitions(IConsumer<byte[], byte[]> consumer)
+    {
+        foreach (var worker in _workers.Values)
+        {
+            if (!worker.Paused)
+                continue;
+            while (worker.Overflow.Count > 0 && worker.TryEnqueue(worker.Overflow.Peek()))
+                worker.Overflow.Dequeue();
+            if (worker.Overflow.Count == 0)
+            {
+                consumer.Resume([worker.Partition]);
+                worker.Paused = false;
+            }
+        }
+    }
+
+    private void StoreCompletedOffsets(IConsumer<byte[], byte[]> consumer)
+    {
+        foreach (var worker in _workers.Values)
+        {
+            var next = worker.NextOffset;
+            if (next <= worker.StoredOffset)
+                continue;
+            try
+            {
+                consumer.StoreOffset(new TopicPartitionOffset(worker.Partition, next));
+                worker.StoredOffset = next;
+            }
+            catch (KafkaException ex)
+            {
+                _logger.LogWarning("{Subscription} could not store offset {Offset} for {Partition}: {Reason}", _subscription.Name, next, worker.Partition, ex.Error.Reason);
+            }
+        }
+    }
+
+    private void UpdateLag(IConsumer<byte[], byte[]> consumer)
+    {
+        foreach (var worker in _workers.Values)
+        {
+            var watermarks = consumer.GetWatermarkOffsets(worker.Partition);
+            if (watermarks.High == Offset.Unset)
+                continue;
+            var done = worker.NextOffset >= 0 ? worker.NextOffset : consumer.Position(worker.Partition).Value;
+            if (done >= 0)
+                ConsumerMetrics.SetLag(_subscription.Name, worker.Partition.Topic, worker.Partition.Partition.Value, Math.Max(0, watermarks.High.Value - done));
+        }
+    }
+
+    private void OnAssigned(List<TopicPartition> partitions)
+    {
+        foreach (var partition in partitions)
+        {
+            if (!_workers.ContainsKey(partition))
+                _workers[partition] = new PartitionWorker<T>(partition, _subscription, _handler, _producer, _time, _logger);
+        }
+        AssignedPartitions = [.. _workers.Keys.Select(p => p.Partition.Value).Order()];
+        _logger.LogInformation("{Subscription} assigned {Partitions}; now owns {Owned}", _subscription.Name,
+            string.Join(",", partitions.Select(p => p.Partition.Value)), string.Join(",", AssignedPartitions));
+        if (partitions.Count > 0)
+            _firstAssignment.TrySetResult();
+    }
+
+    private void OnRevoked(IConsumer<byte[], byte[]> consumer, IEnumerable<TopicPartition> partitions, bool commit)
+    {
+        var stopping = partitions.Select(p => _workers.GetValueOrDefault(p)).OfType<PartitionWorker<T>>().ToList();
+        if (stopping.Count == 0)
+            return;
+        Task.WaitAll([.. stopping.Select(w => w.StopAsync(_subscription.DrainTimeout))]);
+        var offsets = stopping.Where(w => w.NextOffset > w.StoredOffset && w.NextOffset >= 0)
+            .Select(w => new TopicPartitionOffset(w.Partition, w.NextOffset)).ToList();
+        if (commit && offsets.Count > 0)
+        {
+            try
+            {
+                consumer.Commit(offsets);
+            }
+            catch (KafkaException ex)
+            {
+                _logger.LogWarning("{Subscription} commit on revoke failed (messages will be redelivered): {Reason}", _subscription.Name, ex.Error.Reason);
+            }
+        }
+        foreach (var worker in stopping)
+        {
+            _workers.Remove(worker.Partition);
+            ConsumerMetrics.RemoveLag(_subscription.Name, worker.Partition.Topic, worker.Partition.Partition.Value);
+        }
+        AssignedPartitions = [.. _workers.Keys.Select(p => p.Partition.Value).Order()];
+        _logger.LogInformation("{Subscription} {Action} {Partitions}", _subscription.Name, commit ? "released" : "lost",
+            string.Join(",", stopping.Select(w => w.Partition.Partition.Value)));
+    }
+
+    private void Shutdown(IConsumer<byte[], byte[]> consumer)
+    {
+        try
+        {
+            OnRevoked(consumer, [.. _workers.Keys], commit: true);
+            consumer.Close();
+        }
+        catch (KafkaException ex)
+        {
+            _logger.LogWarning("{Subscription} did not leave the group cleanly: {Reason}", _subscription.Name, ex.Error.Reason);
+        }
+    }
+
+    private void OnError(Error error)
+    {
+        if (error.IsFatal)
+            _logger.LogCritical("{Subscription} fatal Kafka error {Code}: {Reason}", _subscription.Name, error.Code, error.Reason);
+        else
+            _logger.LogWarning("{Subscription} Kafka error {Code}: {Reason}", _subscription.Name, error.Code, error.Reason);
+    }
+}

@@ -1,0 +1,241 @@
+using System.Diagnostics;
+using System.Text;
+using System.Threading.Channels;
+using Confluent.Kafka;
+using Microsoft.Extensions.Logging;
+using Streaming.ServiceDefaults.Kafka;
+using Streaming.ServiceDefaults.Telemetry;
+
+namespace Streaming.ServiceDefaults.Consumers;
+
+/// <summary>
+/// Handles one assigned partition in offset order: batches from its queue, retries, dead letters,
+/// produces outputs, and publishes the next offset to commit once all of that was acknowledged.
+/// The poll loop owns the Kafka consumer; this class never touches it.
+/// </summary>
+internal sealed class PartitionWorker<T>
+{
+    private readonly Subscription<T> _subscription;
+    private readonly IConsumerHandler<T> _handler;
+    private readonly IEventProducer _producer;
+    private readonly TimeProvider _time;
+    private readonly ILogger _logger;
+    private readonly Channel<ConsumeResult<byte[], byte[]>> _queue;
+    private readonly CancellationTokenSource _abort = new();
+    private volatile bool _stopping;
+    private long _nextOffset = -1;
+
+    public PartitionWorker(TopicPartition partition, Subscription<T> subscription, IConsumerHandler<T> handler,
+        IEventProducer producer, TimeProvider time, ILogger logger)
+    {
+        Partition = partition;
+        _subscription = subscription;
+        _handler = handler;
+        _producer = producer;
+        _time = time;
+        _logger = logger;
+        _queue = Channel.CreateBounded<ConsumeResult<byte[], byte[]>>(new BoundedChannelOptions(subscription.QueueCapacity)
+        {
+            SingleReader = true,
+            SingleWriter = true,
+            FullMode = BoundedChannelFullMode.Wait,
+        });
+        Completion = Task.Run(RunAsync);
+    }
+
+    public TopicPartition Partition { get; }
+
+    public Task Completion { get; }
+
+    /// <summary>Messages the poll loop could not queue yet (the partition is paused meanwhile).</summary>
+    public Queue<ConsumeResult<byte[], byte[]>> Overflow { get; } = new();
+
+    public bool Paused { get; set; }
+
+    /// <summary>Offset last stored on the consumer by the poll loop.</summary>
+    public long StoredOffset { get; set; } = -1;
+
+    /// <summary>The offset after the last message whose handling and outputs are complete; -1 before any.</summary>
+    public long NextOffset => Interlocked.Read(ref _nextOffset);
+
+    public int Queued => _queue.Reader.Count;
+
+    public bool TryEnqueue(ConsumeResult<byte[], byte[]> message) => _queue.Writer.TryWrite(message);
+
+    /// <summary>Stops after the batch in flight; gives up on it after <paramref name="timeout"/>.</summary>
+    public async Task StopAsync(TimeSpan timeout)
+    {
+        _stopping = true;
+        _queue.Writer.TryComplete();
+        if (await Task.WhenAny(Completion, Task.Delay(timeout)) != Completion)
+        {
+            await _abort.CancelAsync();
+            await Task.WhenAny(Completion, Task.Delay(TimeSpan.FromSeconds(2)));
+        }
+    }
+
+    private async Task RunAsync()
+    {
+        var batch = new List<ConsumeResult<byte[], byte[]>>(_subscription.MaxBatchSize);
+        try
+        {
+            while (!_stopping && await _queue.Reader.WaitToReadAsync(_abort.Token))
+            {
+                batch.Clear();
+                while (batch.Count < _subscription.MaxBatchSize && _queue.Reader.TryRead(out var message))
+                    batch.Add(message);
+                if (batch.Count == 0)
+                    continue;
+                await ProcessAsync(batch, _abort.Token);
+                Interlocked.Exchange(ref _nextOffset, batch[^1].Offset.Value + 1);
+            }
+        }
+        catch (OperationCanceledException) when (_abort.IsCancellationRequested)
+        {
+            // Revoked or shutting down: what was not completed is redelivered to the next owner.
+        }
+        catch (Exception ex)
+        {
+            _logger.LogCritical(ex, "Partition worker {Subscription} {Partition} stopped unexpectedly", _subscription.Name, Partition);
+            throw;
+        }
+    }
+
+    private async Task ProcessAsync(List<ConsumeResult<byte[], byte[]>> batch, CancellationToken cancellationToken)
+    {
+        var started = Stopwatch.GetTimestamp();
+        var parentContext = TraceContextHeaders.Extract(batch[0].Message.Headers);
+        using var activity = StreamingTelemetry.Source.StartActivity($"consume {_subscription.Topic.Name}", ActivityKind.Consumer, parentContext);
+        activity?.SetTag("messaging.destination.name", _subscription.Topic.Name);
+        activity?.SetTag("messaging.destination.partition.id", Partition.Partition.Value);
+        activity?.SetTag("messaging.batch.message_count", batch.Count);
+
+        // Deserialize; a message that cannot be read is poison: dead-letter it, handle the rest.
+        var decoded = new List<InboundMessage<T>>(batch.Count);
+        var outcomes = new (HandlerOutcome Outcome, int Attempts)[batch.Count];
+        var decodedIndex = new List<int>(batch.Count);
+        for (var i = 0; i < batch.Count; i++)
+        {
+            try
+            {
+                decoded.Add(Decode(batch[i]));
+                decodedIndex.Add(i);
+            }
+            catch (Exception ex) when (ex is InvalidDataException or Avro.AvroException or EndOfStreamException or InvalidCastException)
+            {
+                outcomes[i] = (HandlerOutcome.DeadLetter($"undeserializable {_subscription.Topic.PayloadType?.Name}: {ex.Message}"), 1);
+            }
+        }
+
+        if (decoded.Count > 0)
+        {
+            var handled = await HandleWithRetriesAsync(decoded, cancellationToken);
+            for (var j = 0; j < handled.Count; j++)
+                outcomes[decodedIndex[j]] = handled[j];
+        }
+
+        await PublishAsync(batch, outcomes, cancellationToken);
+        ConsumerMetrics.HandlerDuration.Record(Stopwatch.GetElapsedTime(started).TotalMilliseconds,
+            new KeyValuePair<string, object?>("subscription", _subscription.Name));
+    }
+
+    private InboundMessage<T> Decode(ConsumeResult<byte[], byte[]> message) => new(
+        message.Topic,
+        message.Partition.Value,
+        message.Offset.Value,
+        message.Message.Key is null ? "" : Encoding.UTF8.GetString(message.Message.Key),
+        _subscription.Topic.Serde.Deserialize(message.Message.Value),
+        message.Message.Timestamp.UtcDateTime,
+        message.Message.Headers ?? []);
+
+    private async Task<IReadOnlyList<(HandlerOutcome, int)>> HandleWithRetriesAsync(IReadOnlyList<InboundMessage<T>> batch, CancellationToken cancellationToken)
+    {
+        var attempt = 0;
+        var backoff = _subscription.InitialBackoff;
+        while (true)
+        {
+            attempt++;
+            try
+            {
+                var outcomes = await _handler.HandleAsync(batch, cancellationToken);
+                if (outcomes.Count != batch.Count)
+                    throw new InvalidOperationException($"Handler returned {outcomes.Count} outcomes for {batch.Count} messages.");
+                return [.. outcomes.Select(o => (o, attempt))];
+            }
+            catch (Exception ex) when (!cancellationToken.IsCancellationRequested)
+            {
+                var transient = TransientFailures.IsTransient(ex);
+                ConsumerMetrics.Retries.Add(1, new KeyValuePair<string, object?>("subscription", _subscription.Name),
+                    new KeyValuePair<string, object?>("transient", transient));
+                if (!transient && attempt >= _subscription.MaxAttempts)
+                {
+                    if (batch.Count > 1)
+                        return await IsolatePoisonAsync(batch, cancellationToken);
+                    _logger.LogError(ex, "{Subscription} dead-letters {Partition}@{Offset} after {Attempts} attempts",
+                        _subscription.Name, Partition, batch[0].Offset, attempt);
+                    return [(HandlerOutcome.DeadLetter($"{ex.GetType().Name}: {ex.Message}"), attempt)];
+                }
+                if (transient)
+                    _logger.LogWarning("{Subscription} {Partition} waits {Backoff} for a dependency: {Error}", _subscription.Name, Partition, backoff, ex.Message);
+                else
+                    _logger.LogWarning(ex, "{Subscription} {Partition} attempt {Attempt} failed; retrying", _subscription.Name, Partition, attempt);
+                await Task.Delay(backoff, _time, cancellationToken);
+                backoff = TimeSpan.FromTicks(Math.Min(backoff.Ticks * 2, _subscription.MaxBackoff.Ticks));
+            }
+        }
+    }
+
+    /// <summary>A batch kept failing: retry its messages one by one so only the poison one is dead-lettered.</summary>
+    private async Task<IReadOnlyList<(HandlerOutcome, int)>> IsolatePoisonAsync(IReadOnlyList<InboundMessage<T>> batch, CancellationToken cancellationToken)
+    {
+        var outcomes = new List<(HandlerOutcome, int)>(batch.Count);
+        foreach (var message in batch)
+            outcomes.AddRange(await HandleWithRetriesAsync([message], cancellationToken));
+        return outcomes;
+    }
+
+    private async Task PublishAsync(List<ConsumeResult<byte[], byte[]>> batch, (HandlerOutcome Outcome, int Attempts)[] outcomes, CancellationToken cancellationToken)
+    {
+        var backoff = _subscription.InitialBackoff;
+        while (true)
+        {
+            try
+            {
+                var outputs = new List<OutboundMessage>();
+                var deadLetters = new List<Task>();
+                for (var i = 0; i < batch.Count; i++)
+                {
+                    var (outcome, attempts) = outcomes[i];
+                    switch (outcome.Kind)
+                    {
+                        case OutcomeKind.Continue:
+                            outputs.AddRange(outcome.Outputs);
+                            break;
+                        case OutcomeKind.DeadLetter:
+                            var headers = DeadLetterHeaders.Create(batch[i].Message.Headers, outcome.Reason ?? "unspecified", attempts,
+                                batch[i].TopicPartitionOffset, _subscription.Name, _time.GetUtcNow());
+                            deadLetters.Add(_producer.ProduceRawAsync(_subscription.Topic.DeadLetterName, batch[i].Message.Key, batch[i].Message.Value, headers, cancellationToken));
+                            break;
+                        case OutcomeKind.Drop:
+                            _logger.LogDebug("{Subscription} dropped {Partition}@{Offset}: {Reason}", _subscription.Name, Partition, batch[i].Offset, outcome.Reason);
+                            break;
+                    }
+                }
+                await Task.WhenAll(_producer.ProduceAllAsync(outputs, cancellationToken), Task.WhenAll(deadLetters));
+                foreach (var group in outcomes.GroupBy(o => o.Outcome.Kind))
+                {
+                    ConsumerMetrics.Messages.Add(group.Count(), new KeyValuePair<string, object?>("subscription", _subscription.Name),
+                        new KeyValuePair<string, object?>("outcome", group.Key.ToString().ToLowerInvariant()));
+                }
+                return;
+            }
+            catch (Exception ex) when (!cancellationToken.IsCancellationRequested && TransientFailures.IsTransient(ex))
+            {
+                // Outputs carry deterministic ids: producing some of them twice is deduplicated downstream.
+                _logger.LogWarning("{Subscription} {Partition} cannot produce outputs, waiting {Backoff}: {Error}", _subscription.Name, Partition, backoff, ex.Message);
+                await Task.Delay(backoff, _time, cancellationToken);
+                backoff = TimeSpan.FromTicks(Math.Min(backoff.Ticks * 2, _subscription.MaxBackoff.Ticks));
+            }
+        }
+    }
+}

@@ -1,0 +1,33 @@
+using Microsoft.Extensions.Options;
+
+namespace Streaming.ServiceDefaults.Options;
+
+/// <summary>Start-up validation with messages that name the setting and how to set it.</summary>
+internal sealed class KafkaOptionsValidator : IValidateOptions<KafkaOptions>
+{
+    public ValidateOptionsResult Validate(string? name, KafkaOptions options)
+    {
+        var failures = new List<string>();
+        if (string.IsNullOrWhiteSpace(options.BootstrapServers))
+            failures.Add("Kafka:BootstrapServers is required (env Kafka__BootstrapServers), e.g. 'localhost:9092'.");
+        if (options.DeliveryTimeoutMs < 1000)
+            failures.Add("Kafka:DeliveryTimeoutMs must be at least 1000 (milliseconds).");
+        if (options.LingerMs is < 0 or > 1000)
+            failures.Add("Kafka:LingerMs must be between 0 and 1000 (milliseconds).");
+        if (options.Compression is not ("none" or "gzip" or "snappy" or "lz4" or "zstd"))
+            failures.Add("Kafka:Compression must be one of none, gzip, snappy, lz4, zstd.");
+        if (options.SecurityProtocol is not null && !Enum.TryParse<Confluent.Kafka.SecurityProtocol>(options.SecurityProtocol, true, out _))
+            failures.Add("Kafka:SecurityProtocol must be one of Plaintext, Ssl, SaslPlaintext, SaslSsl.");
+        if (options.SaslMechanism is not null && !Enum.TryParse<Confluent.Kafka.SaslMechanism>(options.SaslMechanism, true, out _))
+            failures.Add("Kafka:SaslMechanism must be one of Plain, ScramSha256, ScramSha512, Gssapi, OAuthBearer.");
+        return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
+    }
+}
+
+internal sealed class AdminOptionsValidator : IValidateOptions<AdminOptions>
+{
+    public ValidateOptionsResult Validate(string? name, AdminOptions options) =>
+        options.ApiKey.Length >= 16
+            ? ValidateOptionsResult.Success
+            : ValidateOptionsResult.Fail("Admin:ApiKey is required and must be at least 16 characters (env Admin__ApiKey, from a secret).");
+}

@@ -1,0 +1,154 @@
+namespace Streaming.Embedded.ClickHouse;
+
+/// <summary>
+/// A fixed number of chDB connections on one data folder. One connection runs one statement at
+/// a time; the pool lets that many run in parallel and queues the rest.
+/// </summary>
+/// <remarks>
+/// Each connection remembers the settings applied to its session (its session key). A lease
+/// asks for a key and gets a connection whose session has exactly those settings, or a pristine
+/// one to apply them to: a connection is never handed to a request that expects other settings.
+/// A lease whose session changed in ways that are not tracked (SET or USE in the SQL, a failed
+/// SET) is discarded: the connection is closed and a fresh one opened (well under a
+/// millisecond while the engine stays up, which an extra idle connection guarantees).
+/// </remarks>
+public sealed class ChDbConnectionPool : IDisposable
+{
+    private readonly string libraryPath;
+    private readonly SemaphoreSlim available;
+    private readonly Lock idleLock = new();
+    private readonly List<ChDbConnection> idle = [];
+    // Never handed out: while one connection is open the engine stays booted, so replacing a
+    // discarded connection costs ~0.3 ms instead of ~40 ms.
+    private readonly ChDbConnection anchor;
+    private int disposed;
+
+    public ChDbConnectionPool(string libraryPath, string dataPath, int size)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(size, 1);
+        this.libraryPath = libraryPath;
+        DataPath = Path.GetFullPath(dataPath);
+        Size = size;
+        available = new SemaphoreSlim(size, size);
+        anchor = ChDbConnection.Open(libraryPath, DataPath);
+    }
+
+    public string DataPath { get; }
+
+    /// <summary>How many statements run at once.</summary>
+    public int Size { get; }
+
+    /// <summary>
+    /// Waits for a free connection. Its <see cref="ChDbConnection.SessionKey"/> is either
+    /// <paramref name="sessionKey"/> (settings already applied) or empty (a pristine session).
+    /// Dispose the lease to give the connection back.
+    /// </summary>
+    public async ValueTask<Lease> RentAsync(string sessionKey = "", CancellationToken cancellationToken = default)
+    {
+        ObjectDisposedException.ThrowIf(Volatile.Read(ref disposed) != 0, this);
+        await available.WaitAsync(cancellationToken);
+        try
+        {
+            return new Lease(this, TakeIdle(sessionKey) ?? ChDbConnection.Open(libraryPath, DataPath));
+        }
+        catch
+        {
+            available.Release();
+            throw;
+        }
+    }
+
+    public void Dispose()
+    {
+        if (Interlocked.Exchange(ref disposed, 1) != 0)
+        {
+            return;
+        }
+
+        // Wait for leases in flight, so no connection outlives the pool.
+        for (var i = 0; i < Size; i++)
+        {
+            available.Wait(TimeSpan.FromSeconds(30));
+        }
+
+        lock (idleLock)
+        {
+            idle.ForEach(connection => connection.Dispose());
+            idle.Clear();
+        }
+
+        anchor.Dispose();
+    }
+
+    private ChDbConnection? TakeIdle(string sessionKey)
+    {
+        ChDbConnection? stale = null;
+        ChDbConnection? taken;
+        lock (idleLock)
+        {
+            var index = idle.FindIndex(connection => connection.SessionKey == sessionKey);
+            if (index < 0)
+            {
+                index = idle.FindIndex(connection => connection.SessionKey.Length == 0);
+            }
+
+            if (index < 0 && idle.Count > 0)
+            {
+                // Only sessions with other settings are idle: close one, open a pristine one.
+                stale = idle[^1];
+                idle.RemoveAt(idle.Count - 1);
+            }
+
+            if (index >= 0)
+            {
+                taken = idle[index];
+                idle.RemoveAt(index);
+                return taken;
+            }
+        }
+
+        stale?.Dispose();
+        return null;
+    }
+
+    private void Return(ChDbConnection connection, bool discard)
+    {
+        if (discard || Volatile.Read(ref disposed) != 0)
+        {
+            connection.Dispose();
+        }
+        else
+        {
+            lock (idleLock)
+            {
+                idle.Add(connection);
+            }
+        }
+
+        available.Release();
+    }
+
+    /// <summary>Exclusive use of one connection until disposed.</summary>
+    public sealed class Lease : IDisposable
+    {
+        private ChDbConnectionPool? pool;
+
+        internal Lease(ChDbConnectionPool pool, ChDbConnection connection)
+        {
+            this.pool = pool;
+            Connection = connection;
+        }
+
+        public ChDbConnection Connection { get; }
+
+        public bool Discarded { get; private set; }
+
+        /// <summary>Marks the session as changed beyond its session key: the connection is closed instead of reused.</summary>
+        public void Discard() => Discarded = true;
+
+        /// <summary>Takes back <see cref="Discard"/>: the session is again exactly what its key says.</summary>
+        internal void Keep() => Discarded = false;
+
+        public void Dispose() => Interlocked.Exchange(ref pool, null)?.Return(Connection, Discarded);
+    }
+}

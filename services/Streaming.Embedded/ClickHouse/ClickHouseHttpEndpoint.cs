@@ -1,0 +1,301 @@
+using System.Buffers;
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.RegularExpressions;
+using Microsoft.AspNetCore.Http;
+
+namespace Streaming.Embedded.ClickHouse;
+
+/// <summary>
+/// ClickHouse's HTTP interface over a pool of chDB connections: <c>/ping</c>, and queries on
+/// <c>/</c> by GET or POST with the SQL in <c>?query=</c>, in the body, or both (joined by a
+/// newline, as ClickHouse does). An INSERT's data is streamed into the engine, never pasted
+/// into SQL; settings apply to one request only.
+/// </summary>
+internal sealed partial class ClickHouseHttpEndpoint(ChDbConnectionPool pool, EmbeddedClickHouseOptions options, string version, string timezone)
+{
+    // The statement is looked at in the first megabyte; an INSERT's data after that is streamed.
+    private const int HeadLimit = 1 << 20;
+    private const int MaxQueryBytes = 256 << 20;
+    private const int ChunkSize = 256 << 10;
+    private static readonly byte[] Ok = "Ok.\n"u8.ToArray();
+
+    public async Task HandleAsync(HttpContext context)
+    {
+        var path = context.Request.Path.Value ?? "/";
+        if (path is "/ping" or "/replicas_status")
+        {
+            await WriteOkAsync(context);
+            return;
+        }
+
+        if (path is not ("/" or ""))
+        {
+            context.Response.StatusCode = 404;
+            context.Response.ContentType = "text/plain; charset=UTF-8";
+            await context.Response.WriteAsync(
+                $"There is no handle {path}\n\nUse / or /ping for health checks.\nSend queries with POST / (SQL in the body) or GET /?query=...\n",
+                context.RequestAborted);
+            return;
+        }
+
+        var hasBody = context.Request.ContentLength > 0 || context.Request.Headers.TransferEncoding.Count > 0;
+        if (!context.Request.Query.ContainsKey("query") && !hasBody)
+        {
+            await WriteOkAsync(context);
+            return;
+        }
+
+        var request = ClickHouseRequest.From(context.Request);
+        ClickHouseResponse.WriteCommonHeaders(context.Response, request.QueryId, timezone);
+        var error = Authenticate(request) ?? await ExecuteAsync(context, request);
+        if (error is not null)
+        {
+            await ClickHouseResponse.WriteErrorAsync(context, error, version);
+        }
+    }
+
+    private async Task<ClickHouseError?> ExecuteAsync(HttpContext context, ClickHouseRequest request)
+    {
+        var body = RequestBody.Decode(context.Request.Body, context.Request.Headers.ContentEncoding.ToString());
+        if (body is null)
+        {
+            return new ClickHouseError(ClickHouseError.BadArguments,
+                $"Unknown Content-Encoding '{context.Request.Headers.ContentEncoding}': send gzip, deflate, br, zstd, lz4 or no encoding.");
+        }
+
+        await using var decoded = body;
+        var text = new ArrayBufferWriter<byte>(4096);
+        if (request.Query is { Length: > 0 } query)
+        {
+            // ClickHouse reads the query parameter, a newline, then the body.
+            text.Write(Encoding.UTF8.GetBytes(query + "\n"));
+        }
+
+        ClickHouseError? readError;
+        bool complete;
+        try
+        {
+            complete = await ReadAsync(decoded, text, HeadLimit, context.RequestAborted);
+        }
+        catch (InvalidDataException e)
+        {
+            return new ClickHouseError(ClickHouseError.CannotDecompress, $"Cannot decode the request body ({context.Request.Headers.ContentEncoding}): {e.Message}");
+        }
+
+        var shape = StatementShape.Inspect(text.WrittenSpan, complete);
+        if (shape.Kind != StatementKind.InsertWithData && !complete)
+        {
+            // Not an INSERT with data: the whole body is SQL.
+            (complete, readError) = await ReadRestAsync(decoded, text, context.RequestAborted);
+            if (readError is not null)
+            {
+                return readError;
+            }
+
+            shape = StatementShape.Inspect(text.WrittenSpan, isComplete: true);
+        }
+
+        using var lease = await pool.RentAsync(request.SessionKey, context.RequestAborted);
+        var sessionError = PrepareSession(lease, request);
+        if (sessionError is not null)
+        {
+            return sessionError;
+        }
+
+        return shape.Kind == StatementKind.InsertWithData
+            ? await InsertAsync(context, request, lease, text, shape, complete ? null : decoded)
+            : await QueryAsync(context, request, lease, text, shape);
+    }
+
+    private async Task<ClickHouseError?> QueryAsync(HttpContext context, ClickHouseRequest request, ChDbConnectionPool.Lease lease, ArrayBufferWriter<byte> text, StatementShape shape)
+    {
+        if (shape.Kind == StatementKind.SessionChange)
+        {
+            lease.Discard();
+        }
+
+        var sql = text.WrittenMemory;
+        // chDB blocks the calling thread for the whole statement: keep it off the thread pool.
+        using var result = await Task.Factory.StartNew(
+            () => lease.Connection.Query(sql.Span, request.DefaultFormat, request.Parameters),
+            CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
+        if (result.Error is not null)
+        {
+            return result.Error;
+        }
+
+        var format = shape.Format ?? request.DefaultFormat;
+        var response = context.Response;
+        response.ContentType = ClickHouseResponse.ContentType(format);
+        response.Headers["X-ClickHouse-Format"] = format;
+        response.Headers["X-ClickHouse-Summary"] = ClickHouseResponse.Summary(
+            result.RowsRead, result.BytesRead, result.RowsWritten, result.BytesWritten, result.ResultRows, result.Data.Length, result.Elapsed);
+        await WriteBodyAsync(context, request, result.Data);
+        return null;
+    }
+
+    private async Task<ClickHouseError?> InsertAsync(HttpContext context, ClickHouseRequest request, ChDbConnectionPool.Lease lease,
+        ArrayBufferWriter<byte> text, StatementShape shape, Stream? rest)
+    {
+        var head = Encoding.UTF8.GetString(text.WrittenSpan[..shape.HeadLength]);
+        using var insert = lease.Connection.BeginInsert(head, shape.Format!, request.Parameters);
+        insert.Append(text.WrittenSpan[shape.DataOffset..]);
+        if (rest is not null && insert.Error is null)
+        {
+            var chunk = ArrayPool<byte>.Shared.Rent(ChunkSize);
+            try
+            {
+                int read;
+                while (insert.Error is null && (read = await rest.ReadAsync(chunk.AsMemory(0, ChunkSize), context.RequestAborted)) > 0)
+                {
+                    insert.Append(chunk.AsSpan(0, read));
+                }
+            }
+            catch (InvalidDataException e)
+            {
+                return new ClickHouseError(ClickHouseError.CannotDecompress, $"Cannot decode the request body: {e.Message}");
+            }
+            finally
+            {
+                ArrayPool<byte>.Shared.Return(chunk);
+            }
+        }
+
+        using var result = insert.Complete();
+        if (result.Error is not null)
+        {
+            return result.Error;
+        }
+
+        var response = context.Response;
+        response.ContentType = "text/plain; charset=UTF-8";
+        response.Headers["X-ClickHouse-Summary"] = ClickHouseResponse.Summary(
+            result.RowsRead, result.BytesRead, result.RowsWritten, result.BytesWritten, 0, 0, result.Elapsed);
+        response.ContentLength = 0;
+        return null;
+    }
+
+    /// <summary>Switches the database and applies the request's settings; a changed session is never reused.</summary>
+    private static ClickHouseError? PrepareSession(ChDbConnectionPool.Lease lease, ClickHouseRequest request)
+    {
+        var connection = lease.Connection;
+        var database = string.IsNullOrEmpty(request.Database) ? "default" : request.Database;
+        if (!string.Equals(database, connection.CurrentDatabase, StringComparison.Ordinal))
+        {
+            using var use = connection.Query("USE " + QuoteIdentifier(database));
+            if (use.Error is not null)
+            {
+                return use.Error;
+            }
+
+            connection.CurrentDatabase = database;
+        }
+
+        var sessionKey = request.SessionKey;
+        if (connection.SessionKey == sessionKey)
+        {
+            return null;
+        }
+
+        // A pristine session (the pool hands out no other kind when keys differ): apply the settings
+        // and remember them; should one fail, the half-configured session is thrown away.
+        lease.Discard();
+        foreach (var (name, value) in request.Settings)
+        {
+            if (!SettingName().IsMatch(name))
+            {
+                return new ClickHouseError(ClickHouseError.UnknownSetting, $"Unknown setting '{name}': a setting name has letters, digits and underscores only.");
+            }
+
+            // SET takes no query parameters; the value goes in as a quoted literal the engine converts to the setting's type.
+            using var set = connection.Query($"SET {name} = {QuoteString(value)}");
+            if (set.Error is not null)
+            {
+                return set.Error;
+            }
+        }
+
+        connection.SessionKey = sessionKey;
+        lease.Keep();
+        return null;
+    }
+
+    private ClickHouseError? Authenticate(ClickHouseRequest request)
+    {
+        if (options.Password is null)
+        {
+            return null;
+        }
+
+        var userMatches = string.Equals(request.User, options.User, StringComparison.Ordinal);
+        var passwordMatches = CryptographicOperations.FixedTimeEquals(Encoding.UTF8.GetBytes(request.Password), Encoding.UTF8.GetBytes(options.Password));
+        return userMatches && passwordMatches
+            ? null
+            : new ClickHouseError(ClickHouseError.AuthenticationFailed,
+                $"{request.User}: Authentication failed: password is incorrect, or there is no user with such name. (AUTHENTICATION_FAILED)");
+    }
+
+    private static async Task WriteBodyAsync(HttpContext context, ClickHouseRequest request, ReadOnlyMemory<byte> data)
+    {
+        var encoding = RequestBody.ChooseResponseEncoding(context.Request.Headers.AcceptEncoding.ToString(), request.CompressionEnabled);
+        if (encoding is null || data.IsEmpty)
+        {
+            context.Response.ContentLength = data.Length;
+            await context.Response.Body.WriteAsync(data, context.RequestAborted);
+            return;
+        }
+
+        context.Response.Headers.ContentEncoding = encoding;
+        await using var encoded = RequestBody.Encode(context.Response.Body, encoding);
+        await encoded.WriteAsync(data, context.RequestAborted);
+    }
+
+    private static async Task WriteOkAsync(HttpContext context)
+    {
+        context.Response.ContentType = "text/plain; charset=UTF-8";
+        context.Response.ContentLength = Ok.Length;
+        if (!HttpMethods.IsHead(context.Request.Method))
+        {
+            await context.Response.Body.WriteAsync(Ok, context.RequestAborted);
+        }
+    }
+
+    /// <summary>Reads until the end of the body or until <paramref name="limit"/> bytes are buffered; true at the end.</summary>
+    private static async Task<bool> ReadAsync(Stream body, ArrayBufferWriter<byte> target, int limit, CancellationToken cancellationToken)
+    {
+        while (target.WrittenCount < limit)
+        {
+            var read = await body.ReadAsync(target.GetMemory(64 << 10), cancellationToken);
+            if (read == 0)
+            {
+                return true;
+            }
+
+            target.Advance(read);
+        }
+
+        return false;
+    }
+
+    private static async Task<(bool Complete, ClickHouseError? Error)> ReadRestAsync(Stream body, ArrayBufferWriter<byte> target, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await ReadAsync(body, target, MaxQueryBytes, cancellationToken)
+                ? (true, null)
+                : (false, new ClickHouseError(ClickHouseError.BadArguments, $"The query is larger than {MaxQueryBytes >> 20} MiB; send data with INSERT .. FORMAT instead."));
+        }
+        catch (InvalidDataException e)
+        {
+            return (false, new ClickHouseError(ClickHouseError.CannotDecompress, $"Cannot decode the request body: {e.Message}"));
+        }
+    }
+
+    internal static string QuoteIdentifier(string name) => "`" + name.Replace("\\", "\\\\", StringComparison.Ordinal).Replace("`", "\\`", StringComparison.Ordinal) + "`";
+
+    private static string QuoteString(string value) => "'" + value.Replace("\\", "\\\\", StringComparison.Ordinal).Replace("'", "\\'", StringComparison.Ordinal) + "'";
+
+    [GeneratedRegex("^[A-Za-z_][A-Za-z0-9_]*$")]
+    private static partial Regex SettingName();
+}

@@ -1,0 +1,25 @@
+using Microsoft.Extensions.Logging;
+
+namespace Streaming.Embedded.Redis;
+
+/// <summary>How to start an <see cref="EmbeddedGarnet"/>.</summary>
+public sealed record EmbeddedGarnetOptions
+{
+    /// <summary>127.0.0.1 port to listen on; 0 picks a free one.</summary>
+    public int Port { get; init; }
+
+    /// <summary>
+    /// Folder for the append-only file and checkpoints. When set, every write goes to the AOF
+    /// and a restart on the same folder recovers the data; when null, data lives in memory only.
+    /// </summary>
+    public string? DataDirectory { get; init; }
+
+    /// <summary>
+    /// How often to checkpoint when <see cref="DataDirectory"/> is set. A checkpoint shortens
+    /// recovery (the AOF is replayed only from the last one); null means AOF only.
+    /// </summary>
+    public TimeSpan? CheckpointInterval { get; init; }
+
+    /// <summary>Receives Garnet's own log; nothing is logged when null.</summary>
+    public ILoggerFactory? LoggerFactory { get; init; }
+}

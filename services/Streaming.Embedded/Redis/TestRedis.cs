@@ -1,0 +1,59 @@
+namespace Streaming.Embedded.Redis;
+
+/// <summary>
+/// A fresh, empty Redis for one test or fixture: the real redis-server when it is on PATH
+/// (CI installs it), Garnet in-process otherwise. Set STREAMING_TEST_REDIS to "garnet" or
+/// "redis-server" to choose, or pass the engine.
+/// </summary>
+public sealed class TestRedis : IDisposable
+{
+    /// <summary>Environment variable that picks the engine <see cref="StartAsync(CancellationToken)"/> uses.</summary>
+    public const string EngineVariable = "STREAMING_TEST_REDIS";
+
+    private readonly IDisposable server;
+
+    private TestRedis(RedisEngine engine, string connectionString, IDisposable server)
+    {
+        Engine = engine;
+        ConnectionString = connectionString;
+        this.server = server;
+    }
+
+    public RedisEngine Engine { get; }
+
+    /// <summary>"redis-server" or "garnet", for test output.</summary>
+    public string EngineName => Engine == RedisEngine.RedisServer ? "redis-server" : "garnet";
+
+    /// <summary>StackExchange.Redis configuration string.</summary>
+    public string ConnectionString { get; }
+
+    /// <summary>The engine <see cref="StartAsync(CancellationToken)"/> picks on this machine.</summary>
+    public static RedisEngine DefaultEngine =>
+        Environment.GetEnvironmentVariable(EngineVariable)?.Trim().ToLowerInvariant() switch
+        {
+            null or "" => RedisServerProcess.IsInstalled ? RedisEngine.RedisServer : RedisEngine.Garnet,
+            "garnet" => RedisEngine.Garnet,
+            "redis-server" or "redis" => RedisEngine.RedisServer,
+            var other => throw new InvalidOperationException($"{EngineVariable}='{other}' is not an engine; use 'garnet' or 'redis-server'."),
+        };
+
+    public static Task<TestRedis> StartAsync(CancellationToken cancellationToken = default) =>
+        StartAsync(DefaultEngine, cancellationToken);
+
+    public static async Task<TestRedis> StartAsync(RedisEngine engine, CancellationToken cancellationToken = default)
+    {
+        switch (engine)
+        {
+            case RedisEngine.RedisServer:
+                var process = await RedisServerProcess.StartAsync(cancellationToken: cancellationToken);
+                return new TestRedis(engine, process.ConnectionString, process);
+            case RedisEngine.Garnet:
+                var garnet = EmbeddedGarnet.Start();
+                return new TestRedis(engine, garnet.ConnectionString, garnet);
+            default:
+                throw new ArgumentOutOfRangeException(nameof(engine), engine, "Unknown Redis engine.");
+        }
+    }
+
+    public void Dispose() => server.Dispose();
+}

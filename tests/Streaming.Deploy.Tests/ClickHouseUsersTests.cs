@@ -1,0 +1,50 @@
+using System.Xml.Linq;
+using Streaming.Deploy.Tests.Infrastructure;
+
+namespace Streaming.Deploy.Tests;
+
+/// <summary>The compose ClickHouse has a read/write user for the services and a read-only one
+/// for BI tools that sees only the views.</summary>
+public sealed class ClickHouseUsersTests
+{
+    private static readonly XElement Config =
+        XDocument.Load(RepositoryRoot.Combine("deploy", "clickhouse", "users.d", "streaming.xml")).Root!;
+
+    [Fact]
+    public void ClickHouse_bi_user_is_read_only_and_limited_to_bi_when_compose_starts()
+    {
+        var bi = Config.Element("users")?.Element("bi");
+        Assert.NotNull(bi);
+
+        var profile = Config.Element("profiles")?.Element(bi.Element("profile")!.Value);
+        Assert.Equal("1", profile?.Element("readonly")?.Value);
+        Assert.Equal(["bi"], bi.Element("allow_databases")!.Elements("database").Select(d => d.Value));
+    }
+
+    [Fact]
+    public void ClickHouse_users_take_passwords_from_the_environment_when_compose_starts()
+    {
+        foreach (var user in Config.Element("users")!.Elements())
+        {
+            var password = user.Element("password");
+            Assert.NotNull(password);
+            Assert.Equal("", password.Value);
+            Assert.False(string.IsNullOrEmpty(password.Attribute("from_env")?.Value), $"user {user.Name} password from_env");
+        }
+    }
+
+    [Fact]
+    public void Compose_connects_services_as_the_streaming_user_and_grafana_as_bi()
+    {
+        var compose = ComposeFile.Load();
+
+        var connectionString = compose.Service("analytics").Text("environment", "ClickHouse__ConnectionString");
+        Assert.Contains("Username=streaming", connectionString, StringComparison.Ordinal);
+
+        var datasources = Yaml.ReadDocument(File.ReadAllText(
+            RepositoryRoot.Combine("deploy", "grafana", "provisioning", "datasources", "streaming.yaml")));
+        var clickhouse = datasources.List("datasources").Single(d => d.Text("type") == "grafana-clickhouse-datasource");
+        Assert.Equal("bi", clickhouse.Text("jsonData", "username"));
+        Assert.Equal("bi", clickhouse.Text("jsonData", "defaultDatabase"));
+    }
+}

@@ -16,9 +16,15 @@ public sealed class KafkaEventProducer : IEventProducer, IDisposable
     private readonly ILogger<KafkaEventProducer> _logger;
 
     public KafkaEventProducer(IOptions<KafkaOptions> options, ILogger<KafkaEventProducer> logger)
+        : this(KafkaClientConfig.Producer(options.Value, Environment.MachineName), logger)
+    {
+    }
+
+    /// <summary>A producer with an explicit librdkafka configuration (tools and tests).</summary>
+    public KafkaEventProducer(ProducerConfig config, ILogger<KafkaEventProducer> logger)
     {
         _logger = logger;
-        _producer = new ProducerBuilder<byte[], byte[]>(KafkaClientConfig.Producer(options.Value, Environment.MachineName))
+        _producer = new ProducerBuilder<byte[], byte[]>(config)
             .SetErrorHandler((_, error) => _logger.LogWarning("Kafka producer error {Code}: {Reason}", error.Code, error.Reason))
             .Build();
     }
@@ -34,10 +40,76 @@ public sealed class KafkaEventProducer : IEventProducer, IDisposable
             return Task.CompletedTask;
         if (messages.Count == 1)
             return ProduceOneAsync(messages[0].Topic.Name, Encoding.UTF8.GetBytes(messages[0].Key), messages[0].Value, null, cancellationToken);
-        var tasks = new Task[messages.Count];
+        return ProduceBatchAsync(messages, cancellationToken);
+    }
+
+    // One completion for the whole batch instead of a Task per message: delivery reports count down,
+    // the first failure fails the batch (after every report is in, so nothing is still in flight).
+    private async Task ProduceBatchAsync(IReadOnlyList<OutboundMessage> messages, CancellationToken cancellationToken)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        var batch = new BatchDelivery(messages.Count);
+        var activity = Activity.Current;
         for (var i = 0; i < messages.Count; i++)
-            tasks[i] = ProduceOneAsync(messages[i].Topic.Name, Encoding.UTF8.GetBytes(messages[i].Key), messages[i].Value, null, cancellationToken);
-        return Task.WhenAll(tasks);
+        {
+            Headers headers = [];
+            TraceContextHeaders.Inject(activity, headers);
+            var message = new Message<byte[], byte[]> { Key = Encoding.UTF8.GetBytes(messages[i].Key), Value = messages[i].Value, Headers = headers };
+            while (true)
+            {
+                try
+                {
+                    _producer.Produce(messages[i].Topic.Name, message, batch.OnDelivery);
+                    break;
+                }
+                catch (ProduceException<byte[], byte[]> e) when (e.Error.Code == ErrorCode.Local_QueueFull)
+                {
+                    // The local queue is full: let librdkafka drain it rather than failing the batch.
+                    await Task.Delay(5, CancellationToken.None);
+                }
+                catch (Exception e)
+                {
+                    batch.Abandon(messages.Count - i, e);
+                    await batch.Task;
+                    return;
+                }
+            }
+        }
+
+        await batch.Task;
+    }
+
+    private sealed class BatchDelivery(int count)
+    {
+        private readonly TaskCompletionSource completion = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        private int remaining = count;
+        private Exception? failure;
+
+        public Task Task => completion.Task;
+
+        public void OnDelivery(DeliveryReport<byte[], byte[]> report)
+        {
+            if (report.Error.IsError)
+                Interlocked.CompareExchange(ref failure, new ProduceException<byte[], byte[]>(report.Error, report), null);
+            CountDown(1);
+        }
+
+        /// <summary>The messages from the failed one on were never handed to the producer.</summary>
+        public void Abandon(int notSent, Exception error)
+        {
+            Interlocked.CompareExchange(ref failure, error, null);
+            CountDown(notSent);
+        }
+
+        private void CountDown(int delivered)
+        {
+            if (Interlocked.Add(ref remaining, -delivered) != 0)
+                return;
+            if (failure is null)
+                completion.TrySetResult();
+            else
+                completion.TrySetException(failure);
+        }
     }
 
     public Task ProduceRawAsync(string topic, byte[]? key, byte[]? value, Headers headers, CancellationToken cancellationToken = default) =>

@@ -18,6 +18,7 @@ public static class UserAgentParser
 {
     private const int CacheLimit = 10_000;
     private static readonly ConcurrentDictionary<string, UserAgentInfo> Cache = new(StringComparer.Ordinal);
+    private static int _cached;
 
     private static readonly string[] BotTokens =
     [
@@ -43,8 +44,12 @@ public static class UserAgentParser
         if (Cache.TryGetValue(userAgent, out var cached))
             return cached;
         var info = ParseUncached(userAgent);
-        if (Cache.Count >= CacheLimit)
+        // A counter, not Cache.Count (which takes every lock of the dictionary on each miss).
+        if (Interlocked.Increment(ref _cached) > CacheLimit)
+        {
             Cache.Clear();
+            Interlocked.Exchange(ref _cached, 1);
+        }
         Cache[userAgent] = info;
         return info;
     }

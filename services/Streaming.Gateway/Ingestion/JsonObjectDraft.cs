@@ -177,8 +177,29 @@ public sealed class JsonObjectDraft
 
     private static ArrayBufferWriter<byte> Scratch => _scratch ??= new ArrayBufferWriter<byte>(4096);
 
-    /// <summary>A JSON string literal (quotes included), escaped the platform's way.</summary>
+    private const int EncodedCacheLimit = 4096;
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<string, byte[]> EncodedCache = new(StringComparer.Ordinal);
+    private static int _encodedCount;
+
+    /// <summary>
+    /// A JSON string literal (quotes included), escaped the platform's way. Short values repeat
+    /// (device types, OS and browser names and versions), so their encodings are kept; the arrays
+    /// are only ever read.
+    /// </summary>
     public static byte[] EncodeString(string value)
+    {
+        if (value.Length > 24)
+            return Encode(value);
+        if (EncodedCache.TryGetValue(value, out var cached))
+            return cached;
+        var encoded = Encode(value);
+        // A counter, not EncodedCache.Count (which takes every lock): client IPs keep missing once it is full.
+        if (Volatile.Read(ref _encodedCount) < EncodedCacheLimit && EncodedCache.TryAdd(value, encoded))
+            Interlocked.Increment(ref _encodedCount);
+        return encoded;
+    }
+
+    private static byte[] Encode(string value)
     {
         var encoded = JsonEncodedText.Encode(value, JavaScriptEncoder.UnsafeRelaxedJsonEscaping).EncodedUtf8Bytes;
         var bytes = new byte[encoded.Length + 2];
@@ -192,7 +213,8 @@ public sealed class JsonObjectDraft
     {
         if (_members is not null)
             return _members;
-        _members = [];
+        // Sized once: the gateway adds a few members (ip, device, os, browser) to the sender's.
+        _members = new List<Member>(_original is { } sized ? sized.GetPropertyCount() + 4 : 4);
         if (_original is { } original)
         {
             foreach (var property in original.EnumerateObject())

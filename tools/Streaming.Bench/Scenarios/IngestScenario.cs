@@ -36,7 +36,7 @@ public sealed class IngestScenario : IBenchScenario
     private const int EventsPerBatch = 100;
 
     public string Name => "ingest";
-    public string Description => "gateway HTTP /v1/batch vs Kafka produce vs bare Kestrel (--seconds N --connections N)";
+    public string Description => "gateway HTTP /v1/batch vs Kafka produce vs bare Kestrel (--seconds N --connections N --gateway-only)";
 
     public async Task<int> RunAsync(string[] args, CancellationToken cancellationToken)
     {
@@ -69,6 +69,8 @@ public sealed class IngestScenario : IBenchScenario
 
             // The gateway runs first: the in-memory Kafka grows with every phase, and that must not favour us.
             var ours = await RunPhaseAsync("gateway /v1/batch", connections, seconds, i => PostAsync(http, new Uri(host.HttpUrl, "v1/batch"), bodies[i % bodies.Length]), cancellationToken);
+            if (args.Contains("--gateway-only"))
+                return 0;
             var kafka = await RunPhaseAsync("kafka produce (limit)", connections, seconds, ProduceLimit(host.KafkaBootstrapServers, records), cancellationToken);
             var kestrel = await RunPhaseAsync("bare kestrel (limit)", connections, seconds, i => PostAsync(http, new Uri(sink.Url, "sink"), bodies[i % bodies.Length]), cancellationToken);
             var results = new List<PhaseResult> { ours, kafka, kestrel };

@@ -52,9 +52,26 @@ public sealed class PiiHasher
 
     public string Hash(string tenant, string normalizedValue)
     {
-        var key = _tenantKeys.GetOrAdd(tenant, t => HMACSHA256.HashData(_salt, Encoding.UTF8.GetBytes(t)));
-        return Convert.ToHexStringLower(HMACSHA256.HashData(key, Encoding.UTF8.GetBytes(normalizedValue)));
+        // One reusable HMAC per thread and tenant: the one-shot API sets up a new OpenSSL MAC context
+        // on every call, which cost more than everything else the gateway does to an event.
+        var macs = _macs ??= new Dictionary<(PiiHasher, string), IncrementalHash>();
+        if (!macs.TryGetValue((this, tenant), out var mac))
+        {
+            var key = _tenantKeys.GetOrAdd(tenant, t => HMACSHA256.HashData(_salt, Encoding.UTF8.GetBytes(t)));
+            if (macs.Count >= 1024)
+                macs.Clear();
+            macs[(this, tenant)] = mac = IncrementalHash.CreateHMAC(HashAlgorithmName.SHA256, key);
+        }
+        var max = Encoding.UTF8.GetMaxByteCount(normalizedValue.Length);
+        var bytes = max <= 512 ? stackalloc byte[max] : new byte[max];
+        mac.AppendData(bytes[..Encoding.UTF8.GetBytes(normalizedValue, bytes)]);
+        Span<byte> hash = stackalloc byte[32];
+        mac.GetHashAndReset(hash);
+        return Convert.ToHexStringLower(hash);
     }
+
+    [ThreadStatic]
+    private static Dictionary<(PiiHasher, string), IncrementalHash>? _macs;
 
     public static string Normalize(string fieldName, string value)
     {

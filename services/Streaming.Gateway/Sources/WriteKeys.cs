@@ -15,13 +15,19 @@ public static class WriteKeys
 
     public static string Generate() => RandomNumberGenerator.GetString(Alphabet, 32);
 
+    [ThreadStatic]
+    private static IncrementalHash? _sha256;
+
     public static string Hash(string writeKey)
     {
         Span<byte> hash = stackalloc byte[32];
         var max = Encoding.UTF8.GetMaxByteCount(writeKey.Length);
         var bytes = max <= 512 ? stackalloc byte[max] : new byte[max];
         var length = Encoding.UTF8.GetBytes(writeKey, bytes);
-        SHA256.HashData(bytes[..length], hash);
+        // A reused incremental hash per thread: the one-shot API sets up an OpenSSL context per call.
+        var sha = _sha256 ??= IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+        sha.AppendData(bytes[..length]);
+        sha.GetHashAndReset(hash);
         return "sha256:" + Convert.ToHexStringLower(hash);
     }
 }

@@ -49,6 +49,22 @@ public sealed class Validation_RejectionTests(GatewayTestHost host)
     }
 
     [Fact]
+    public async Task Event_carrying_another_sources_write_key_is_rejected_as_write_key_mismatch()
+    {
+        var source = await host.CreateSourceAsync();
+        var other = await host.CreateSourceAsync();
+        var body = $$"""{"batch": [{"type": "track", "event": "Mixed", "userId": "u1", "writeKey": "{{other.WriteKey}}"}]}""";
+
+        var response = await host.PostAsync("/v1/batch", body, source.WriteKey);
+
+        using var answer = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
+        var error = answer.RootElement.GetProperty("rejected")[0].GetProperty("errors")[0];
+        Assert.Equal(("write_key_mismatch", "writeKey"), (error.GetProperty("code").GetString(), error.GetProperty("field").GetString()));
+        Assert.Empty(host.ReadRaw(source.Tenant));
+        Assert.Empty(host.ReadRaw(other.Tenant));
+    }
+
+    [Fact]
     public async Task Event_over_the_event_size_limit_is_rejected_as_event_too_large()
     {
         var source = await host.CreateSourceAsync();

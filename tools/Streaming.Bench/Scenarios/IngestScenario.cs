@@ -36,7 +36,7 @@ public sealed class IngestScenario : IBenchScenario
     private const int EventsPerBatch = 100;
 
     public string Name => "ingest";
-    public string Description => "gateway HTTP /v1/batch vs Kafka produce vs bare Kestrel (--seconds N --connections N --gateway-only)";
+    public string Description => "gateway HTTP /v1/batch vs Kafka produce vs bare Kestrel (--seconds N --connections N; --gateway-only, --direct: diagnostics)";
 
     public async Task<int> RunAsync(string[] args, CancellationToken cancellationToken)
     {
@@ -67,6 +67,17 @@ public sealed class IngestScenario : IBenchScenario
             await using var sink = await BareKestrel.StartAsync();
             using var http = Client(connections, host.WriteKey);
 
+            // Diagnostic: the same batches through the gateway's pipeline in-process, without HTTP.
+            if (args.Contains("--direct"))
+            {
+                var pipeline = host.Services.GetRequiredService<Streaming.Gateway.Pipeline.IngestPipeline>();
+                await RunPhaseAsync("pipeline direct", connections, seconds, async i =>
+                {
+                    var r = await pipeline.IngestAsync(new Streaming.Gateway.Ingestion.IngestRequest(bodies[i % bodies.Length], Streaming.Gateway.Ingestion.IngestCall.Batch, host.WriteKey, IPAddress.Loopback, null), CancellationToken.None);
+                    return r.Answer is not null;
+                }, cancellationToken);
+                return 0;
+            }
             // The gateway runs first: the in-memory Kafka grows with every phase, and that must not favour us.
             var ours = await RunPhaseAsync("gateway /v1/batch", connections, seconds, i => PostAsync(http, new Uri(host.HttpUrl, "v1/batch"), bodies[i % bodies.Length]), cancellationToken);
             if (args.Contains("--gateway-only"))

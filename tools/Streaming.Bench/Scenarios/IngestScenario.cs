@@ -150,16 +150,23 @@ public sealed class IngestScenario : IBenchScenario
         var loops = Enumerable.Range(0, connections).Select(_ => Task.Run(Loop, cancellationToken)).ToArray();
         await Task.Delay(warmUp - DateTime.UtcNow, cancellationToken);
         var cpu = Measure.CpuTime();
+        var pause = GC.GetTotalPauseDuration();
+        int gen0 = GC.CollectionCount(0), gen1 = GC.CollectionCount(1), gen2 = GC.CollectionCount(2);
+        var allocated = GC.GetTotalAllocatedBytes();
         var clock = Stopwatch.StartNew();
         end = DateTime.UtcNow.AddSeconds(seconds);
         Volatile.Write(ref measuring, true);
         await Task.WhenAll(loops);
         var elapsed = clock.Elapsed.TotalSeconds;
         var cpuCores = (Measure.CpuTime() - cpu).TotalSeconds / elapsed;
+        var gcPause = (GC.GetTotalPauseDuration() - pause).TotalSeconds / elapsed;
+        var gcs = $"gen0 {GC.CollectionCount(0) - gen0}, gen1 {GC.CollectionCount(1) - gen1}, gen2 {GC.CollectionCount(2) - gen2}";
+        var allocatedPerBatch = (GC.GetTotalAllocatedBytes() - allocated) / Math.Max(1, Interlocked.Read(ref batches) + Interlocked.Read(ref failures));
         var sorted = latencies.Order().ToList();
         var result = new PhaseResult(name, Interlocked.Read(ref batches) * EventsPerBatch / elapsed,
             Measure.Percentile(sorted, 50), Measure.Percentile(sorted, 99), cpuCores, Measure.RssBytes() >> 20, Interlocked.Read(ref failures));
         Console.WriteLine($"{name,-24} {result.EventsPerSecond,10:N0} events/s   p50 {result.P50,7:F1} ms   p99 {result.P99,7:F1} ms   CPU {result.CpuCores:F2} cores   RSS {result.RssMiB} MiB   failed batches {result.Failures}");
+        Console.WriteLine($"{"",-24} GC paused {gcPause:P0} of the time ({gcs}), {allocatedPerBatch / 1024} KiB allocated per batch");
         return result;
     }
 

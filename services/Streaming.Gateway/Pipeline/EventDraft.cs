@@ -1,4 +1,7 @@
+using System.Buffers;
+using System.Runtime.InteropServices;
 using System.Text.Json;
+using Streaming.Contracts.Avro;
 using Streaming.Contracts.Records;
 using Streaming.Gateway.Ingestion;
 
@@ -37,7 +40,39 @@ public sealed class EventDraft(int index, JsonElement raw)
     /// <summary>Kafka key: tenant + (userId, else anonymousId).</summary>
     public string Key { get; set; } = "";
 
-    public TrackingEvent ToRecord(RequestScope scope) => new()
+    [ThreadStatic]
+    private static ArrayBufferWriter<byte>? _json;
+
+    /// <summary>
+    /// The <c>events.raw</c> payload (TrackingEvent, Avro). The JSON objects go from the drafts to the
+    /// Avro bytes as UTF-8, never through .NET strings (the gateway's largest per-event cost otherwise).
+    /// </summary>
+    public byte[] Encode(RequestScope scope)
+    {
+        var json = _json ??= new ArrayBufferWriter<byte>(4096);
+        json.ResetWrittenCount();
+        Context.WriteTo(json);
+        var contextEnd = json.WrittenCount;
+        WriteObject(json, Properties);
+        var propertiesEnd = json.WrittenCount;
+        WriteObject(json, Traits);
+        var traitsEnd = json.WrittenCount;
+        json.Write(Integrations is { } integrations ? JsonMarshal.GetRawUtf8Value(integrations) : "{}"u8);
+        var all = json.WrittenSpan;
+        return TrackingEventEncoder.Encode(Fields(scope),
+            all[..contextEnd], all[contextEnd..propertiesEnd], all[propertiesEnd..traitsEnd], all[traitsEnd..]);
+    }
+
+    private static void WriteObject(ArrayBufferWriter<byte> json, JsonObjectDraft? draft)
+    {
+        if (draft is null)
+            json.Write("{}"u8);
+        else
+            draft.WriteTo(json);
+    }
+
+    /// <summary>The record's fields except the JSON objects, which <see cref="Encode"/> writes as UTF-8.</summary>
+    private TrackingEvent Fields(RequestScope scope) => new()
     {
         MessageId = MessageId!,
         Type = Type,
@@ -53,9 +88,5 @@ public sealed class EventDraft(int index, JsonElement raw)
         OriginalTimestamp = OriginalTimestamp,
         SentAt = SentAt,
         ReceivedAt = scope.ReceivedAt,
-        Context = Context.ToJson(),
-        Properties = Properties?.ToJson() ?? "{}",
-        Traits = Traits?.ToJson() ?? "{}",
-        Integrations = Integrations is { } integrations ? integrations.GetRawText() : "{}",
     };
 }

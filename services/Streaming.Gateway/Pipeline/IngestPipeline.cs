@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using Streaming.Contracts;
-using Streaming.Contracts.Avro;
 using Streaming.Contracts.Records;
 using Streaming.Contracts.Topics;
 using Streaming.Gateway.Enrichment;
@@ -73,7 +72,7 @@ public sealed class IngestPipeline(
             switch (outcome.Verdict)
             {
                 case EventVerdict.Continue:
-                    messages.Add(new OutboundMessage(TopicCatalog.EventsRaw, draft.Key, TrackingEventEncoder.Encode(draft.ToRecord(scope))));
+                    messages.Add(new OutboundMessage(TopicCatalog.EventsRaw, draft.Key, draft.Encode(scope)));
                     accepted++;
                     break;
                 case EventVerdict.Reject:

@@ -4,10 +4,11 @@ using System.Text.Json;
 namespace Streaming.Standalone;
 
 /// <summary>
-/// The demo write key and the admin key: taken from the options (environment), else generated
-/// once and kept in the data folder (file mode 600) so a restart keeps the same keys.
+/// The demo write key, the admin key and the PII hashing salt: taken from the options (environment),
+/// else generated once and kept in the data folder (file mode 600) so a restart keeps the same keys
+/// (and the same PII hashes).
 /// </summary>
-internal sealed record Credentials(string WriteKey, string AdminKey)
+internal sealed record Credentials(string WriteKey, string AdminKey, string? PiiSalt = null)
 {
     private const string FileName = "credentials.json";
 
@@ -19,7 +20,8 @@ internal sealed record Credentials(string WriteKey, string AdminKey)
             stored = JsonSerializer.Deserialize<Credentials>(File.ReadAllText(path));
         var resolved = new Credentials(
             options.WriteKey ?? stored?.WriteKey ?? "wk_" + Token(),
-            options.AdminKey ?? stored?.AdminKey ?? "ak_" + Token());
+            options.AdminKey ?? stored?.AdminKey ?? "ak_" + Token(),
+            stored?.PiiSalt ?? Token());
         if (resolved != stored)
         {
             File.WriteAllText(path, JsonSerializer.Serialize(resolved));

@@ -102,6 +102,7 @@ public sealed class StandaloneHost : IAsyncDisposable
             ["ClickHouse:ConnectionString"] = clickHouse.ConnectionString,
             ["Admin:ApiKey"] = credentials.AdminKey,
             ["Gateway:GrpcPort"] = options.GrpcPort.ToString(CultureInfo.InvariantCulture),
+            ["Gateway:PiiSalt"] = credentials.PiiSalt,
         };
         foreach (var (key, value) in options.Configuration)
             settings[key] = value;

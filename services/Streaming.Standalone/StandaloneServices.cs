@@ -1,4 +1,6 @@
 using Microsoft.AspNetCore.Builder;
+using Streaming.Gateway;
+using Streaming.Gateway.Sources;
 
 namespace Streaming.Standalone;
 
@@ -7,11 +9,17 @@ internal static class StandaloneServices
 {
     public static void Add(WebApplicationBuilder builder)
     {
+        builder.AddGateway();
     }
 
     public static void Map(WebApplication app)
     {
+        app.MapGateway();
     }
 
-    public static Task AfterStartAsync(WebApplication app, Credentials credentials, CancellationToken cancellationToken) => Task.CompletedTask;
+    public static async Task AfterStartAsync(WebApplication app, Credentials credentials, CancellationToken cancellationToken)
+    {
+        // The demo source (tenant default, source demo) accepts the write key the host prints.
+        await app.Services.GetRequiredService<SourceRegistry>().EnsureSourceAsync("default", "demo", credentials.WriteKey, cancellationToken);
+    }
 }

@@ -20,6 +20,31 @@ public static class TrackingEventEncoder
 
     public static byte[] Encode(TrackingEvent e)
     {
+        var buffer = Start(e);
+        String(buffer, e.Context);
+        String(buffer, e.Properties);
+        String(buffer, e.Traits);
+        String(buffer, e.Integrations);
+        return buffer.WrittenSpan.ToArray();
+    }
+
+    /// <summary>
+    /// The same bytes as <see cref="Encode(TrackingEvent)"/>, with the four free-form JSON fields given
+    /// as UTF-8 (what the gateway holds), so they are not transcoded to strings and back;
+    /// <paramref name="e"/>'s own Context, Properties, Traits and Integrations are not read.
+    /// </summary>
+    public static byte[] Encode(TrackingEvent e, ReadOnlySpan<byte> context, ReadOnlySpan<byte> properties, ReadOnlySpan<byte> traits, ReadOnlySpan<byte> integrations)
+    {
+        var buffer = Start(e);
+        Bytes(buffer, context);
+        Bytes(buffer, properties);
+        Bytes(buffer, traits);
+        Bytes(buffer, integrations);
+        return buffer.WrittenSpan.ToArray();
+    }
+
+    private static ArrayBufferWriter<byte> Start(TrackingEvent e)
+    {
         var buffer = _buffer ??= new ArrayBufferWriter<byte>(2048);
         buffer.ResetWrittenCount();
         var header = buffer.GetSpan(10);
@@ -41,11 +66,13 @@ public static class TrackingEventEncoder
         OptionalLong(buffer, e.OriginalTimestamp);
         OptionalLong(buffer, e.SentAt);
         Long(buffer, e.ReceivedAt);
-        String(buffer, e.Context);
-        String(buffer, e.Properties);
-        String(buffer, e.Traits);
-        String(buffer, e.Integrations);
-        return buffer.WrittenSpan.ToArray();
+        return buffer;
+    }
+
+    private static void Bytes(ArrayBufferWriter<byte> buffer, ReadOnlySpan<byte> utf8)
+    {
+        Long(buffer, utf8.Length);
+        buffer.Write(utf8);
     }
 
     private static void OptionalString(ArrayBufferWriter<byte> buffer, string? value)

@@ -1,0 +1,55 @@
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+using Streaming.Gateway.Sources;
+using Streaming.ServiceDefaults.Admin;
+
+namespace Streaming.Gateway.Api;
+
+/// <summary>
+/// Admin API for sources: <c>POST /api/sources</c> creates one and shows its write key once;
+/// <c>GET /api/sources</c> lists the tenant's sources (never their keys).
+/// </summary>
+public static class SourcesApi
+{
+    public sealed record CreateSourceRequest(string? Id, string? Name, bool KeepRawPii = false, bool DropBots = false, int? RateLimitEventsPerSecond = null);
+
+    public sealed record SourceView(string Tenant, string Id, string? Name, bool KeepRawPii, bool DropBots, int? RateLimitEventsPerSecond, long Version, DateTimeOffset UpdatedAt);
+
+    public sealed record CreatedSourceView(string Tenant, string Id, string? Name, string WriteKey, string Note);
+
+    public static IEndpointRouteBuilder MapSourcesApi(this IEndpointRouteBuilder app)
+    {
+        var group = app.MapGroup("/api/sources").RequireAdminKey();
+        group.MapPost("/", CreateAsync);
+        group.MapGet("/", List);
+        return app;
+    }
+
+    private static async Task<IResult> CreateAsync(HttpContext http, CreateSourceRequest? request, SourceRegistry sources)
+    {
+        if (request?.Id is not { } id || !SourceRegistry.IsValidId(id))
+            return AdminAuthorization.Problem(StatusCodes.Status400BadRequest, "bad source id", "Send {\"id\": \"web\"}: 1-64 lower-case letters, digits, '-' or '_'.");
+        if (request.RateLimitEventsPerSecond is < 0)
+            return AdminAuthorization.Problem(StatusCodes.Status400BadRequest, "bad rate limit", "rateLimitEventsPerSecond must be 0 (no limit) or more.");
+        var tenant = http.Tenant();
+        var settings = new SourceSettings
+        {
+            Name = request.Name ?? id,
+            WriteKeyHash = "",
+            KeepRawPii = request.KeepRawPii,
+            DropBots = request.DropBots,
+            RateLimitEventsPerSecond = request.RateLimitEventsPerSecond,
+        };
+        var created = await sources.CreateAsync(tenant, id, settings, "admin-api", http.RequestAborted);
+        if (created is null)
+            return AdminAuthorization.Problem(StatusCodes.Status409Conflict, "source exists", $"Tenant '{tenant}' already has a source '{id}'. Choose another id.");
+        return Results.Created($"/api/sources/{id}", new CreatedSourceView(tenant, id, settings.Name, created.WriteKey,
+            "Keep the write key now: it is stored hashed and cannot be shown again."));
+    }
+
+    private static IResult List(HttpContext http, SourceRegistry sources) =>
+        Results.Ok(sources.List(http.Tenant()).Select(x => new SourceView(
+            x.Source.Tenant, x.Source.Id, x.Source.Settings.Name, x.Source.Settings.KeepRawPii, x.Source.Settings.DropBots,
+            x.Source.Settings.RateLimitEventsPerSecond, x.Document.Version, DateTimeOffset.FromUnixTimeMilliseconds(x.Document.UpdatedAt))));
+}

@@ -1,0 +1,65 @@
+namespace Streaming.Gateway;
+
+/// <summary>Ingestion settings (section <c>Gateway</c>; env <c>Gateway__*</c>). Limits default to Segment's.</summary>
+public sealed class GatewayOptions
+{
+    public const string Section = "Gateway";
+
+    /// <summary>gRPC port (HTTP/2 cleartext); 0 picks a free port, -1 serves no separate gRPC port.</summary>
+    public int GrpcPort { get; set; } = 8081;
+
+    /// <summary>Address the gRPC port binds to: <c>*</c> (every interface) or an IP address.</summary>
+    public string GrpcAddress { get; set; } = "*";
+
+    /// <summary>Largest accepted event (its JSON), in bytes: Segment's 32 KB.</summary>
+    public int MaxEventBytes { get; set; } = 32 * 1024;
+
+    /// <summary>Largest accepted request body (after gzip decoding), in bytes: Segment's 500 KB.</summary>
+    public int MaxRequestBytes { get; set; } = 500 * 1024;
+
+    /// <summary>Most events in one batch: Segment's 2,500.</summary>
+    public int MaxBatchEvents { get; set; } = 2_500;
+
+    /// <summary>Events per second one write key may send (token bucket, per gateway instance); 0 turns the limit off.</summary>
+    public int RateLimitEventsPerSecond { get; set; } = 100_000;
+
+    /// <summary>
+    /// How many events a write key may send at once (the bucket size). A source with its own rate gets
+    /// the same burst in seconds: RateLimitBurstEvents / RateLimitEventsPerSecond times its rate.
+    /// </summary>
+    public int RateLimitBurstEvents { get; set; } = 200_000;
+
+    /// <summary>Events waiting for Kafka's acknowledgement across all requests; above it new requests get 503.</summary>
+    public int MaxInFlightEvents { get; set; } = 200_000;
+
+    /// <summary>How long a request waits for Kafka's acknowledgement before answering 503 (the SDK retries).</summary>
+    public TimeSpan AckTimeout { get; set; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>Retry-After sent with 503 answers.</summary>
+    public TimeSpan UnavailableRetryAfter { get; set; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>Events whose (skew-corrected) time is further than this in the future are flagged.</summary>
+    public TimeSpan FutureTolerance { get; set; } = TimeSpan.FromHours(1);
+
+    /// <summary>
+    /// Placeholder identifier values removed from events (compared case-insensitively, trimmed).
+    /// Values made only of zeros and dashes (e.g. a zero UUID) and empty values are always junk.
+    /// </summary>
+    public List<string> JunkIdentifiers { get; set; } =
+        ["anonymous", "null", "undefined", "0", "-1", "[object Object]", "nil", "none", "unknown", "n/a", "nan", "guest", "test", "user", "false", "true"];
+
+    /// <summary>
+    /// Fields replaced by salted HMAC-SHA256 hashes (<c>&lt;name&gt;_hash</c>). <c>traits.x</c> covers the
+    /// event's traits and <c>context.traits</c>; <c>properties.x</c> the event's properties.
+    /// </summary>
+    public List<string> PiiFields { get; set; } = ["traits.phone", "traits.email"];
+
+    /// <summary>Secret salt of the PII hashes (HMAC key, derived per tenant). Required, from a secret.</summary>
+    public string PiiSalt { get; set; } = "";
+
+    /// <summary>Proxies (IPs or CIDR ranges) whose X-Forwarded-For is believed.</summary>
+    public List<string> TrustedProxies { get; set; } = [];
+
+    /// <summary>Zero the host part of client IPs (last octet of IPv4, last 80 bits of IPv6) before they reach Kafka.</summary>
+    public bool AnonymizeIp { get; set; }
+}

@@ -1,0 +1,26 @@
+using System.Text.Json;
+
+namespace Streaming.Gateway.Ingestion;
+
+public static class JsonText
+{
+    /// <summary>
+    /// The string value, or false when the JSON escapes do not form valid Unicode (a lone surrogate
+    /// like "\ud800" parses as JSON but has no .NET string).
+    /// </summary>
+    public static bool TryGetString(JsonElement value, out string text)
+    {
+        text = "";
+        if (value.ValueKind != JsonValueKind.String)
+            return false;
+        try
+        {
+            text = value.GetString()!;
+            return true;
+        }
+        catch (InvalidOperationException)
+        {
+            return false;
+        }
+    }
+}

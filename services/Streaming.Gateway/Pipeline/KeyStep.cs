@@ -1,0 +1,13 @@
+using Streaming.Contracts;
+
+namespace Streaming.Gateway.Pipeline;
+
+/// <summary>Keys the event by tenant + (userId, else anonymousId), so one person's events stay in order on one partition.</summary>
+public sealed class KeyStep : IEventStep
+{
+    public EventOutcome Run(EventDraft draft, RequestScope scope)
+    {
+        draft.Key = PartitionKey.For(scope.Source.Tenant, draft.UserId ?? draft.AnonymousId!);
+        return EventOutcome.Continue;
+    }
+}

@@ -1,0 +1,175 @@
+using System.Globalization;
+using System.Runtime.InteropServices;
+using System.Text.Json;
+using Microsoft.Extensions.Options;
+using Streaming.Contracts.Records;
+using Streaming.Gateway.Ingestion;
+using Streaming.Gateway.Sources;
+using static Streaming.Gateway.Pipeline.ValidationCodes;
+
+namespace Streaming.Gateway.Pipeline;
+
+/// <summary>
+/// Reads an event's Segment fields into the draft and refuses it with every problem found at once:
+/// wrong JSON types, unknown type, missing event name / groupId / previousId, unreadable times,
+/// too large, no usable identifier.
+/// </summary>
+public sealed class ValidateStep(IOptions<GatewayOptions> options, IdentifierBlocklist blocklist) : IEventStep
+{
+    private static readonly string[] Types = ["track", "identify", "page", "screen", "group", "alias"];
+    private readonly GatewayOptions _options = options.Value;
+
+    public EventOutcome Run(EventDraft draft, RequestScope scope)
+    {
+        var raw = draft.Raw;
+        if (raw.ValueKind != JsonValueKind.Object)
+            return EventOutcome.Reject(NotAnObject, "", $"An event must be a JSON object, not {ParseStep.Describe(raw.ValueKind)}.");
+        var size = JsonMarshal.GetRawUtf8Value(raw).Length;
+        if (size > _options.MaxEventBytes)
+        {
+            return EventOutcome.Reject(EventTooLarge, "",
+                $"The event is {size} bytes; at most {_options.MaxEventBytes} are accepted (Gateway:MaxEventBytes, Segment's 32 KB). Trim properties or traits.");
+        }
+
+        var errors = new List<ValidationError>(0);
+        string? type = scope.Batch.ImpliedType;
+        JsonElement? context = null;
+        foreach (var property in raw.EnumerateObject())
+        {
+            var value = property.Value;
+            if (property.NameEquals("type"u8))
+            {
+                if (type is null)
+                    type = ReadString(value, "type", errors) ?? "";
+            }
+            else if (property.NameEquals("messageId"u8))
+                draft.MessageId = ReadIdentifier(value, "messageId", errors);
+            else if (property.NameEquals("userId"u8))
+                draft.UserId = ReadIdentifier(value, "userId", errors);
+            else if (property.NameEquals("anonymousId"u8))
+                draft.AnonymousId = ReadIdentifier(value, "anonymousId", errors);
+            else if (property.NameEquals("event"u8))
+                draft.Event = ReadString(value, "event", errors);
+            else if (property.NameEquals("name"u8))
+                draft.Name = ReadString(value, "name", errors);
+            else if (property.NameEquals("previousId"u8))
+                draft.PreviousId = ReadIdentifier(value, "previousId", errors);
+            else if (property.NameEquals("groupId"u8))
+                draft.GroupId = ReadIdentifier(value, "groupId", errors);
+            else if (property.NameEquals("timestamp"u8))
+                draft.ClientTimestamp = ReadTime(value, "timestamp", errors);
+            else if (property.NameEquals("originalTimestamp"u8))
+                draft.OriginalTimestamp = ReadTime(value, "originalTimestamp", errors);
+            else if (property.NameEquals("sentAt"u8))
+                draft.SentAt = ReadTime(value, "sentAt", errors);
+            else if (property.NameEquals("properties"u8))
+                draft.Properties = ReadObject(value, "properties", errors) is { } p ? new JsonObjectDraft(p) : null;
+            else if (property.NameEquals("traits"u8))
+                draft.Traits = ReadObject(value, "traits", errors) is { } t ? new JsonObjectDraft(t) : null;
+            else if (property.NameEquals("context"u8))
+                context = ReadObject(value, "context", errors);
+            else if (property.NameEquals("integrations"u8))
+                draft.Integrations = ReadObject(value, "integrations", errors);
+            else if (property.NameEquals("writeKey"u8) && value.ValueKind == JsonValueKind.String)
+                CheckWriteKey(value, scope.Source, errors);
+        }
+        draft.Context = JsonObjectDraft.Merge(context, scope.Batch.Context);
+        draft.Integrations ??= scope.Batch.Integrations;
+        if (draft.SentAt is null && scope.Batch.SentAt is { } batchSentAt)
+            draft.SentAt = ReadTime(batchSentAt, "sentAt", errors);
+
+        if (string.IsNullOrEmpty(type))
+            errors.Add(new(MissingType, "type", "Every event of a batch needs \"type\": track, identify, page, screen, group or alias."));
+        else if (Array.IndexOf(Types, type) < 0)
+            errors.Add(new(InvalidType, "type", $"\"{Shorten(type)}\" is not an event type; use track, identify, page, screen, group or alias."));
+        draft.Type = type ?? "";
+
+        if (type == "track" && string.IsNullOrWhiteSpace(draft.Event))
+            errors.Add(new(MissingEventName, "event", "A track call needs \"event\": the name of the action, e.g. \"Order Completed\"."));
+        if (type == "group" && (draft.GroupId is null || blocklist.IsJunk(draft.GroupId)))
+            errors.Add(new(MissingGroupId, "groupId", "A group call needs \"groupId\": the account or company the user belongs to."));
+        if (type == "alias" && (draft.PreviousId is null || blocklist.IsJunk(draft.PreviousId)))
+            errors.Add(new(MissingPreviousId, "previousId", "An alias call needs \"previousId\": the identifier being merged into userId."));
+
+        if (errors.Count == 0)
+            return EventOutcome.Continue;
+        // Tell everything at once: an event refused for a type error would otherwise come back for its identifier next.
+        if (!blocklist.HasUsableIdentifier(draft) && !errors.Exists(e => e.Field is "userId" or "anonymousId"))
+            errors.Add(IdentifierBlocklist.MissingIdentifierError);
+        return EventOutcome.Reject(errors);
+    }
+
+    private static void CheckWriteKey(JsonElement value, Source source, List<ValidationError> errors)
+    {
+        if (ReadString(value, "writeKey", errors) is { } key && WriteKeys.Hash(key) != source.Settings.WriteKeyHash)
+            errors.Add(new(WriteKeyMismatch, "writeKey", "The event's writeKey is not the key this request was authenticated with; send one source's events per request."));
+    }
+
+    private static string? ReadString(JsonElement value, string field, List<ValidationError> errors)
+    {
+        switch (value.ValueKind)
+        {
+            case JsonValueKind.Null:
+                return null;
+            case JsonValueKind.String:
+                if (JsonText.TryGetString(value, out var text))
+                    return text;
+                errors.Add(new(InvalidString, field, $"\"{field}\" has an escape that is not valid Unicode (a lone surrogate)."));
+                return null;
+            default:
+                errors.Add(new(WrongType, field, $"\"{field}\" must be a string, not {ParseStep.Describe(value.ValueKind)}."));
+                return null;
+        }
+    }
+
+    /// <summary>Identifiers are strings; numbers are accepted and kept as their JSON text, as Segment does.</summary>
+    private static string? ReadIdentifier(JsonElement value, string field, List<ValidationError> errors) =>
+        value.ValueKind == JsonValueKind.Number ? value.GetRawText() : ReadString(value, field, errors);
+
+    private static JsonElement? ReadObject(JsonElement value, string field, List<ValidationError> errors)
+    {
+        if (value.ValueKind == JsonValueKind.Object)
+            return value;
+        if (value.ValueKind != JsonValueKind.Null)
+            errors.Add(new(WrongType, field, $"\"{field}\" must be a JSON object, not {ParseStep.Describe(value.ValueKind)}."));
+        return null;
+    }
+
+    private static long? ReadTime(JsonElement value, string field, List<ValidationError> errors)
+    {
+        if (value.ValueKind == JsonValueKind.Null)
+            return null;
+        if (value.ValueKind == JsonValueKind.String && HasExplicitOffset(value) && value.TryGetDateTimeOffset(out var fast) && fast.ToUnixTimeMilliseconds() is >= 0 and var fastMs)
+            return fastMs;
+        if (value.ValueKind == JsonValueKind.String && JsonText.TryGetString(value, out var text) && TryParseTime(text, out var ms))
+            return ms;
+        var shown = value.ValueKind == JsonValueKind.String ? $"\"{Shorten(value.GetRawText().Trim('"'))}\"" : ParseStep.Describe(value.ValueKind);
+        errors.Add(new(InvalidTimestamp, field, $"\"{field}\" must be an ISO-8601 time like \"2024-05-01T12:00:00.000Z\", not {shown}."));
+        return null;
+    }
+
+    /// <summary>
+    /// Whether an ISO-8601 string ends with <c>Z</c> or <c>±hh:mm</c>: then the fast UTF-8 parser reads it
+    /// exactly (without an offset it would assume the server's local zone, so those take the slow path).
+    /// </summary>
+    private static bool HasExplicitOffset(JsonElement value)
+    {
+        var raw = JsonMarshal.GetRawUtf8Value(value);
+        return raw.Length > 12 && raw.IndexOf((byte)'T') > 0
+            && (raw[^2] == (byte)'Z' || (raw[^7] is (byte)'+' or (byte)'-' && raw[^4] == (byte)':'));
+    }
+
+    /// <summary>ISO-8601 date-times (a missing offset means UTC), from 1970 on, in epoch milliseconds.</summary>
+    public static bool TryParseTime(string text, out long epochMs)
+    {
+        epochMs = 0;
+        if (text.Length < 10 || !char.IsAsciiDigit(text[0]) || !char.IsAsciiDigit(text[3]) || text[4] != '-')
+            return false;
+        if (!DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal, out var time))
+            return false;
+        epochMs = time.ToUnixTimeMilliseconds();
+        return epochMs >= 0;
+    }
+
+    private static string Shorten(string text) => text.Length <= 40 ? text : text[..40] + "…";
+}

@@ -1,0 +1,28 @@
+namespace Streaming.Gateway.Sources;
+
+/// <summary>
+/// A source's definition document (kind <c>source</c> on <c>config.definitions</c>). The write key
+/// itself is never stored: only its hash.
+/// </summary>
+public sealed record SourceSettings
+{
+    public string? Name { get; init; }
+
+    /// <summary><c>sha256:&lt;hex&gt;</c> of the write key (see <see cref="WriteKeys"/>).</summary>
+    public required string WriteKeyHash { get; init; }
+
+    /// <summary>Keep traits.phone, traits.email (Gateway:PiiFields) as sent instead of hashing them.</summary>
+    public bool KeepRawPii { get; init; }
+
+    /// <summary>Drop events from known bots and crawlers (they are flagged <c>context.bot</c> either way).</summary>
+    public bool DropBots { get; init; }
+
+    /// <summary>Overrides Gateway:RateLimitEventsPerSecond for this source; 0 turns the limit off.</summary>
+    public int? RateLimitEventsPerSecond { get; init; }
+}
+
+/// <summary>A source: where events come from (a web site, an app), identified by its write key.</summary>
+public sealed record Source(string Tenant, string Id, SourceSettings Settings)
+{
+    public string Key => $"{Tenant}/{Id}";
+}

@@ -15,6 +15,8 @@ namespace Streaming.Profiles;
 public static class ProfilesExtensions
 {
     public const string GroupId = "profiles";
+    /// <summary>Merges have their own group so that joining one subscription never rebalances the other.</summary>
+    public const string MergesGroupId = "profiles-merges";
 
     /// <summary>Live profiles and real-time tagging. Needs Redis:Configuration (profiles live in Redis).</summary>
     public static IHostApplicationBuilder AddProfiles(this IHostApplicationBuilder builder)
@@ -30,7 +32,7 @@ public static class ProfilesExtensions
 
         // What the profiles service listens to:
         services.AddSubscription<Contracts.Records.IdentifiedEvent, EventsHandler>(new(TopicCatalog.EventsIdentified, GroupId));
-        services.AddSubscription<Contracts.Records.IdentityMerge, MergesHandler>(new(TopicCatalog.IdentityMerges, GroupId));
+        services.AddSubscription<Contracts.Records.IdentityMerge, MergesHandler>(new(TopicCatalog.IdentityMerges, MergesGroupId));
         return builder;
     }
 

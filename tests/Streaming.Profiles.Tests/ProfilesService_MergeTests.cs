@@ -29,7 +29,7 @@ public sealed class ProfilesService_MergeTests : IAsyncLifetime
         await _host.MergeAsync(tenant, survivor: 100, absorbed: 200, "m1");
         await _host.MergeAsync(tenant, survivor: 100, absorbed: 200, "m1-again");
 
-        await _host.WaitForChange(c => c is { Tenant: tenant, PersonId: 100, Kind: ProfileChangeKind.TagEntered, TagId: "frequent-buyer" }, TimeSpan.FromSeconds(10), "the merged person to enter the tag");
+        await _host.WaitForChange(c => c is { Tenant: tenant, PersonId: 100, Kind: ProfileChangeKind.TagEntered, TagId: "frequent-buyer" }, TimeSpan.FromSeconds(30), "the merged person to enter the tag");
         var survivor = await WaitForOrders(tenant, 100, 2);
         var metrics = survivor.GetProperty("metrics");
         Assert.Equal(42.5m, metrics.GetProperty("revenue").GetDecimal());

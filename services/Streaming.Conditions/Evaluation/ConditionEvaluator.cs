@@ -75,11 +75,24 @@ public static class ConditionEvaluator
         _ => [],
     };
 
+    /// <summary>value × times + plus; a result outside the decimal range is missing (as JSON numbers outside it are).</summary>
+    private static Scalar? Scaled(decimal value, decimal times, decimal plus)
+    {
+        try
+        {
+            return Scalar.Of(value * times + plus);
+        }
+        catch (OverflowException)
+        {
+            return null;
+        }
+    }
+
     private static Scalar? Operand(Operand operand, IConditionFacts facts) => operand switch
     {
         LiteralOperand literal => literal.Value,
         AgoOperand ago => Scalar.Of(facts.Now - (long)ago.Duration.TotalMilliseconds),
-        MetricOperand m => Value(m.Metric, facts) is { IsNumber: true } v ? Scalar.Of(v.Number * m.Times + m.Plus) : null,
+        MetricOperand m => Value(m.Metric, facts) is { IsNumber: true } v ? Scaled(v.Number, m.Times, m.Plus) : null,
         _ => throw new ArgumentOutOfRangeException(nameof(operand), operand.GetType().Name, "Unknown operand."),
     };
 }

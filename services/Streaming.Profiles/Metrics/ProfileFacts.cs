@@ -6,8 +6,11 @@ using Streaming.Profiles.Tags;
 
 namespace Streaming.Profiles.Metrics;
 
-/// <summary>A live profile seen through the condition language, for one tag's metrics at one instant.</summary>
-public sealed class ProfileFacts(ProfileState state, CompiledTag tag, long now) : IConditionFacts
+/// <summary>
+/// A live profile seen through the condition language, for one tag's metrics at one instant.
+/// Pass one <paramref name="cache"/> to every tag of an evaluation: equal metrics are computed once.
+/// </summary>
+public sealed class ProfileFacts(ProfileState state, CompiledTag tag, long now, Dictionary<string, Scalar?>? cache = null) : IConditionFacts
 {
     private static readonly SlotData NoEvents = new();
 
@@ -16,8 +19,15 @@ public sealed class ProfileFacts(ProfileState state, CompiledTag tag, long now) 
     public Scalar? Metric(EventMetric metric)
     {
         var source = tag.Sources[metric];
-        var slots = source.SlotIds.Select(id => state.Slots.GetValueOrDefault(id) ?? NoEvents).ToList();
-        return MetricReader.Read(metric, slots, source.Zone, now);
+        if (cache is not null && cache.TryGetValue(source.Key, out var known))
+            return known;
+        var slots = new SlotData[source.SlotIds.Count];
+        for (var i = 0; i < slots.Length; i++)
+            slots[i] = state.Slots.GetValueOrDefault(source.SlotIds[i]) ?? NoEvents;
+        var value = MetricReader.Read(metric, slots, source.Zone, now);
+        if (cache is not null)
+            cache[source.Key] = value;
+        return value;
     }
 
     public Scalar? Trait(string name)

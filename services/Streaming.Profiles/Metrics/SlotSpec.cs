@@ -20,8 +20,12 @@ public sealed record SlotSpec(string Id, EventFilter Filter, FieldPath? Property
     }
 }
 
-/// <summary>Where a metric is read from: the built-in series of some event names (or all events), or a dedicated series.</summary>
-public sealed record MetricSource(IReadOnlyList<string> SlotIds, TimeZoneInfo Zone)
+/// <summary>
+/// Where a metric is read from: the built-in series of some event names (or all events), or a
+/// dedicated series. <see cref="Key"/> identifies the metric's value, so tags that read the same
+/// metric share one computation per evaluation.
+/// </summary>
+public sealed record MetricSource(IReadOnlyList<string> SlotIds, TimeZoneInfo Zone, string Key)
 {
     public const string AllEvents = "*";
     public static readonly FieldPath Revenue = FieldPath.Property("revenue");
@@ -32,10 +36,11 @@ public sealed record MetricSource(IReadOnlyList<string> SlotIds, TimeZoneInfo Zo
     public static MetricSource For(EventMetric metric, TimeZoneInfo zone, out SlotSpec? dedicated)
     {
         dedicated = null;
+        var key = $"{zone.Id}|{ConditionWriter.Write(metric)}";
         if (zone == TimeZoneInfo.Utc && metric.Event.IsNameOnly && metric.Hours is null && BuiltInAnswers(metric))
-            return new MetricSource(metric.Event.Names.Count == 0 ? [AllEvents] : [.. metric.Event.Names.Select(NameSlot)], zone);
+            return new MetricSource(metric.Event.Names.Count == 0 ? [AllEvents] : [.. metric.Event.Names.Select(NameSlot)], zone, key);
         dedicated = SlotSpec.For(metric, zone);
-        return new MetricSource([dedicated.Id], zone);
+        return new MetricSource([dedicated.Id], zone, key);
     }
 
     private static bool BuiltInAnswers(EventMetric metric) => metric.Function switch

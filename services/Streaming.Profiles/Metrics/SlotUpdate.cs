@@ -7,12 +7,16 @@ namespace Streaming.Profiles.Metrics;
 /// <summary>Adds one event to a series: lifetime aggregates, its daily bucket, first/last, distinct values.</summary>
 public static class SlotUpdate
 {
-    public static void Add(SlotData slot, long timestamp, string messageId, Scalar? value, bool inHours, TimeZoneInfo zone, int today)
+    /// <summary>Characters of the messageId kept for tie-breaks: enough to order any two ids that differ early, small enough to keep profiles small.</summary>
+    public const int TieBreakLength = 8;
+
+    public static void Add(SlotData slot, long timestamp, string messageId, Scalar? value, bool inHours, TimeZoneInfo zone, int today, bool trackDistinct)
     {
         slot.Count++;
         if (inHours)
             slot.InHours++;
-        var valueJson = value?.ToString() ?? "null";
+        messageId = messageId.Length > TieBreakLength ? messageId[..TieBreakLength] : messageId;
+        var valueJson = value?.ToString();
         if (slot.First is null || timestamp < slot.First || (timestamp == slot.First && string.CompareOrdinal(messageId, slot.FirstId) < 0))
             (slot.First, slot.FirstId, slot.FirstValue) = (timestamp, messageId, valueJson);
         if (slot.Last is null || timestamp > slot.Last || (timestamp == slot.Last && string.CompareOrdinal(messageId, slot.LastId) > 0))
@@ -20,7 +24,7 @@ public static class SlotUpdate
         var number = value is { IsNumber: true } v ? v.Number : (decimal?)null;
         if (number is { } n)
         {
-            slot.Sum += n;
+            slot.Sum = SaturatingAdd(slot.Sum, n);
             slot.Numeric++;
             slot.Min = slot.Min is { } mn ? Math.Min(mn, n) : n;
             slot.Max = slot.Max is { } mx ? Math.Max(mx, n) : n;
@@ -36,13 +40,13 @@ public static class SlotUpdate
                 bucket.InHours++;
             if (number is { } dn)
             {
-                bucket.Sum += dn;
+                bucket.Sum = SaturatingAdd(bucket.Sum, dn);
                 bucket.Numeric++;
                 bucket.Min = bucket.Min is { } bmn ? Math.Min(bmn, dn) : dn;
                 bucket.Max = bucket.Max is { } bmx ? Math.Max(bmx, dn) : dn;
             }
         }
-        if (value is not null)
+        if (trackDistinct && valueJson is not null)
         {
             slot.Distinct ??= new(StringComparer.Ordinal);
             slot.Distinct[valueJson] = Math.Max(day, slot.Distinct.GetValueOrDefault(valueJson, int.MinValue));
@@ -62,7 +66,7 @@ public static class SlotUpdate
     public static void Merge(SlotData into, SlotData from)
     {
         into.Count += from.Count;
-        into.Sum += from.Sum;
+        into.Sum = SaturatingAdd(into.Sum, from.Sum);
         into.Numeric += from.Numeric;
         into.InHours += from.InHours;
         into.Min = MinOf(into.Min, from.Min);
@@ -79,7 +83,7 @@ public static class SlotUpdate
                 continue;
             }
             target.Count += bucket.Count;
-            target.Sum += bucket.Sum;
+            target.Sum = SaturatingAdd(target.Sum, bucket.Sum);
             target.Numeric += bucket.Numeric;
             target.InHours += bucket.InHours;
             target.Min = MinOf(target.Min, bucket.Min);
@@ -92,6 +96,19 @@ public static class SlotUpdate
                 into.Distinct[value] = Math.Max(day, into.Distinct.GetValueOrDefault(value, int.MinValue));
             while (into.Distinct.Count > Metric.DistinctCap)
                 into.Distinct.Remove(into.Distinct.MinBy(p => p.Value).Key);
+        }
+    }
+
+    /// <summary>Sums stop at the decimal range instead of failing the event (which would dead-letter it).</summary>
+    public static decimal SaturatingAdd(decimal a, decimal b)
+    {
+        try
+        {
+            return a + b;
+        }
+        catch (OverflowException)
+        {
+            return b > 0 ? decimal.MaxValue : decimal.MinValue;
         }
     }
 

@@ -43,16 +43,16 @@ public static class ApplyEventStep
             state.CartOpenSince = null;
 
         var revenue = view.Value(MetricSource.Revenue, TimeZoneInfo.Utc);
-        Add(state, MetricSource.AllEvents, ts, e.MessageId, revenue, false, TimeZoneInfo.Utc, today);
+        Add(state, MetricSource.AllEvents, ts, e.MessageId, revenue, false, TimeZoneInfo.Utc, today, trackDistinct: false);
         if (name.Length > 0)
-            Add(state, MetricSource.NameSlot(name), ts, e.MessageId, revenue, false, TimeZoneInfo.Utc, today);
+            Add(state, MetricSource.NameSlot(name), ts, e.MessageId, revenue, false, TimeZoneInfo.Utc, today, trackDistinct: false);
         foreach (var slot in tags.DedicatedSlots)
         {
             if (!view.Matches(slot.Filter, slot.Zone))
                 continue;
             var value = slot.Property is null ? null : view.Value(slot.Property, slot.Zone);
             var inHours = slot.Hours?.Contains(LocalTime.Hour(ts, slot.Zone)) ?? false;
-            Add(state, slot.Id, ts, e.MessageId, value, inHours, slot.Zone, LocalTime.Day(now, slot.Zone));
+            Add(state, slot.Id, ts, e.MessageId, value, inHours, slot.Zone, LocalTime.Day(now, slot.Zone), trackDistinct: slot.Property is not null);
         }
         foreach (var slot in state.Slots.Values)
             SlotUpdate.Prune(slot, today);
@@ -70,11 +70,11 @@ public static class ApplyEventStep
         return changes;
     }
 
-    private static void Add(ProfileState state, string id, long ts, string messageId, Conditions.Model.Scalar? value, bool inHours, TimeZoneInfo zone, int today)
+    private static void Add(ProfileState state, string id, long ts, string messageId, Conditions.Model.Scalar? value, bool inHours, TimeZoneInfo zone, int today, bool trackDistinct)
     {
         if (!state.Slots.TryGetValue(id, out var slot))
             state.Slots[id] = slot = new SlotData();
-        SlotUpdate.Add(slot, ts, messageId, value, inHours, zone, today);
+        SlotUpdate.Add(slot, ts, messageId, value, inHours, zone, today, trackDistinct);
     }
 
     /// <summary>Per trait: a later event wins ($set), or an earlier one ($set_once); a late event never overwrites a newer value.</summary>

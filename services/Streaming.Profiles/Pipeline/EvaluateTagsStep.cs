@@ -13,9 +13,10 @@ public static class EvaluateTagsStep
     public static IReadOnlyList<TagChange> Evaluate(ProfileState state, TenantTags tags, long now)
     {
         var changes = new List<TagChange>();
+        var metrics = new Dictionary<string, Conditions.Model.Scalar?>(StringComparer.Ordinal);
         foreach (var tag in tags.Tags)
         {
-            var holds = ConditionEvaluator.Evaluate(tag.Definition.Condition, new ProfileFacts(state, tag, now));
+            var holds = ConditionEvaluator.Evaluate(tag.Definition.Condition, new ProfileFacts(state, tag, now, metrics));
             var had = state.Tags.ContainsKey(tag.Id);
             if (holds && !had)
             {

@@ -1,8 +1,6 @@
 using System.Globalization;
-using System.Text.Json;
 using StackExchange.Redis;
 using Streaming.Profiles.Model;
-using Streaming.ServiceDefaults;
 
 namespace Streaming.Profiles.Storage;
 
@@ -13,7 +11,7 @@ public sealed record StoredProfile(string Tenant, long PersonId, long Version, P
 }
 
 /// <summary>
-/// Live profiles in Redis: one hash per person (<c>v</c> version, <c>d</c> JSON state), keyed
+/// Live profiles in Redis: one hash per person (<c>v</c> version, <c>d</c> the state in <see cref="ProfileCodec"/> form), keyed
 /// <c>prof:{tenant}:personId</c>, plus an identifier index <c>pid:{tenant}:type:value</c>. Every
 /// write is one compare-and-set script over all the profiles it touches, so an update, its fence
 /// and the changes it caused are applied together or not at all. The tenant hash tag keeps a merge's
@@ -55,7 +53,7 @@ public sealed class ProfileStore(IConnectionMultiplexer redis)
         var values = await _db.HashGetAsync(Key(tenant, personId), ["v", "d"]);
         if (values[0].IsNull || values[1].IsNull)
             return new StoredProfile(tenant, personId, 0, new ProfileState());
-        var state = JsonSerializer.Deserialize<ProfileState>((string)values[1]!, StreamingJson.Options) ?? new ProfileState();
+        var state = ProfileCodec.Decode((byte[])values[1]!);
         return new StoredProfile(tenant, personId, (long)values[0], state);
     }
 
@@ -75,7 +73,7 @@ public sealed class ProfileStore(IConnectionMultiplexer redis)
         var args = new List<RedisValue> { profiles.Count };
         keys.AddRange(profiles.Select(p => p.Profile.Key));
         args.AddRange(profiles.Select(p => (RedisValue)p.Profile.Version.ToString(CultureInfo.InvariantCulture)));
-        args.AddRange(profiles.Select(p => p.Delete ? (RedisValue)"" : (RedisValue)JsonSerializer.Serialize(p.Profile.State, StreamingJson.Options)));
+        args.AddRange(profiles.Select(p => p.Delete ? (RedisValue)"" : (RedisValue)ProfileCodec.Encode(p.Profile.State)));
         foreach (var (tenant, identifier, personId) in index)
         {
             keys.Add(IdentifierKey(tenant, identifier));

@@ -18,6 +18,8 @@ public static class ApplyEventStep
     public const string OrderCompleted = "Order Completed";
     public const string ProductAdded = "Product Added";
     public const string CartCleared = "Cart Cleared";
+    /// <summary>Event names with their own series per person; later names count only in the all-events series (bounded profiles).</summary>
+    public const int MaxEventNames = 100;
     private static readonly long SessionGap = (long)TimeSpan.FromMinutes(30).TotalMilliseconds;
 
     public static IReadOnlyList<TraitChange> Apply(ProfileState state, EventView view, TenantTags tags, long now)
@@ -44,8 +46,9 @@ public static class ApplyEventStep
 
         var revenue = view.Value(MetricSource.Revenue, TimeZoneInfo.Utc);
         Add(state, MetricSource.AllEvents, ts, e.MessageId, revenue, false, TimeZoneInfo.Utc, today, trackDistinct: false);
-        if (name.Length > 0)
-            Add(state, MetricSource.NameSlot(name), ts, e.MessageId, revenue, false, TimeZoneInfo.Utc, today, trackDistinct: false);
+        var nameSlot = MetricSource.NameSlot(name);
+        if (name.Length > 0 && (state.Slots.ContainsKey(nameSlot) || state.Slots.Keys.Count(k => k.StartsWith("n:", StringComparison.Ordinal)) < MaxEventNames))
+            Add(state, nameSlot, ts, e.MessageId, revenue, false, TimeZoneInfo.Utc, today, trackDistinct: false);
         foreach (var slot in tags.DedicatedSlots)
         {
             if (!view.Matches(slot.Filter, slot.Zone))

@@ -29,7 +29,9 @@ public sealed class TagCatalog
 
     private readonly DefinitionStore _store;
     private readonly ILogger<TagCatalog> _logger;
-    private readonly ConcurrentDictionary<string, TenantTags> _byTenant = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, (long Generation, TenantTags Tags)> _byTenant = new(StringComparer.Ordinal);
+    // Bumped on every tag change: a compile that raced with a change is never served afterwards.
+    private long _generation;
 
     public TagCatalog(DefinitionStore store, ILogger<TagCatalog> logger)
     {
@@ -43,13 +45,21 @@ public sealed class TagCatalog
 
     public Task Loaded => _store.CaughtUp;
 
-    public TenantTags For(string tenant) => _byTenant.GetOrAdd(tenant, Compile);
+    public TenantTags For(string tenant)
+    {
+        var generation = Interlocked.Read(ref _generation);
+        if (_byTenant.TryGetValue(tenant, out var cached) && cached.Generation == generation)
+            return cached.Tags;
+        var compiled = Compile(tenant);
+        _byTenant[tenant] = (generation, compiled);
+        return compiled;
+    }
 
     private void OnChanged(DefinitionDocument document)
     {
         if (document.Kind != Kind)
             return;
-        _byTenant.TryRemove(document.Tenant, out _);
+        Interlocked.Increment(ref _generation);
         TagChanged?.Invoke(document);
     }
 

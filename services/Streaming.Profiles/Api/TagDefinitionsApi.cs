@@ -19,6 +19,8 @@ namespace Streaming.Profiles.Api;
 /// </summary>
 public static partial class TagDefinitionsApi
 {
+    private const int MaxBodyBytes = 64 * 1024;
+
     public static void MapTagDefinitionsApi(this IEndpointRouteBuilder app)
     {
         var group = app.MapGroup("/api/definitions/tags").RequireAdminKey();
@@ -55,8 +57,12 @@ public static partial class TagDefinitionsApi
         {
             if (!IdPattern().IsMatch(id))
                 return AdminAuthorization.Problem(400, "bad id", "id must be 1-64 characters: lowercase letters, digits, '-' or '_', starting with a letter or digit (e.g. repeat-buyer).");
+            if (http.Request.ContentLength > MaxBodyBytes)
+                return AdminAuthorization.Problem(413, "definition too large", $"A tag definition is at most {MaxBodyBytes / 1024} KB; split it into several tags.");
             using var reader = new StreamReader(http.Request.Body);
             var body = await reader.ReadToEndAsync(cancellationToken);
+            if (body.Length > MaxBodyBytes)
+                return AdminAuthorization.Problem(413, "definition too large", $"A tag definition is at most {MaxBodyBytes / 1024} KB; split it into several tags.");
             if (IsYaml(http.Request.ContentType, body))
             {
                 if (!YamlDocuments.TryConvertToJson(body, out var json, out var yamlError))

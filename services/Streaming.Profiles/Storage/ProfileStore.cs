@@ -17,7 +17,7 @@ public sealed record StoredProfile(string Tenant, long PersonId, long Version, P
 /// and the changes it caused are applied together or not at all. The tenant hash tag keeps a merge's
 /// two profiles in one Redis Cluster slot (the price: one tenant lives on one shard).
 /// </summary>
-public sealed class ProfileStore(IConnectionMultiplexer redis)
+public sealed partial class ProfileStore(IConnectionMultiplexer redis)
 {
     private const int MaxRedirects = 8;
 
@@ -94,12 +94,13 @@ public sealed class ProfileStore(IConnectionMultiplexer redis)
     public async IAsyncEnumerable<long> PersonIdsAsync(string tenant)
     {
         var prefix = $"prof:{{{tenant}}}:";
+        var pattern = GlobSpecial().Replace(prefix, @"\$0") + "*";
         foreach (var endpoint in redis.GetEndPoints())
         {
             var server = redis.GetServer(endpoint);
             if (server.IsReplica)
                 continue;
-            await foreach (var key in server.KeysAsync(pattern: prefix + "*", pageSize: 500))
+            await foreach (var key in server.KeysAsync(pattern: pattern, pageSize: 500))
             {
                 if (long.TryParse(((string)key!)[prefix.Length..], NumberStyles.Integer, CultureInfo.InvariantCulture, out var personId))
                     yield return personId;
@@ -113,4 +114,7 @@ public sealed class ProfileStore(IConnectionMultiplexer redis)
         var result = await _db.ExecuteAsync("MEMORY", "USAGE", Key(tenant, personId), "SAMPLES", "0");
         return result.IsNull ? 0 : (long)result;
     }
+
+    [System.Text.RegularExpressions.GeneratedRegex(@"[*?\[\]\\]")]
+    private static partial System.Text.RegularExpressions.Regex GlobSpecial();
 }

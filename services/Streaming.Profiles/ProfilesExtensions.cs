@@ -7,6 +7,7 @@ using Streaming.Profiles.Api;
 using Streaming.Profiles.Pipeline;
 using Streaming.Profiles.Storage;
 using Streaming.Profiles.Tags;
+using Streaming.Profiles.Timers;
 using Streaming.ServiceDefaults.Consumers;
 using Streaming.ServiceDefaults.Definitions;
 
@@ -27,8 +28,11 @@ public static class ProfilesExtensions
         services.AddDefinitionStore();
         services.TryAddSingleton<ProfileStore>();
         services.TryAddSingleton<TagCatalog>();
+        services.TryAddSingleton<TagTimers>();
+        services.TryAddSingleton<ProfileReevaluation>();
         services.AddSingleton<DefinitionReevaluator>();
         services.AddSingleton<IHostedService>(sp => sp.GetRequiredService<DefinitionReevaluator>());
+        services.AddHostedService<TimerSweeper>();
 
         // What the profiles service listens to:
         services.AddSubscription<Contracts.Records.IdentifiedEvent, EventsHandler>(new(TopicCatalog.EventsIdentified, GroupId));

@@ -33,8 +33,11 @@ public sealed class ProfilesTestHost : IAsyncDisposable
     private readonly CancellationTokenSource _stop = new();
     private readonly Task _reader;
 
-    private ProfilesTestHost(EmbeddedKafka kafka, TestRedis redis, WebApplication app)
+    private readonly bool _ownsInfrastructure;
+
+    private ProfilesTestHost(EmbeddedKafka kafka, TestRedis redis, WebApplication app, bool ownsInfrastructure)
     {
+        _ownsInfrastructure = ownsInfrastructure;
         Kafka = kafka;
         Redis = redis;
         App = app;
@@ -51,10 +54,11 @@ public sealed class ProfilesTestHost : IAsyncDisposable
     public IEventProducer Producer => App.Services.GetRequiredService<IEventProducer>();
     public ConcurrentQueue<ProfileChange> Changes { get; } = new();
 
-    public static async Task<ProfilesTestHost> StartAsync(TimeProvider? time = null)
+    /// <summary>Starts the service; on the given Kafka and Redis (which the caller then disposes), or on fresh ones.</summary>
+    public static async Task<ProfilesTestHost> StartAsync(TimeProvider? time = null, EmbeddedKafka? sharedKafka = null, TestRedis? sharedRedis = null)
     {
-        var kafka = EmbeddedKafka.Start(1, TopicCatalog.All.Select(t => (t.Name, t.Partitions)));
-        var redis = await TestRedis.StartAsync();
+        var kafka = sharedKafka ?? EmbeddedKafka.Start(1, TopicCatalog.All.Select(t => (t.Name, t.Partitions)));
+        var redis = sharedRedis ?? await TestRedis.StartAsync();
         var builder = WebApplication.CreateBuilder();
         builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
         {
@@ -73,7 +77,7 @@ public sealed class ProfilesTestHost : IAsyncDisposable
         app.MapDefaultEndpoints();
         app.MapProfiles();
         await app.StartAsync();
-        return new ProfilesTestHost(kafka, redis, app);
+        return new ProfilesTestHost(kafka, redis, app, ownsInfrastructure: sharedKafka is null);
     }
 
     public static IdentifiedEvent Event(string tenant, long personId, string name, long timestamp, string properties = "{}",
@@ -186,8 +190,11 @@ public sealed class ProfilesTestHost : IAsyncDisposable
         Http.Dispose();
         await App.StopAsync();
         await App.DisposeAsync();
-        Redis.Dispose();
-        Kafka.Dispose();
+        if (_ownsInfrastructure)
+        {
+            Redis.Dispose();
+            Kafka.Dispose();
+        }
         _stop.Dispose();
     }
 }

@@ -3,6 +3,7 @@ using Streaming.Contracts.Records;
 using Streaming.Contracts.Topics;
 using Streaming.Profiles.Storage;
 using Streaming.Profiles.Tags;
+using Streaming.Profiles.Timers;
 using Streaming.ServiceDefaults.Consumers;
 using Streaming.ServiceDefaults.Kafka;
 
@@ -14,7 +15,7 @@ namespace Streaming.Profiles.Pipeline;
 /// per-partition fence and the changes they caused. A redelivered message is fenced: it changes
 /// nothing and re-sends the changes it caused (same ids), if they were not superseded since.
 /// </summary>
-public sealed class EventsHandler(ProfileStore store, TagCatalog catalog, TimeProvider time) : IConsumerHandler<IdentifiedEvent>
+public sealed class EventsHandler(ProfileStore store, TagCatalog catalog, TagTimers timers, TimeProvider time) : IConsumerHandler<IdentifiedEvent>
 {
     private const int Parallelism = 32;
 
@@ -77,6 +78,9 @@ public sealed class EventsHandler(ProfileStore store, TagCatalog catalog, TimePr
                 if (!await store.TrySaveAsync([(profile, false)], index))
                     continue;
             }
+            // Set after the write, and again for a redelivery: a crash in between loses no timer.
+            if (tags.IsTimeDependent)
+                await timers.ScheduleAsync(tenant, profile.PersonId, TagSchedule.NextDue(state, tags, now));
             for (var n = 0; n < indexes.Count; n++)
                 outcomes[indexes[n]] = HandlerOutcome.Continue([.. outputs[n].Select(ToMessage)]);
             return;

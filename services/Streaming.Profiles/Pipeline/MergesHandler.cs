@@ -2,6 +2,7 @@ using Streaming.Contracts.Records;
 using Streaming.Profiles.Model;
 using Streaming.Profiles.Storage;
 using Streaming.Profiles.Tags;
+using Streaming.Profiles.Timers;
 using Streaming.ServiceDefaults.Consumers;
 
 namespace Streaming.Profiles.Pipeline;
@@ -12,7 +13,7 @@ namespace Streaming.Profiles.Pipeline;
 /// survivor's tags and announces the absorbed person's tags as left. Both profiles and the fence
 /// are written in one compare-and-set, so a merge applies exactly once.
 /// </summary>
-public sealed class MergesHandler(ProfileStore store, TagCatalog catalog, TimeProvider time) : MessageHandler<IdentityMerge>
+public sealed class MergesHandler(ProfileStore store, TagCatalog catalog, TagTimers timers, TimeProvider time) : MessageHandler<IdentityMerge>
 {
     protected override async ValueTask<HandlerOutcome> HandleAsync(InboundMessage<IdentityMerge> message, CancellationToken cancellationToken)
     {
@@ -47,7 +48,11 @@ public sealed class MergesHandler(ProfileStore store, TagCatalog catalog, TimePr
             var redirect = absorbed with { State = new ProfileState { MergedInto = survivor.PersonId } };
             var index = absorbed.State.Identifiers.Select(i => (merge.Tenant, i, survivor.PersonId)).ToList();
             if (await store.TrySaveAsync([(survivor, false), (redirect, false)], index))
+            {
+                if (tags.IsTimeDependent)
+                    await timers.ScheduleAsync(merge.Tenant, survivor.PersonId, TagSchedule.NextDue(survivor.State, tags, now));
                 return HandlerOutcome.Continue([.. changes.Select(EventsHandler.ToMessage)]);
+            }
         }
     }
 }

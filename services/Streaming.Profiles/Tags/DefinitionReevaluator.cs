@@ -2,20 +2,16 @@ using System.Threading.Channels;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Streaming.Contracts.Records;
-using Streaming.Profiles.Pipeline;
 using Streaming.Profiles.Storage;
-using Streaming.ServiceDefaults.Kafka;
 
 namespace Streaming.Profiles.Tags;
 
 /// <summary>
 /// When a tag definition changes, re-evaluates every profile of its tenant so existing people
-/// enter or leave the tag without a new event. Changes are produced first (ids derived from the
-/// definition version and the person), then the profile is written with compare-and-set: a crash
-/// in between re-sends the same ids. Every instance does this for the whole tenant (duplicate
-/// work, deduplicated by id downstream); partition-owned re-evaluation comes with the timers.
+/// enter or leave the tag without a new event (ids derived from the definition version and the
+/// person). Every instance does this for the whole tenant: duplicate work, deduplicated by id.
 /// </summary>
-public sealed class DefinitionReevaluator(TagCatalog catalog, ProfileStore store, IEventProducer producer, TimeProvider time, ILogger<DefinitionReevaluator> logger) : BackgroundService
+public sealed class DefinitionReevaluator(TagCatalog catalog, ProfileStore store, ProfileReevaluation reevaluation, ILogger<DefinitionReevaluator> logger) : BackgroundService
 {
     private readonly Channel<DefinitionDocument> _changed = Channel.CreateUnbounded<DefinitionDocument>();
 
@@ -54,23 +50,8 @@ public sealed class DefinitionReevaluator(TagCatalog catalog, ProfileStore store
         var cause = $"definition/{document.Key}/v{document.Version}";
         await foreach (var personId in store.PersonIdsAsync(document.Tenant).WithCancellation(cancellationToken))
         {
-            while (true)
-            {
-                var profile = await store.LoadAsync(document.Tenant, personId);
-                if (profile.State.MergedInto is not null || profile.Version == 0)
-                    break;
-                var now = time.GetUtcNow().ToUnixTimeMilliseconds();
-                var tagChanges = EvaluateTagsStep.Evaluate(profile.State, catalog.For(document.Tenant), now);
-                if (tagChanges.Count == 0)
-                    break;
-                var changes = EmitChangesStep.Changes(document.Tenant, personId, cause, null, now, [], tagChanges);
-                await producer.ProduceAllAsync([.. changes.Select(EventsHandler.ToMessage)], cancellationToken);
-                if (await store.TrySaveAsync([(profile, false)], []))
-                {
-                    changed++;
-                    break;
-                }
-            }
+            if (await reevaluation.ReevaluateAsync(document.Tenant, personId, cause, cancellationToken) > 0)
+                changed++;
         }
         return changed;
     }

@@ -15,6 +15,18 @@ public sealed record CompiledTag(string Id, long Version, TagDefinition Definiti
 /// <summary>The active tags of one tenant and the dedicated series they need.</summary>
 public sealed record TenantTags(string Tenant, IReadOnlyList<CompiledTag> Tags, IReadOnlyList<SlotSpec> DedicatedSlots)
 {
+    /// <summary>True when some tag can change with the passing of time alone (windows, daysSince, hoursSince, ago): profiles then need timers.</summary>
+    public bool IsTimeDependent { get; } = Tags.Any(t => t.Sources.Keys.Any(m => m.DependsOnTime) || HasAgo(t.Definition.Condition));
+
+    private static bool HasAgo(Condition condition) => condition switch
+    {
+        AllCondition all => all.Conditions.Any(HasAgo),
+        AnyCondition any => any.Conditions.Any(HasAgo),
+        NotCondition not => HasAgo(not.Condition),
+        MetricCondition m => m.Operands.Any(o => o is AgoOperand),
+        _ => false,
+    };
+
     public static TenantTags Empty(string tenant) => new(tenant, [], []);
 }
 

@@ -1,0 +1,38 @@
+using Streaming.Profiles.Pipeline;
+using Streaming.Profiles.Storage;
+using Streaming.Profiles.Timers;
+using Streaming.ServiceDefaults.Kafka;
+
+namespace Streaming.Profiles.Tags;
+
+/// <summary>
+/// Re-evaluates one stored profile's tags with no event (a definition changed, a timer fired).
+/// The changes are produced first, with ids derived from <c>cause</c>, then the profile is written
+/// with compare-and-set: a crash in between re-sends the same ids. Then the next timer is set.
+/// </summary>
+public sealed class ProfileReevaluation(TagCatalog catalog, ProfileStore store, TagTimers timers, IEventProducer producer, TimeProvider time)
+{
+    /// <summary>How many tags the person entered or left.</summary>
+    public async Task<int> ReevaluateAsync(string tenant, long personId, string cause, CancellationToken cancellationToken)
+    {
+        while (true)
+        {
+            var profile = await store.LoadAsync(tenant, personId);
+            if (profile.State.MergedInto is not null || profile.Version == 0)
+                return 0;
+            var tags = catalog.For(tenant);
+            var now = time.GetUtcNow().ToUnixTimeMilliseconds();
+            var tagChanges = EvaluateTagsStep.Evaluate(profile.State, tags, now);
+            if (tagChanges.Count > 0)
+            {
+                var changes = EmitChangesStep.Changes(tenant, personId, cause, null, now, [], tagChanges);
+                await producer.ProduceAllAsync([.. changes.Select(EventsHandler.ToMessage)], cancellationToken);
+                if (!await store.TrySaveAsync([(profile, false)], []))
+                    continue;
+            }
+            if (tags.IsTimeDependent)
+                await timers.ScheduleAsync(tenant, personId, TagSchedule.NextDue(profile.State, tags, now));
+            return tagChanges.Count;
+        }
+    }
+}

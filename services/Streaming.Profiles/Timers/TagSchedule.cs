@@ -25,10 +25,13 @@ public static class TagSchedule
                 due = at;
         }
         var cache = new Dictionary<string, Scalar?>(StringComparer.Ordinal);
+        var seen = new HashSet<string>(StringComparer.Ordinal);
         foreach (var tag in tags.Tags)
         {
             foreach (var (metric, source) in tag.Sources)
             {
+                if (!metric.DependsOnTime || !seen.Add(source.Key))
+                    continue;
                 var slots = source.SlotIds.Select(id => state.Slots.GetValueOrDefault(id)).OfType<SlotData>().ToList();
                 if (metric.WindowDays is not null && slots.Any(s => s.Days.Count > 0))
                     Consider(NextMidnight(now, source.Zone));

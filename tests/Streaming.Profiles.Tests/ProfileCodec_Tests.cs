@@ -28,6 +28,7 @@ public sealed class ProfileCodec_Tests
         state.Fences["identity.merges/1"] = 4;
         state.MergedInto = null;
         state.CartOpenSince = now;
+        state.TimerDue = now + 86_400_000;
 
         var decoded = ProfileCodec.Decode(ProfileCodec.Encode(state));
 

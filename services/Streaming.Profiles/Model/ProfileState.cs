@@ -45,6 +45,9 @@ public sealed class ProfileState
     /// <summary>Set when this person was merged into another: the profile is only a redirect.</summary>
     public long? MergedInto { get; set; }
 
+    /// <summary>The re-evaluation time last scheduled in <see cref="Timers.TagTimers"/> (so unchanged times are not rewritten).</summary>
+    public long? TimerDue { get; set; }
+
     public const int MaxIdentifiers = 20;
 }
 

@@ -71,16 +71,19 @@ public sealed class EventsHandler(ProfileStore store, TagCatalog catalog, TagTim
                 state.Fences[fence] = message.Offset;
                 pending[message.Position] = outputs[n];
             }
+            var due = tags.IsTimeDependent ? TagSchedule.NextDue(state, tags, now) : state.TimerDue;
+            var reschedule = due != state.TimerDue || pending.Count == 0;
             if (pending.Count > 0)
             {
+                state.TimerDue = due;
                 ReplacePending(state, batch[indexes[0]].Topic, batch[indexes[0]].Partition, pending);
                 var index = state.Identifiers.Where(i => !knownIdentifiers.Contains(i)).Select(i => (tenant, i, profile.PersonId)).ToList();
                 if (!await store.TrySaveAsync([(profile, false)], index))
                     continue;
             }
-            // Set after the write, and again for a redelivery: a crash in between loses no timer.
-            if (tags.IsTimeDependent)
-                await timers.ScheduleAsync(tenant, profile.PersonId, TagSchedule.NextDue(state, tags, now));
+            // Set after the write when it changed, and always for a redelivery: a crash in between loses no timer.
+            if (tags.IsTimeDependent && reschedule)
+                await timers.ScheduleAsync(tenant, profile.PersonId, due);
             for (var n = 0; n < indexes.Count; n++)
                 outcomes[indexes[n]] = HandlerOutcome.Continue([.. outputs[n].Select(ToMessage)]);
             return;

@@ -29,7 +29,10 @@ public sealed class MergesHandler(ProfileStore store, TagCatalog catalog, TagTim
         {
             var survivor = await store.LoadCurrentAsync(merge.Tenant, merge.SurvivorPersonId);
             if (survivor.State.Fences.TryGetValue(fence, out var applied) && message.Offset <= applied)
+            {
+                await timers.ScheduleAsync(merge.Tenant, survivor.PersonId, survivor.State.TimerDue);
                 return HandlerOutcome.Continue([.. (survivor.State.Pending.GetValueOrDefault(message.Position) ?? []).Select(EventsHandler.ToMessage)]);
+            }
             if (survivor.PersonId == merge.AbsorbedPersonId)
                 return HandlerOutcome.Drop($"person {merge.AbsorbedPersonId} already redirects to the survivor");
             var absorbed = await store.LoadAsync(merge.Tenant, merge.AbsorbedPersonId);
@@ -47,10 +50,10 @@ public sealed class MergesHandler(ProfileStore store, TagCatalog catalog, TagTim
 
             var redirect = absorbed with { State = new ProfileState { MergedInto = survivor.PersonId } };
             var index = absorbed.State.Identifiers.Select(i => (merge.Tenant, i, survivor.PersonId)).ToList();
+            survivor.State.TimerDue = tags.IsTimeDependent ? TagSchedule.NextDue(survivor.State, tags, now) : null;
             if (await store.TrySaveAsync([(survivor, false), (redirect, false)], index))
             {
-                if (tags.IsTimeDependent)
-                    await timers.ScheduleAsync(merge.Tenant, survivor.PersonId, TagSchedule.NextDue(survivor.State, tags, now));
+                await timers.ScheduleAsync(merge.Tenant, survivor.PersonId, survivor.State.TimerDue);
                 return HandlerOutcome.Continue([.. changes.Select(EventsHandler.ToMessage)]);
             }
         }

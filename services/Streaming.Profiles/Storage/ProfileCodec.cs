@@ -49,6 +49,8 @@ public static class ProfileCodec
                     WriteChange(x, change);
                 }
             });
+            // Fields added after the first layout go last; readers of older data see the stream end first.
+            WriteOptional(w, state.TimerDue);
         }
         return buffer.ToArray();
     }
@@ -85,6 +87,8 @@ public static class ProfileCodec
                 changes.Add(ReadChange(x));
             return changes;
         });
+        if (r.BaseStream.Position < r.BaseStream.Length)
+            state.TimerDue = ReadOptional(r);
         return state;
     }
 

@@ -23,15 +23,17 @@ public sealed class ProfileReevaluation(TagCatalog catalog, ProfileStore store, 
             var tags = catalog.For(tenant);
             var now = time.GetUtcNow().ToUnixTimeMilliseconds();
             var tagChanges = EvaluateTagsStep.Evaluate(profile.State, tags, now);
-            if (tagChanges.Count > 0)
+            var due = tags.IsTimeDependent ? TagSchedule.NextDue(profile.State, tags, now) : null;
+            if (tagChanges.Count > 0 || due != profile.State.TimerDue)
             {
                 var changes = EmitChangesStep.Changes(tenant, personId, cause, null, now, [], tagChanges);
-                await producer.ProduceAllAsync([.. changes.Select(EventsHandler.ToMessage)], cancellationToken);
+                if (changes.Count > 0)
+                    await producer.ProduceAllAsync([.. changes.Select(EventsHandler.ToMessage)], cancellationToken);
+                profile.State.TimerDue = due;
                 if (!await store.TrySaveAsync([(profile, false)], []))
                     continue;
             }
-            if (tags.IsTimeDependent)
-                await timers.ScheduleAsync(tenant, personId, TagSchedule.NextDue(profile.State, tags, now));
+            await timers.ScheduleAsync(tenant, personId, due);
             return tagChanges.Count;
         }
     }

@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Builder;
 using Streaming.Gateway;
 using Streaming.Gateway.Sources;
+using Streaming.Profiles;
 
 namespace Streaming.Standalone;
 
@@ -10,11 +11,13 @@ internal static class StandaloneServices
     public static void Add(WebApplicationBuilder builder)
     {
         builder.AddGateway();
+        builder.AddProfiles();
     }
 
     public static void Map(WebApplication app)
     {
         app.MapGateway();
+        app.MapProfiles();
     }
 
     public static async Task AfterStartAsync(WebApplication app, Credentials credentials, CancellationToken cancellationToken)

@@ -1,0 +1,43 @@
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+using Streaming.Profiles.Storage;
+using Streaming.Profiles.Tags;
+using Streaming.ServiceDefaults.Admin;
+
+namespace Streaming.Profiles.Api;
+
+/// <summary><c>GET /api/profiles/{personId}</c> and <c>GET /api/profiles/lookup?type=userId&amp;value=U1</c> (admin key, X-Tenant).</summary>
+public static class ProfilesApi
+{
+    private static readonly string[] IdentifierTypes = ["userId", "anonymousId"];
+
+    public static void MapProfilesApi(this IEndpointRouteBuilder app)
+    {
+        var group = app.MapGroup("/api/profiles").RequireAdminKey();
+
+        group.MapGet("/lookup", async (HttpContext http, string? type, string? value, ProfileStore store, TagCatalog catalog, TimeProvider time) =>
+        {
+            if (string.IsNullOrEmpty(type) || !IdentifierTypes.Contains(type))
+                return AdminAuthorization.Problem(400, "bad type", $"type must be one of {string.Join(", ", IdentifierTypes)}, e.g. ?type=userId&value=U1");
+            if (string.IsNullOrEmpty(value))
+                return AdminAuthorization.Problem(400, "missing value", "value is the identifier to look up, e.g. ?type=userId&value=U1");
+            var tenant = http.Tenant();
+            var personId = await store.LookupAsync(tenant, type, value);
+            if (personId is null)
+                return AdminAuthorization.Problem(404, "unknown identifier", $"No profile of tenant '{tenant}' has {type} '{value}' yet.");
+            return await Answer(tenant, personId.Value, store, catalog, time);
+        });
+
+        group.MapGet("/{personId:long}", async (HttpContext http, long personId, ProfileStore store, TagCatalog catalog, TimeProvider time) =>
+            await Answer(http.Tenant(), personId, store, catalog, time));
+    }
+
+    private static async Task<IResult> Answer(string tenant, long personId, ProfileStore store, TagCatalog catalog, TimeProvider time)
+    {
+        var profile = await store.LoadCurrentAsync(tenant, personId);
+        if (profile.Version == 0)
+            return AdminAuthorization.Problem(404, "unknown person", $"Tenant '{tenant}' has no profile for person {personId}.");
+        return Results.Ok(ProfileView.From(profile.PersonId, profile.State, catalog.For(tenant), time.GetUtcNow().ToUnixTimeMilliseconds()));
+    }
+}

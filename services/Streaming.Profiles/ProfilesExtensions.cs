@@ -1,0 +1,49 @@
+using Microsoft.AspNetCore.Builder;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Hosting;
+using Streaming.Contracts.Topics;
+using Streaming.Profiles.Api;
+using Streaming.Profiles.Pipeline;
+using Streaming.Profiles.Storage;
+using Streaming.Profiles.Tags;
+using Streaming.Profiles.Timers;
+using Streaming.ServiceDefaults.Consumers;
+using Streaming.ServiceDefaults.Definitions;
+
+namespace Streaming.Profiles;
+
+public static class ProfilesExtensions
+{
+    public const string GroupId = "profiles";
+    /// <summary>Merges have their own group so that joining one subscription never rebalances the other.</summary>
+    public const string MergesGroupId = "profiles-merges";
+
+    /// <summary>Live profiles and real-time tagging. Needs Redis:Configuration (profiles live in Redis).</summary>
+    public static IHostApplicationBuilder AddProfiles(this IHostApplicationBuilder builder)
+    {
+        if (string.IsNullOrWhiteSpace(builder.Configuration["Redis:Configuration"]))
+            throw new InvalidOperationException("The profiles service keeps live profiles in Redis: set Redis:Configuration (env Redis__Configuration), e.g. 'redis:6379'.");
+        var services = builder.Services;
+        services.AddDefinitionStore();
+        services.TryAddSingleton<ProfileStore>();
+        services.TryAddSingleton<TagCatalog>();
+        services.TryAddSingleton<TagTimers>();
+        services.TryAddSingleton<ProfileReevaluation>();
+        services.AddSingleton<DefinitionReevaluator>();
+        services.AddSingleton<IHostedService>(sp => sp.GetRequiredService<DefinitionReevaluator>());
+        services.AddHostedService<TimerSweeper>();
+
+        // What the profiles service listens to:
+        services.AddSubscription<Contracts.Records.IdentifiedEvent, EventsHandler>(new(TopicCatalog.EventsIdentified, GroupId));
+        services.AddSubscription<Contracts.Records.IdentityMerge, MergesHandler>(new(TopicCatalog.IdentityMerges, MergesGroupId));
+        return builder;
+    }
+
+    public static WebApplication MapProfiles(this WebApplication app)
+    {
+        app.MapProfilesApi();
+        app.MapTagDefinitionsApi();
+        return app;
+    }
+}

@@ -1,0 +1,222 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using System.Globalization;
+using System.Text.Json;
+using Confluent.Kafka;
+using Microsoft.Extensions.Logging.Abstractions;
+using StackExchange.Redis;
+using Streaming.Conditions.Parsing;
+using Streaming.Contracts;
+using Streaming.Contracts.Records;
+using Streaming.Contracts.Topics;
+using Streaming.Embedded.Kafka;
+using Streaming.Embedded.Redis;
+using Streaming.Profiles.Pipeline;
+using Streaming.Profiles.Storage;
+using Streaming.Profiles.Tags;
+using Streaming.ServiceDefaults.Consumers;
+using Streaming.ServiceDefaults.Definitions;
+using Streaming.ServiceDefaults.Kafka;
+using Streaming.ServiceDefaults.Options;
+
+namespace Streaming.Bench.Scenarios;
+
+/// <summary>
+/// The profiles service's event path on real engines (embedded Kafka, redis-server or Garnet):
+/// events/s applied with 20 active tag definitions (the behaviour and RFM packs), Redis bytes per
+/// profile, and event-to-tag-change latency (produce → tag_entered read from profiles.changes).
+/// </summary>
+public sealed class ProfilesScenario : IBenchScenario
+{
+    private const string Tenant = "bench";
+
+    public string Name => "profiles";
+    public string Description => "profile updates/s with 20 tag definitions, bytes per profile, event-to-tag latency (--events N --people N --probes N)";
+
+    public async Task<int> RunAsync(string[] args, CancellationToken cancellationToken)
+    {
+        var events = Option(args, "--events", 200_000);
+        var people = Option(args, "--people", 20_000);
+        var probes = Option(args, "--probes", 200);
+        Console.WriteLine($"machine: {Measure.Machine}");
+
+        using var kafka = EmbeddedKafka.Start(1, TopicCatalog.All.Select(t => (t.Name, t.Partitions)));
+        using var redis = await TestRedis.StartAsync(cancellationToken);
+        Console.WriteLine($"redis: {redis.EngineName}");
+        var options = new KafkaOptions { BootstrapServers = kafka.BootstrapServers, LingerMs = 1 };
+        using var producer = new KafkaEventProducer(Microsoft.Extensions.Options.Options.Create(options), NullLogger<KafkaEventProducer>.Instance);
+        using var multiplexer = await ConnectionMultiplexer.ConnectAsync(redis.ConnectionString + ",allowAdmin=true");
+
+        var definitions = new DefinitionStore(producer, Microsoft.Extensions.Options.Options.Create(options), TimeProvider.System, NullLogger<DefinitionStore>.Instance);
+        await definitions.StartAsync(cancellationToken);
+        var catalog = new TagCatalog(definitions, NullLogger<TagCatalog>.Instance);
+        foreach (var tag in BuiltInPacks.All.Where(p => p.Name is "behaviour" or "rfm").SelectMany(p => p.Tags))
+            await definitions.PutAsync(Tenant, TagCatalog.Kind, tag.Id, ConditionWriter.Write(ConditionParser.ParseTagDefinition(tag.Definition).GetValueOrThrow()), "bench", cancellationToken);
+        Console.WriteLine($"active tag definitions: {catalog.For(Tenant).Tags.Count} ({catalog.For(Tenant).DedicatedSlots.Count} dedicated series)");
+
+        var now = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
+        Console.WriteLine($"producing {events:N0} events for {people:N0} people ...");
+        var random = new Random(42);
+        for (var offset = 0; offset < events; offset += 50_000)
+        {
+            var batch = Enumerable.Range(offset, Math.Min(50_000, events - offset)).Select(i =>
+            {
+                var e = Event(random, 1 + (i % people), now - random.NextInt64(30L * 86_400_000));
+                return OutboundMessage.Create(TopicCatalog.EventsIdentified, PartitionKey.For(Tenant, e.PersonId), e);
+            }).ToList();
+            await producer.ProduceAllAsync(batch, cancellationToken);
+        }
+
+        var store = new ProfileStore(multiplexer);
+        var handler = new CountingHandler(new EventsHandler(store, catalog, new Streaming.Profiles.Timers.TagTimers(multiplexer), TimeProvider.System));
+        var runtime = new ConsumerRuntime<IdentifiedEvent>(new Subscription<IdentifiedEvent>(TopicCatalog.EventsIdentified, "profiles"), handler, producer, options,
+            TimeProvider.System, NullLoggerFactory.Instance);
+        var server = multiplexer.GetServer(multiplexer.GetEndPoints()[0]);
+        var memoryBefore = UsedMemory(server);
+        var cpu = Measure.CpuTime();
+        var clock = Stopwatch.StartNew();
+        await runtime.StartAsync(cancellationToken);
+        while (handler.Count < events && !cancellationToken.IsCancellationRequested)
+            await Task.Delay(20, cancellationToken);
+        var elapsed = clock.Elapsed;
+        var cpuUsed = Measure.CpuTime() - cpu;
+        var rate = events / elapsed.TotalSeconds;
+        var bytesPerProfile = (UsedMemory(server) - memoryBefore) / (double)people;
+        var sampled = new List<long>();
+        for (var p = 1; p <= people; p += Math.Max(1, people / 200))
+            sampled.Add(await store.MemoryUsageAsync(Tenant, p));
+        Console.WriteLine($"applied {events:N0} events in {elapsed.TotalSeconds:F1} s: {rate:N0} events/s (service CPU {cpuUsed.TotalSeconds:F1} s, includes Kafka)");
+        Console.WriteLine($"redis memory per profile: {bytesPerProfile:N0} B (used_memory delta), MEMORY USAGE median {Median(sampled):N0} B");
+
+        // Latency: one qualifying order at a time for a fresh person; time until its tag_entered is read back.
+        var changes = new ChangesReader(kafka.BootstrapServers);
+        await Task.Delay(1000, cancellationToken);
+        var latencies = new List<double>(probes);
+        for (var i = 0; i < probes && !cancellationToken.IsCancellationRequested; i++)
+        {
+            var person = 10_000_000L + i;
+            var probe = Event(random, person, DateTimeOffset.UtcNow.ToUnixTimeMilliseconds());
+            var order = new IdentifiedEvent(person, probe.Event with { Type = "track", Event = "Order Completed", Name = null, Properties = """{"revenue": 1500}""" });
+            var sent = Stopwatch.StartNew();
+            await producer.ProduceAsync(TopicCatalog.EventsIdentified, PartitionKey.For(Tenant, person), order, cancellationToken);
+            while (!changes.Entered.ContainsKey((person, "big-order")))
+            {
+                if (sent.Elapsed > TimeSpan.FromSeconds(10))
+                    throw new TimeoutException($"no big-order tag for person {person} after 10 s");
+                await Task.Delay(1, cancellationToken);
+            }
+            latencies.Add(sent.Elapsed.TotalMilliseconds);
+        }
+        await changes.DisposeAsync();
+        await runtime.StopAsync(CancellationToken.None);
+        await definitions.StopAsync(CancellationToken.None);
+        latencies.Sort();
+        var (p50, p99) = (Measure.Percentile(latencies, 50), Measure.Percentile(latencies, 99));
+        Console.WriteLine($"event-to-tag latency over {latencies.Count} probes: p50 {p50:F1} ms, p99 {p99:F1} ms, max {latencies[^1]:F1} ms");
+        Console.WriteLine(JsonSerializer.Serialize(new
+        {
+            scenario = Name,
+            redis = redis.EngineName,
+            events,
+            people,
+            tag_definitions = catalog.For(Tenant).Tags.Count,
+            events_per_s = Math.Round(rate),
+            bytes_per_profile = Math.Round(bytesPerProfile),
+            memory_usage_median_bytes = Median(sampled),
+            tag_latency_p50_ms = Math.Round(p50, 1),
+            tag_latency_p99_ms = Math.Round(p99, 1),
+            rss_mib = Measure.RssBytes() / (1 << 20),
+        }));
+        return 0;
+    }
+
+    private static int Option(string[] args, string name, int fallback)
+    {
+        var i = Array.IndexOf(args, name);
+        return i >= 0 && i + 1 < args.Length ? int.Parse(args[i + 1], CultureInfo.InvariantCulture) : fallback;
+    }
+
+    private static long UsedMemory(IServer server) =>
+        long.Parse(server.Info("memory").SelectMany(g => g).First(p => p.Key == "used_memory").Value, CultureInfo.InvariantCulture);
+
+    private static long Median(List<long> values) => values.Count == 0 ? 0 : values.Order().ElementAt(values.Count / 2);
+
+    private static readonly string[] Names = ["Page Viewed", "Product Viewed", "Product Viewed", "Product Added", "Order Completed", "Coupon Claimed", "Signed Up"];
+
+    private static IdentifiedEvent Event(Random random, long personId, long timestamp)
+    {
+        var name = Names[random.Next(Names.Length)];
+        var page = name == "Page Viewed";
+        return new IdentifiedEvent(personId, new TrackingEvent
+        {
+            MessageId = Guid.NewGuid().ToString("N"),
+            Type = page ? "page" : "track",
+            Event = page ? null : name,
+            Name = page ? "Home" : null,
+            Tenant = Tenant,
+            Source = "bench",
+            UserId = "u" + personId.ToString(CultureInfo.InvariantCulture),
+            Timestamp = timestamp,
+            ReceivedAt = timestamp,
+            Context = random.Next(2) == 0 ? """{"app":{"version":"2.1"}}""" : """{"page":{"path":"/"}}""",
+            Properties = name == "Order Completed"
+                ? $$"""{"revenue": {{random.Next(5, 2000).ToString(CultureInfo.InvariantCulture)}}, "order_id": "o{{random.Next().ToString(CultureInfo.InvariantCulture)}}"}"""
+                : """{"product_id":"p-123","price":19.99}""",
+        });
+    }
+
+    private sealed class CountingHandler(IConsumerHandler<IdentifiedEvent> inner) : IConsumerHandler<IdentifiedEvent>
+    {
+        private long _count;
+        public long Count => Interlocked.Read(ref _count);
+
+        public async Task<IReadOnlyList<HandlerOutcome>> HandleAsync(IReadOnlyList<InboundMessage<IdentifiedEvent>> batch, CancellationToken cancellationToken)
+        {
+            var outcomes = await inner.HandleAsync(batch, cancellationToken);
+            Interlocked.Add(ref _count, batch.Count);
+            return outcomes;
+        }
+    }
+
+    /// <summary>Follows profiles.changes from its end and records tag entries.</summary>
+    private sealed class ChangesReader : IAsyncDisposable
+    {
+        private readonly CancellationTokenSource _stop = new();
+        private readonly Task _loop;
+
+        public ChangesReader(string bootstrap)
+        {
+            _loop = Task.Factory.StartNew(() =>
+            {
+                using var consumer = new ConsumerBuilder<byte[], byte[]>(new ConsumerConfig
+                {
+                    BootstrapServers = bootstrap,
+                    GroupId = "bench-changes-" + Guid.NewGuid().ToString("N"),
+                    EnableAutoCommit = false,
+                    FetchWaitMaxMs = 1,
+                }).Build();
+                var topic = TopicCatalog.ProfilesChanges;
+                consumer.Assign(Enumerable.Range(0, topic.Partitions).Select(p => new TopicPartitionOffset(topic.Name, p, Offset.End)));
+                while (!_stop.IsCancellationRequested)
+                {
+                    var result = consumer.Consume(TimeSpan.FromMilliseconds(20));
+                    if (result is not { IsPartitionEOF: false, Message.Value: not null })
+                        continue;
+                    var change = topic.Serde.Deserialize(result.Message.Value);
+                    if (change.Kind == ProfileChangeKind.TagEntered)
+                        Entered[(change.PersonId, change.TagId!)] = true;
+                }
+                consumer.Close();
+            }, TaskCreationOptions.LongRunning);
+        }
+
+        public ConcurrentDictionary<(long, string), bool> Entered { get; } = new();
+
+        public async ValueTask DisposeAsync()
+        {
+            await _stop.CancelAsync();
+            await _loop;
+            _stop.Dispose();
+        }
+    }
+}

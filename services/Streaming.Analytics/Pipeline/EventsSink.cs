@@ -26,12 +26,9 @@ internal sealed class EventsSink(ClickHouseSession session, BatchWriter writer, 
         await pacing.WaitAsync(first.Topic, first.Partition, batch.Count, cancellationToken);
 
         var outcomes = new HandlerOutcome[batch.Count];
-        HashSet<long> stored = [];
-        if (!fence.Continues(first.Topic, first.Partition, first.Offset))
-        {
-            using var connection = session.Connect();
-            stored = await StoredOffsets.PresentAsync(connection, $"{session.Database}.{Table}", first.Partition, first.Offset, last.Offset, cancellationToken);
-        }
+        HashSet<long> stored;
+        using (var connection = session.Connect())
+            stored = await fence.StoredAsync(connection, $"{session.Database}.{Table}", first.Topic, first.Partition, first.Offset, last.Offset, cancellationToken);
 
         var rows = new List<object[]>(batch.Count);
         for (var i = 0; i < batch.Count; i++)

@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore.Builder;
+using Streaming.Analytics;
 
 namespace Streaming.Standalone;
 
@@ -7,10 +8,12 @@ internal static class StandaloneServices
 {
     public static void Add(WebApplicationBuilder builder)
     {
+        builder.AddAnalytics();
     }
 
     public static void Map(WebApplication app)
     {
+        app.MapAnalytics();
     }
 
     public static Task AfterStartAsync(WebApplication app, Credentials credentials, CancellationToken cancellationToken) => Task.CompletedTask;

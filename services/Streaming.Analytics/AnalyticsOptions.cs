@@ -17,7 +17,8 @@ public sealed partial class AnalyticsOptions
     public string BiDatabase { get; set; } = "bi";
 
     /// <summary>How long events are kept (TTL of streaming.events), in days; default 3 years.</summary>
-    [Range(1, 36_500, ErrorMessage = "Analytics:EventsTtlDays must be between 1 and 36500.")]
+    // Expiry is a DateTime (up to 2106): longer TTLs would overflow and drop rows at once.
+    [Range(1, 29_200, ErrorMessage = "Analytics:EventsTtlDays must be between 1 and 29200 (80 years).")]
     public int EventsTtlDays { get; set; } = 1095;
 
     /// <summary>Most messages of one partition inserted in one ClickHouse insert.</summary>

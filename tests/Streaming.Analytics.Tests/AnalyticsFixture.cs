@@ -23,14 +23,13 @@ public sealed class ClickHouseFixture : IAsyncLifetime
         Server = await EmbeddedClickHouse.StartAsync(new EmbeddedClickHouseOptions { DataPath = dataPath });
 
     /// <summary>A migrated pair of databases (tables, BI views) no other test uses.</summary>
-    public async Task<AnalyticsDatabase> NewDatabaseAsync(string? connectionString = null, bool migrate = true)
+    public async Task<AnalyticsDatabase> NewDatabaseAsync(string? connectionString = null, int eventsTtlDays = 1095)
     {
         var suffix = Guid.NewGuid().ToString("N")[..10];
-        var options = new AnalyticsOptions { Database = "a_" + suffix, BiDatabase = "bi_" + suffix, FlushIntervalMs = 0 };
+        var options = new AnalyticsOptions { Database = "a_" + suffix, BiDatabase = "bi_" + suffix, FlushIntervalMs = 0, EventsTtlDays = eventsTtlDays };
         var session = new ClickHouseSession(Options.Create(new ClickHouseOptions { ConnectionString = connectionString ?? Server.ConnectionString }), Options.Create(options));
         var database = new AnalyticsDatabase(session, new Migrator(session, NullLogger<Migrator>.Instance));
-        if (migrate)
-            await database.Migrator.MigrateAsync();
+        await database.Migrator.MigrateAsync();
         return database;
     }
 

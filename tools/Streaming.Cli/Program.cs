@@ -1,1 +1,3 @@
-Console.WriteLine("x");
+using Streaming.Cli;
+
+return await Commands.RunAsync(args, Console.Out, Console.Error, CancellationToken.None);

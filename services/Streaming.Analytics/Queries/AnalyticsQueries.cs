@@ -80,6 +80,8 @@ public sealed class AnalyticsQueries(ClickHouseSession session, TimeProvider clo
         var (sql, problem) = AudienceCondition.Compile(condition, p, Db, tenant, clock.GetUtcNow());
         if (problem is not null)
             return (0, [], problem);
+        if (sample == 0)
+            return (await CountAsync(tenant, condition, cancellationToken), [], null);
         var limit = p.Int64(sample);
         long count = 0;
         var persons = new List<long>();
@@ -88,8 +90,6 @@ public sealed class AnalyticsQueries(ClickHouseSession session, TimeProvider clo
             count = Long(row[0]);
             persons.Add(Convert.ToInt64(row[1], CultureInfo.InvariantCulture));
         }
-        if (sample == 0)
-            count = await CountAsync(tenant, condition, cancellationToken);
         return (count, persons, null);
     }
 

@@ -16,6 +16,9 @@ internal sealed class AudienceCondition
 {
     private readonly List<string> sets = [];
     private readonly List<int> positive = [];
+    // Leaves that every match must satisfy (positive parts directly under a top-level "all", or the root leaf).
+    private readonly List<int> required = [];
+    private int depth;
     private readonly SqlParameters p;
     private readonly string database;
     private readonly string tenant;
@@ -40,8 +43,10 @@ internal sealed class AudienceCondition
             return (null, "condition needs at least one part outside 'not' (e.g. {\"all\":[{\"tag\":\"buyers\"},{\"not\":{\"tag\":\"churned\"}}]}).");
         var sql = new StringBuilder("WITH ");
         sql.AppendJoin(", ", compiler.sets.Select((s, i) => string.Create(CultureInfo.InvariantCulture, $"s{i} AS ({s})")));
+        // Persons are drawn from one required set when there is one (an "all" needs no union), else from every positive part.
+        var from = compiler.required.Count > 0 ? [compiler.required[0]] : compiler.positive;
         sql.Append(" SELECT DISTINCT person_id FROM (");
-        sql.AppendJoin(" UNION ALL ", compiler.positive.Select(i => string.Create(CultureInfo.InvariantCulture, $"SELECT person_id FROM s{i}")));
+        sql.AppendJoin(" UNION ALL ", from.Select(i => string.Create(CultureInfo.InvariantCulture, $"SELECT person_id FROM s{i}")));
         sql.Append(") WHERE ").Append(expression);
         return (sql.ToString(), null);
     }
@@ -58,18 +63,26 @@ internal sealed class AudienceCondition
                 return ("", $"{path}.{name} must be a non-empty array of conditions.");
             var parts = new List<string>();
             var i = 0;
+            var topLevelAll = depth == 0 && name == "all" && !negated;
+            depth++;
             foreach (var child in all.EnumerateArray())
             {
+                var before = sets.Count;
                 var (sql, problem) = Node(child, $"{path}.{name}[{i++}]", negated);
+                if (topLevelAll && sets.Count == before + 1 && positive.Contains(before) && !child.TryGetProperty("any", out _) && !child.TryGetProperty("not", out _))
+                    required.Add(before);
                 if (problem is not null)
                     return ("", problem);
                 parts.Add(sql);
             }
+            depth--;
             return ("(" + string.Join(op, parts) + ")", null);
         }
         if (node.TryGetProperty("not", out var inner))
         {
+            depth++;
             var (sql, problem) = Node(inner, path + ".not", !negated);
+            depth--;
             return problem is null ? ($"NOT ({sql})", null) : ("", problem);
         }
         var (set, leafProblem) = Leaf(node, path);
@@ -79,6 +92,8 @@ internal sealed class AudienceCondition
         var index = sets.Count - 1;
         if (!negated)
             positive.Add(index);
+        if (depth == 0 && !negated)
+            required.Add(index);
         return (string.Create(CultureInfo.InvariantCulture, $"person_id IN (SELECT person_id FROM s{index})"), null);
     }
 

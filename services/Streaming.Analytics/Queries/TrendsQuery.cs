@@ -44,7 +44,7 @@ internal static class TrendsQuery
         var filters = string.Concat((r.Filters ?? []).Select(f => " AND " + f.Sql(p)));
         return $"""
             SELECT {Periods.StartOf(r.Interval, "ts")} AS period, {breakdown} AS breakdown, {measure} AS value
-            FROM {ResolvedEvents.Sql(database, p, tenant, r.From, r.To, [r.Event])}
+            FROM {ResolvedEvents.Sql(database, p, tenant, r.From, r.To, [r.Event], resolvePersons: r.Measure == "persons")}
             WHERE 1{filters}
             GROUP BY period, breakdown ORDER BY period, breakdown LIMIT 10000
             """;

@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.Builder;
 using Streaming.Gateway;
 using Streaming.Gateway.Sources;
 using Streaming.Profiles;
+using Streaming.Analytics;
 
 namespace Streaming.Standalone;
 
@@ -12,12 +13,14 @@ internal static class StandaloneServices
     {
         builder.AddGateway();
         builder.AddProfiles();
+        builder.AddAnalytics();
     }
 
     public static void Map(WebApplication app)
     {
         app.MapGateway();
         app.MapProfiles();
+        app.MapAnalytics();
     }
 
     public static async Task AfterStartAsync(WebApplication app, Credentials credentials, CancellationToken cancellationToken)

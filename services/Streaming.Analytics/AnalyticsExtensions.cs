@@ -1,0 +1,71 @@
+using Microsoft.AspNetCore.Builder;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Options;
+using Streaming.Analytics.Api;
+using Streaming.Analytics.Pipeline;
+using Streaming.Analytics.Queries;
+using Streaming.Analytics.Schema;
+using Streaming.Contracts.Records;
+using Streaming.Contracts.Topics;
+using Streaming.ServiceDefaults.Admin;
+using Streaming.ServiceDefaults.Consumers;
+
+namespace Streaming.Analytics;
+
+public static class AnalyticsExtensions
+{
+    /// <summary>Analytics: migrations at start, the ClickHouse sinks, the query API.</summary>
+    public static IHostApplicationBuilder AddAnalytics(this IHostApplicationBuilder builder)
+    {
+        var services = builder.Services;
+        services.AddOptions<AnalyticsOptions>().Bind(builder.Configuration.GetSection(AnalyticsOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
+        services.TryAddSingleton<ClickHouseSession>();
+        services.TryAddSingleton<Migrator>();
+        services.TryAddSingleton<BatchWriter>();
+        services.TryAddSingleton<AnalyticsQueries>();
+        services.TryAddSingleton(sp => new FlushPacing(sp.GetRequiredService<TimeProvider>(),
+            TimeSpan.FromMilliseconds(sp.GetRequiredService<IOptions<AnalyticsOptions>>().Value.FlushIntervalMs),
+            sp.GetRequiredService<IOptions<AnalyticsOptions>>().Value.BatchSize));
+        // Before the sinks: hosted services start in registration order.
+        services.AddHostedService<MigrateOnStart>();
+
+        var options = builder.Configuration.GetSection(AnalyticsOptions.Section).Get<AnalyticsOptions>() ?? new AnalyticsOptions();
+        if (options.SinkEnabled)
+            AddSinks(services, options);
+        return builder;
+    }
+
+    /// <summary>What analytics listens to.</summary>
+    private static void AddSinks(IServiceCollection services, AnalyticsOptions options)
+    {
+        services.AddSubscription<IdentifiedEvent, EventsSink>(new Subscription<IdentifiedEvent>(TopicCatalog.EventsIdentified, options.ConsumerGroup)
+        {
+            MaxBatchSize = options.BatchSize,
+            QueueCapacity = options.BatchSize * 4,
+        });
+        services.AddSubscription<IdentityMerge, MergesSink>(new Subscription<IdentityMerge>(TopicCatalog.IdentityMerges, options.ConsumerGroup));
+        services.AddSubscription<ProfileChange, ProfileChangesSink>(new Subscription<ProfileChange>(TopicCatalog.ProfilesChanges, options.ConsumerGroup)
+        {
+            MaxBatchSize = options.BatchSize,
+        });
+    }
+
+    public static WebApplication MapAnalytics(this WebApplication app)
+    {
+        app.MapGroup("/api/analytics").RequireAdminKey().MapAnalyticsApi();
+        return app;
+    }
+
+    private sealed class MigrateOnStart(IOptions<AnalyticsOptions> options, Migrator migrator) : IHostedService
+    {
+        public async Task StartAsync(CancellationToken cancellationToken)
+        {
+            if (options.Value.MigrateOnStart)
+                await migrator.MigrateAsync(cancellationToken);
+        }
+
+        public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+    }
+}

@@ -1,0 +1,57 @@
+using Streaming.Analytics.Schema;
+using Streaming.Contracts.Records;
+using Streaming.ServiceDefaults.Consumers;
+
+namespace Streaming.Analytics.Pipeline;
+
+/// <summary>
+/// events.identified -> <c>events</c>, one batch of one partition at a time, top to bottom:
+/// <list type="number">
+/// <item>pace: small batches wait for the partition's flush interval (<see cref="FlushPacing"/>);</item>
+/// <item>fence: after a restart/replay, leave out offsets already stored (<see cref="StoredOffsets"/>);</item>
+/// <item>map: one row per event (<see cref="EventRow"/>);</item>
+/// <item>insert: one bulk insert with a token from the offset range (<see cref="BatchWriter"/>).</item>
+/// </list>
+/// The runtime commits the offsets only after this returns, i.e. after ClickHouse acknowledged the insert.
+/// </summary>
+internal sealed class EventsSink(ClickHouseSession session, BatchWriter writer, FlushPacing pacing) : IConsumerHandler<IdentifiedEvent>
+{
+    public const string Table = "events";
+    private readonly StoredOffsets fence = new();
+
+    public async Task<IReadOnlyList<HandlerOutcome>> HandleAsync(IReadOnlyList<InboundMessage<IdentifiedEvent>> batch, CancellationToken cancellationToken)
+    {
+        var first = batch[0];
+        var last = batch[^1];
+        await pacing.WaitAsync(first.Topic, first.Partition, batch.Count, cancellationToken);
+
+        var outcomes = new HandlerOutcome[batch.Count];
+        HashSet<long> stored;
+        using (var connection = session.Connect())
+            stored = await fence.StoredAsync(connection, $"{session.Database}.{Table}", first.Topic, first.Partition, first.Offset, last.Offset, cancellationToken);
+
+        var rows = new List<object[]>(batch.Count);
+        for (var i = 0; i < batch.Count; i++)
+        {
+            var message = batch[i];
+            if (stored.Contains(message.Offset))
+            {
+                outcomes[i] = HandlerOutcome.Drop("already stored (replayed offset)");
+                continue;
+            }
+            if (string.IsNullOrEmpty(message.Value.Event.Tenant) || string.IsNullOrEmpty(message.Value.Event.MessageId))
+            {
+                outcomes[i] = HandlerOutcome.DeadLetter("event without tenant or messageId: the gateway must set both");
+                continue;
+            }
+            rows.Add(EventRow.From(message));
+            outcomes[i] = HandlerOutcome.Done;
+        }
+
+        await writer.InsertAsync(Table, EventRow.Columns, rows,
+            BatchWriter.TokenFor(first.Topic, first.Partition, first.Offset, last.Offset), cancellationToken);
+        fence.Advance(first.Topic, first.Partition, last.Offset);
+        pacing.Flushed(first.Topic, first.Partition);
+        return outcomes;
+    }
+}

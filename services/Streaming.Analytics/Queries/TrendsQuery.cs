@@ -1,0 +1,52 @@
+namespace Streaming.Analytics.Queries;
+
+/// <summary>Count, unique persons or sum of a numeric property of one event, per period, optionally broken down by a property.</summary>
+public sealed record TrendsRequest(
+    string Event,
+    DateTimeOffset From,
+    DateTimeOffset To,
+    string Measure = "count",
+    string? Property = null,
+    string Interval = "day",
+    string? Breakdown = null,
+    IReadOnlyList<PropertyFilter>? Filters = null)
+{
+    public string? Problem()
+    {
+        if (string.IsNullOrWhiteSpace(Event))
+            return "event is required.";
+        if (Measure is not ("count" or "persons" or "sum"))
+            return "measure must be count, persons or sum.";
+        if (Measure == "sum" && string.IsNullOrWhiteSpace(Property))
+            return "property is required when measure is sum (a numeric key of the event's properties, e.g. revenue).";
+        if (!Periods.Names.Contains(Interval))
+            return "interval must be hour, day, week or month.";
+        foreach (var (f, i) in (Filters ?? []).Select((f, i) => (f, i)))
+            if (f.Problem($"filters[{i}]") is { } problem)
+                return problem;
+        return QueryRange.Problem(From, To);
+    }
+}
+
+public sealed record TrendPoint(DateTime Period, string Breakdown, double Value);
+
+internal static class TrendsQuery
+{
+    public static string Sql(string database, SqlParameters p, string tenant, TrendsRequest r)
+    {
+        var measure = r.Measure switch
+        {
+            "count" => "toFloat64(count())",
+            "persons" => "toFloat64(uniqExact(pid))",
+            _ => $"sum(JSONExtractFloat(properties, {p.String(r.Property!)}))",
+        };
+        var breakdown = r.Breakdown is { Length: > 0 } b ? $"JSONExtractString(properties, {p.String(b)})" : "''";
+        var filters = string.Concat((r.Filters ?? []).Select(f => " AND " + f.Sql(p)));
+        return $"""
+            SELECT {Periods.StartOf(r.Interval, "ts")} AS period, {breakdown} AS breakdown, {measure} AS value
+            FROM {ResolvedEvents.Sql(database, p, tenant, r.From, r.To, [r.Event], resolvePersons: r.Measure == "persons")}
+            WHERE 1{filters}
+            GROUP BY period, breakdown ORDER BY period, breakdown LIMIT 10000
+            """;
+    }
+}

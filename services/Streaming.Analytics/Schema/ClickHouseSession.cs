@@ -1,0 +1,38 @@
+using ClickHouse.Driver;
+using ClickHouse.Driver.ADO;
+using Microsoft.Extensions.Options;
+using Streaming.ServiceDefaults.Options;
+
+namespace Streaming.Analytics.Schema;
+
+/// <summary>Opens ClickHouse connections for the analytics service (the one connection string, the one client for inserts).</summary>
+public sealed class ClickHouseSession : IDisposable
+{
+    private readonly Lazy<ClickHouseClient> client;
+
+    public ClickHouseSession(IOptions<ClickHouseOptions> clickHouse, IOptions<AnalyticsOptions> analytics)
+    {
+        var connectionString = clickHouse.Value.ConnectionString;
+        if (string.IsNullOrWhiteSpace(connectionString))
+            throw new InvalidOperationException("ClickHouse:ConnectionString (env ClickHouse__ConnectionString) is required by the analytics service, e.g. Host=clickhouse;Port=8123;Username=streaming;Password=...;Database=streaming.");
+        ConnectionString = connectionString;
+        Options = analytics.Value;
+        client = new Lazy<ClickHouseClient>(() => new ClickHouseClient(ConnectionString));
+    }
+
+    public string ConnectionString { get; }
+    public AnalyticsOptions Options { get; }
+    public string Database => Options.Database;
+    public string BiDatabase => Options.BiDatabase;
+
+    /// <summary>The long-lived client used for bulk inserts.</summary>
+    public ClickHouseClient Client => client.Value;
+
+    public ClickHouseConnection Connect() => new(ConnectionString);
+
+    public void Dispose()
+    {
+        if (client.IsValueCreated)
+            client.Value.Dispose();
+    }
+}

@@ -1,0 +1,152 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Text.Json;
+using ClickHouse.Driver.ADO;
+using ClickHouse.Driver.Utility;
+using Microsoft.Extensions.Logging.Abstractions;
+using Streaming.Analytics;
+using Streaming.Analytics.Pipeline;
+using Streaming.Analytics.Queries;
+using Streaming.Analytics.Schema;
+using Streaming.Contracts.Records;
+using Streaming.Embedded.ClickHouse;
+using Streaming.ServiceDefaults.Consumers;
+using Streaming.ServiceDefaults.Options;
+
+namespace Streaming.Bench.Scenarios;
+
+/// <summary>
+/// Analytics on the embedded ClickHouse: sink rows/s (the events sink, batches of 10,000), then
+/// funnel (4 steps), retention (12x12), trend over generated events and an audience of 3 tag
+/// conditions over 1M persons, each next to the equivalent hand-written SQL in the same run.
+/// </summary>
+public sealed class AnalyticsScenario : IBenchScenario
+{
+    private static readonly DateTimeOffset From = new(2024, 1, 1, 0, 0, 0, TimeSpan.Zero);
+    private static readonly DateTimeOffset To = From.AddYears(1);
+
+    public string Name => "analytics";
+    public string Description => "sink rows/s; funnel, retention, trend, audience vs hand-written SQL (--events N, --persons N)";
+
+    public async Task<int> RunAsync(string[] args, CancellationToken cancellationToken)
+    {
+        var events = Option(args, "--events", 10_000_000);
+        var persons = Option(args, "--persons", 1_000_000);
+        var sinkEvents = Option(args, "--sink-events", 200_000);
+        var dir = Path.Combine(Path.GetTempPath(), "streaming-bench-analytics-" + Guid.NewGuid().ToString("N")[..8]);
+        await using var clickHouse = await EmbeddedClickHouse.StartAsync(new EmbeddedClickHouseOptions { DataPath = dir }, cancellationToken);
+        try
+        {
+            Console.WriteLine($"machine: {Measure.Machine}");
+            var options = new AnalyticsOptions { Database = "bench", BiDatabase = "bench_bi", FlushIntervalMs = 0 };
+            using var session = new ClickHouseSession(Microsoft.Extensions.Options.Options.Create(new ClickHouseOptions { ConnectionString = clickHouse.ConnectionString }),
+                Microsoft.Extensions.Options.Options.Create(options));
+            await new Migrator(session, NullLogger<Migrator>.Instance).MigrateAsync(cancellationToken);
+
+            var sinkRate = await SinkAsync(session, sinkEvents, cancellationToken);
+            Console.WriteLine($"sink: {sinkEvents:N0} events in batches of 10,000 -> {sinkRate:N0} rows/s");
+
+            using var connection = session.Connect();
+            var generate = Stopwatch.StartNew();
+            await connection.ExecuteStatementAsync($$"""
+                INSERT INTO bench.events (tenant, event, type, message_id, person_id, anonymous_id, user_id, source, timestamp, received_at, context, properties, traits, kafka_partition, kafka_offset)
+                SELECT 'bench', ['View', 'Cart', 'Checkout', 'Order', 'Other'][1 + cityHash64(number, 1) % 5], 'track', toString(number),
+                       toInt64(cityHash64(number, 2) % {{persons}}), '', '', 'bench',
+                       fromUnixTimestamp64Milli(toInt64({{From.ToUnixTimeMilliseconds()}} + cityHash64(number, 3) % 31536000000), 'UTC') AS ts, ts,
+                       '{}', concat('{"revenue":', toString(number % 100), '}'), '{}', 1, number
+                FROM numbers({{events}})
+                """);
+            await connection.ExecuteStatementAsync($"""
+                INSERT INTO bench.tag_changes (tenant, tag_id, person_id, entered, at, change_id)
+                SELECT 'bench', tag, number, 1, now64(3), concat(tag, toString(number))
+                FROM numbers({persons}) ARRAY JOIN ['women_25_30', 'frequent_buyer', 'prefers_beauty'] AS tag
+                WHERE cityHash64(number, tag) % 2 = 0
+                """);
+            Console.WriteLine($"generated {events:N0} events over {persons:N0} persons and 3 tags in {generate.Elapsed.TotalSeconds:F1} s");
+
+            var queries = new AnalyticsQueries(session, TimeProvider.System);
+            var funnel = new FunnelRequest([new("View"), new("Cart"), new("Checkout"), new("Order")], From, To, 86_400 * 7);
+            var figures = new Dictionary<string, object>
+            {
+                ["scenario"] = Name, ["events"] = events, ["persons"] = persons, ["sink_rows_per_s"] = Math.Round(sinkRate),
+            };
+            await Compare(figures, "funnel_4_steps", () => queries.FunnelAsync("bench", funnel, cancellationToken), connection, """
+                SELECT level, count() FROM (
+                  SELECT person_id, windowFunnel(604800)(toDateTime(timestamp), event = 'View', event = 'Cart', event = 'Checkout', event = 'Order') AS level
+                  FROM bench.events WHERE tenant = 'bench' AND timestamp >= '2024-01-01' AND timestamp < '2025-01-01' AND event IN ('View', 'Cart', 'Checkout', 'Order')
+                  GROUP BY person_id) GROUP BY level
+                """);
+            await Compare(figures, "retention_12x12", () => queries.RetentionAsync("bench", new RetentionRequest(From, To, "Order", "Order", "month", 11), cancellationToken), connection, """
+                WITH c AS (SELECT person_id, toStartOfMonth(min(timestamp)) AS cohort FROM bench.events WHERE tenant = 'bench' AND event = 'Order' AND timestamp < '2025-01-01' GROUP BY person_id),
+                     r AS (SELECT DISTINCT person_id, toStartOfMonth(timestamp) AS m FROM bench.events WHERE tenant = 'bench' AND event = 'Order' AND timestamp >= '2024-01-01' AND timestamp < '2025-01-01')
+                SELECT cohort, dateDiff('month', cohort, m) AS k, uniqExact(c.person_id) FROM c INNER JOIN r ON c.person_id = r.person_id GROUP BY cohort, k
+                """);
+            await Compare(figures, "trend_daily", () => queries.TrendsAsync("bench", new TrendsRequest("Order", From, To), cancellationToken), connection, """
+                SELECT toStartOfDay(timestamp) AS d, count() FROM bench.events WHERE tenant = 'bench' AND event = 'Order' AND timestamp >= '2024-01-01' AND timestamp < '2025-01-01' GROUP BY d
+                """);
+            var audience = JsonDocument.Parse("""{"all":[{"tag":"women_25_30"},{"tag":"frequent_buyer"},{"tag":"prefers_beauty"}]}""").RootElement;
+            await Compare(figures, "audience_3_tags", () => queries.AudienceAsync("bench", audience, 0, cancellationToken), connection, """
+                SELECT count() FROM bench.tags_current FINAL
+                WHERE tenant = 'bench' AND tag_id = 'women_25_30' AND member = 1
+                  AND person_id IN (SELECT person_id FROM bench.tags_current FINAL WHERE tenant = 'bench' AND tag_id = 'frequent_buyer' AND member = 1)
+                  AND person_id IN (SELECT person_id FROM bench.tags_current FINAL WHERE tenant = 'bench' AND tag_id = 'prefers_beauty' AND member = 1)
+                """);
+            figures["rss_mib"] = Measure.RssBytes() / (1 << 20);
+            Console.WriteLine(JsonSerializer.Serialize(figures));
+            return 0;
+        }
+        finally
+        {
+            await clickHouse.StopAsync(CancellationToken.None);
+            try { Directory.Delete(dir, recursive: true); } catch (IOException) { }
+        }
+    }
+
+    private static async Task<double> SinkAsync(ClickHouseSession session, int count, CancellationToken cancellationToken)
+    {
+        var sink = new EventsSink(session, new BatchWriter(session), new FlushPacing(TimeProvider.System, TimeSpan.Zero, 1));
+        var messages = Enumerable.Range(0, count).Select(i => new InboundMessage<IdentifiedEvent>("events.identified", 0, i, "k", new IdentifiedEvent(i % 10_000, new TrackingEvent
+        {
+            MessageId = Guid.NewGuid().ToString(), Type = "track", Event = "Sink Bench", Tenant = "sink", Source = "bench", UserId = "u" + (i % 10_000),
+            Timestamp = From.ToUnixTimeMilliseconds() + i, ReceivedAt = From.ToUnixTimeMilliseconds() + i,
+            Context = """{"ip":"10.0.0.1","os":{"name":"iOS"}}""", Properties = """{"revenue":12.5,"category":"beauty","order_id":"o1"}""",
+        }), DateTimeOffset.UtcNow, [])).ToList();
+        var clock = Stopwatch.StartNew();
+        foreach (var batch in messages.Chunk(10_000))
+            await sink.HandleAsync(batch, cancellationToken);
+        return count / clock.Elapsed.TotalSeconds;
+    }
+
+    private static async Task Compare<T>(Dictionary<string, object> figures, string name, Func<Task<T>> api, ClickHouseConnection connection, string handWritten)
+    {
+        var apiMs = await Median(async () => await api());
+        var sqlMs = await Median(async () =>
+        {
+            using var reader = await connection.ExecuteReaderAsync(handWritten);
+            while (reader.Read()) { }
+        });
+        Console.WriteLine($"{name,-16} API {apiMs,8:F0} ms   hand-written SQL {sqlMs,8:F0} ms   ratio {apiMs / sqlMs:F2}");
+        figures[name + "_ms"] = Math.Round(apiMs);
+        figures[name + "_sql_ms"] = Math.Round(sqlMs);
+    }
+
+    private static async Task<double> Median(Func<Task> run)
+    {
+        await run(); // warm-up
+        var times = new List<double>();
+        for (var i = 0; i < 3; i++)
+        {
+            var clock = Stopwatch.StartNew();
+            await run();
+            times.Add(clock.Elapsed.TotalMilliseconds);
+        }
+        times.Sort();
+        return times[1];
+    }
+
+    private static int Option(string[] args, string name, int fallback)
+    {
+        var i = Array.IndexOf(args, name);
+        return i >= 0 && i + 1 < args.Length ? int.Parse(args[i + 1], CultureInfo.InvariantCulture) : fallback;
+    }
+}

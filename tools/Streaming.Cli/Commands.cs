@@ -1,0 +1,69 @@
+using Streaming.Cli.Import;
+
+namespace Streaming.Cli;
+
+/// <summary>The <c>streaming</c> command line: <c>import online-retail FILE</c>, <c>import csv FILE ...</c>.</summary>
+internal static class Commands
+{
+    public const string Usage = """
+        usage:
+          streaming import online-retail <file.csv[.gz]> [--gateway URL] [--write-key KEY] [--batch N]
+          streaming import csv <file.csv[.gz]> --timestamp-column C (--event-column C | --event NAME)
+                               [--user-column C] [--anonymous-column C] [--message-id-column C]
+                               [--gateway URL] [--write-key KEY] [--batch N]
+        --gateway defaults to http://127.0.0.1:8080, --write-key to $STREAMING_WRITE_KEY.
+        """;
+
+    public static async Task<int> RunAsync(string[] args, TextWriter output, TextWriter error, CancellationToken cancellationToken, HttpMessageHandler? handler = null)
+    {
+        try
+        {
+            if (args.Length < 3 || args[0] != "import" || args[1] is not ("online-retail" or "csv"))
+                throw new ImportException(Usage);
+            var file = args[2];
+            var options = Options(args.Skip(3).ToArray());
+            if (!File.Exists(file))
+                throw new ImportException($"File not found: {file}");
+            var gateway = new Uri(Value(options, "--gateway") ?? "http://127.0.0.1:8080/");
+            var writeKey = Value(options, "--write-key") ?? Environment.GetEnvironmentVariable("STREAMING_WRITE_KEY")
+                ?? throw new ImportException("No write key: pass --write-key <key> or set STREAMING_WRITE_KEY.");
+            var batch = int.TryParse(Value(options, "--batch") ?? "500", out var b) && b is > 0 and <= 5000
+                ? b : throw new ImportException("--batch must be a number between 1 and 5000.");
+
+            using var http = handler is null ? new HttpClient() : new HttpClient(handler, disposeHandler: false);
+            var importer = new Importer(new GatewayClient(http, gateway, writeKey), output, batch);
+            using var csv = new CsvReader(file);
+            var events = args[1] == "online-retail"
+                ? OnlineRetail.Invoices(csv).Select(i => (i.Event, i.Lines))
+                : new CsvMapping(Value(options, "--event-column"), Value(options, "--event"), Value(options, "--user-column"), Value(options, "--anonymous-column"),
+                    Value(options, "--timestamp-column") ?? throw new ImportException("--timestamp-column is required for import csv."),
+                    Value(options, "--message-id-column")) is var mapping && mapping.EventColumn is null && mapping.EventName is null
+                    ? throw new ImportException("import csv needs --event-column C or --event NAME.")
+                    : mapping.Events(csv, Path.GetFileName(file));
+            await importer.RunAsync(events, () => csv.Progress, cancellationToken);
+            return 0;
+        }
+        catch (Exception ex) when (ex is ImportException or FormatException)
+        {
+            await error.WriteLineAsync(ex.Message);
+            return 2;
+        }
+    }
+
+    private static Dictionary<string, string> Options(string[] args)
+    {
+        var known = new[] { "--gateway", "--write-key", "--batch", "--event-column", "--event", "--user-column", "--anonymous-column", "--timestamp-column", "--message-id-column" };
+        var options = new Dictionary<string, string>(StringComparer.Ordinal);
+        for (var i = 0; i < args.Length; i += 2)
+        {
+            if (!known.Contains(args[i]))
+                throw new ImportException($"Unknown option '{args[i]}'.\n{Usage}");
+            if (i + 1 >= args.Length)
+                throw new ImportException($"{args[i]} needs a value.");
+            options[args[i]] = args[i + 1];
+        }
+        return options;
+    }
+
+    private static string? Value(Dictionary<string, string> options, string name) => options.GetValueOrDefault(name);
+}

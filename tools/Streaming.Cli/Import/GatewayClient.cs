@@ -1,0 +1,49 @@
+using System.Net;
+using System.Net.Http.Headers;
+using System.Text;
+using System.Text.Json.Nodes;
+
+namespace Streaming.Cli.Import;
+
+/// <summary>Posts events to the gateway's Segment-compatible <c>/v1/batch</c>; waits and retries on 429/503 and network errors.</summary>
+internal sealed class GatewayClient(HttpClient http, Uri gateway, string writeKey)
+{
+    public async Task PostAsync(IReadOnlyList<JsonObject> events, CancellationToken cancellationToken)
+    {
+        var body = new JsonObject { ["batch"] = new JsonArray(events.Select(e => (JsonNode)e.DeepClone()).ToArray()) }.ToJsonString();
+        for (var attempt = 1; ; attempt++)
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Post, new Uri(gateway, "v1/batch"))
+            {
+                Content = new StringContent(body, Encoding.UTF8, "application/json"),
+            };
+            request.Headers.Authorization = new AuthenticationHeaderValue("Basic", Convert.ToBase64String(Encoding.UTF8.GetBytes(writeKey + ":")));
+            HttpResponseMessage response;
+            try
+            {
+                response = await http.SendAsync(request, cancellationToken);
+            }
+            catch (HttpRequestException) when (attempt < 10)
+            {
+                await Task.Delay(TimeSpan.FromMilliseconds(200 * attempt), cancellationToken);
+                continue;
+            }
+            using (response)
+            {
+                if (response.IsSuccessStatusCode)
+                    return;
+                if (response.StatusCode is HttpStatusCode.TooManyRequests or HttpStatusCode.ServiceUnavailable && attempt < 30)
+                {
+                    await Task.Delay(response.Headers.RetryAfter?.Delta ?? TimeSpan.FromSeconds(1), cancellationToken);
+                    continue;
+                }
+                var detail = await response.Content.ReadAsStringAsync(cancellationToken);
+                throw new ImportException(response.StatusCode == HttpStatusCode.Unauthorized
+                    ? "The gateway refused the write key: pass --write-key <key> or set STREAMING_WRITE_KEY."
+                    : $"The gateway answered {(int)response.StatusCode}: {detail}");
+            }
+        }
+    }
+}
+
+internal sealed class ImportException(string message) : Exception(message);

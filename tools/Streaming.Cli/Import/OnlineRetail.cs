@@ -1,0 +1,84 @@
+using System.Globalization;
+using System.Text.Json.Nodes;
+
+namespace Streaming.Cli.Import;
+
+/// <summary>
+/// The UCI Online Retail file as tracking events (see ../shared/datasets/README.md): one event per
+/// invoice, <c>Order Completed</c> (or <c>Order Refunded</c> for a 'C' invoice) of userId =
+/// CustomerID (a guest invoice gets the anonymous id <c>guest-&lt;InvoiceNo&gt;</c>), at InvoiceDate
+/// read as UK time, with properties order_id, revenue (sum of Quantity x UnitPrice), products,
+/// country. The messageId is derived from the InvoiceNo, so importing twice stores nothing twice.
+/// </summary>
+internal static class OnlineRetail
+{
+    public static readonly string[] Header = ["InvoiceNo", "StockCode", "Description", "Quantity", "InvoiceDate", "UnitPrice", "CustomerID", "Country"];
+    private static readonly TimeZoneInfo UkTime = TimeZoneInfo.FindSystemTimeZoneById("Europe/London");
+
+    public sealed record Invoice(JsonObject Event, int Lines);
+
+    /// <summary>Invoices in file order; the lines of one invoice are consecutive in the file.</summary>
+    public static IEnumerable<Invoice> Invoices(CsvReader csv)
+    {
+        using var rows = csv.Rows().GetEnumerator();
+        if (!rows.MoveNext() || !rows.Current.SequenceEqual(Header))
+            throw new FormatException($"Not an Online Retail file: the first line must be {string.Join(',', Header)}.");
+        var lines = new List<string[]>();
+        var line = 1;
+        while (rows.MoveNext())
+        {
+            line++;
+            var row = rows.Current;
+            if (row.Length != Header.Length)
+                throw new FormatException($"Line {line}: expected {Header.Length} columns, found {row.Length}.");
+            if (lines.Count > 0 && lines[0][0] != row[0])
+            {
+                yield return ToEvent(lines);
+                lines.Clear();
+            }
+            lines.Add(row);
+        }
+        if (lines.Count > 0)
+            yield return ToEvent(lines);
+    }
+
+    public static string MessageId(string invoiceNo) => "online-retail-" + invoiceNo;
+
+    private static Invoice ToEvent(List<string[]> lines)
+    {
+        var first = lines[0];
+        var invoice = first[0];
+        var local = DateTime.ParseExact(first[4], "yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture, DateTimeStyles.None);
+        var at = new DateTimeOffset(local, UkTime.GetUtcOffset(local));
+        decimal revenue = 0;
+        var products = new JsonArray();
+        foreach (var l in lines)
+        {
+            var quantity = int.Parse(l[3], CultureInfo.InvariantCulture);
+            var price = decimal.Parse(l[5], CultureInfo.InvariantCulture);
+            revenue += quantity * price;
+            products.Add(new JsonObject { ["sku"] = l[1], ["name"] = l[2], ["quantity"] = quantity, ["price"] = price });
+        }
+        var customer = first[6];
+        var e = new JsonObject
+        {
+            ["type"] = "track",
+            ["event"] = invoice.StartsWith('C') ? "Order Refunded" : "Order Completed",
+            ["messageId"] = MessageId(invoice),
+            ["timestamp"] = at.ToString("yyyy-MM-ddTHH:mm:sszzz", CultureInfo.InvariantCulture),
+            ["properties"] = new JsonObject
+            {
+                ["order_id"] = invoice,
+                ["revenue"] = revenue,
+                ["currency"] = "GBP",
+                ["country"] = first[7],
+                ["products"] = products,
+            },
+        };
+        if (customer.Length > 0)
+            e["userId"] = customer;
+        else
+            e["anonymousId"] = "guest-" + invoice;
+        return new Invoice(e, lines.Count);
+    }
+}

@@ -1,0 +1,3 @@
+using Streaming.Cli;
+
+return await Commands.RunAsync(args, Console.Out, Console.Error, CancellationToken.None);

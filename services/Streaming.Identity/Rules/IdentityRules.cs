@@ -100,7 +100,8 @@ public sealed partial class IdentityRules
         }
 
         var known = new HashSet<string>(sources.Keys) { IdentifierTypes.UserId, IdentifierTypes.AnonymousId };
-        var priority = Priority.Where(known.Contains).ToList();
+        // Without a priority in the document, anonymousId stays the weakest: new types rank before it.
+        var priority = Priority.Where(t => known.Contains(t) && t != IdentifierTypes.AnonymousId).ToList();
         if (document.Priority is { } wanted)
         {
             foreach (var type in wanted.Where(t => !known.Contains(t)))

@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore.Builder;
+using Streaming.Identity;
 
 namespace Streaming.Standalone;
 
@@ -7,10 +8,12 @@ internal static class StandaloneServices
 {
     public static void Add(WebApplicationBuilder builder)
     {
+        builder.AddIdentity();
     }
 
     public static void Map(WebApplication app)
     {
+        app.MapIdentity();
     }
 
     public static Task AfterStartAsync(WebApplication app, Credentials credentials, CancellationToken cancellationToken) => Task.CompletedTask;

@@ -29,6 +29,7 @@ public sealed class PipelineTestBed : IAsyncDisposable
         [
             (TopicCatalog.EventsRaw.Name, Partitions), (TopicCatalog.EventsRaw.DeadLetterName, 1),
             (TopicCatalog.EventsIdentified.Name, Partitions), (TopicCatalog.IdentityMerges.Name, Partitions),
+            (TopicCatalog.ConfigDefinitions.Name, 1),
         ]);
         Options = new KafkaOptions { BootstrapServers = Kafka.BootstrapServers, LingerMs = 2, DeliveryTimeoutMs = 10_000 };
         Producer = new KafkaEventProducer(Microsoft.Extensions.Options.Options.Create(Options), NullLogger<KafkaEventProducer>.Instance);

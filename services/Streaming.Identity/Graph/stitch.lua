@@ -8,7 +8,7 @@
 --   seq                 person id counter (KEYS[1]); ids only grow, so a smaller id is an older person
 --   i:<type>:<value>    identifier -> person id; always a live person (a merge rewrites them)
 --   p:<person>          hash: c (created at), cm (created by message), n:<type> (count of that type),
---                       f:<type>:<value> = '<first seen>|<source>', l:<type>:<value> = last seen,
+--                       f:<type>:<value> = '<first seen (event time)>|<source>', l:<type>:<value> = last received,
 --                       a:<absorbed> = merged at, x:<person> / x:i:<type>:<value> = refusal recorded
 --   r:<absorbed>        absorbed person -> survivor, kept forever (points at the root: merges rewrite it)
 --   h:<person>          list of merge and refusal records (JSON): the audit trail
@@ -66,14 +66,14 @@ end
 
 local function attach(p, tv, t, ev)
   redis.call('SET', prefix .. 'i:' .. tv, p)
-  redis.call('HSET', pkey(p), 'f:' .. tv, ev.ts .. '|' .. ev.source, 'l:' .. tv, ev.ts)
+  redis.call('HSET', pkey(p), 'f:' .. tv, ev.ts .. '|' .. ev.source, 'l:' .. tv, ev.recv)
   redis.call('HINCRBY', pkey(p), 'n:' .. t, 1)
 end
 
-local function touch(p, tv, ts)
-  local f = 'l:' .. tv
-  local last = redis.call('HGET', pkey(p), f)
-  if not last or tonumber(last) < tonumber(ts) then redis.call('HSET', pkey(p), f, ts) end
+-- last seen is the receivedAt of the latest event carrying it: receivedAt follows the input order,
+-- so one unconditional write is enough (an event time would need a read to never move backwards)
+local function touch(p, tv, recv)
+  redis.call('HSET', pkey(p), 'l:' .. tv, recv)
 end
 
 -- absorbed's identifiers, counts, refusals and history move to survivor; absorbed redirects forever
@@ -193,7 +193,7 @@ local function stitch(ev, ids)
 
   ensure()
   for _, n in ipairs(gnew) do attach(g, n[1], n[2], ev) end
-  for _, s in ipairs(seen) do touch(live(s[1]), s[2], ev.ts) end
+  for _, s in ipairs(seen) do touch(live(s[1]), s[2], ev.recv) end
   return g, merges
 end
 

@@ -17,12 +17,16 @@ public sealed class IdentityGraph
 
     private readonly IConnectionMultiplexer _redis;
     private readonly int _dedupBuckets;
+    private long _scriptCalls;
 
     public IdentityGraph(IConnectionMultiplexer redis, int dedupBuckets)
     {
         _redis = redis;
         _dedupBuckets = dedupBuckets;
     }
+
+    /// <summary>Stitch script calls made by this instance (Redis round trips for stitching).</summary>
+    public long ScriptCalls => Interlocked.Read(ref _scriptCalls);
 
     /// <summary>Stitches <paramref name="events"/> of one tenant, in order, in one script call (one round trip).</summary>
     public async Task<IReadOnlyList<StitchResult>> StitchAsync(string tenant, IdentityRules rules, IReadOnlyList<StitchRequest> events)
@@ -60,6 +64,7 @@ public sealed class IdentityGraph
             }
         }
 
+        Interlocked.Increment(ref _scriptCalls);
         var result = await _redis.GetDatabase().ScriptEvaluateAsync(Script, [GraphKeys.Sequence(tenant)], [.. args]);
         var lines = (RedisResult[])result!;
         if (lines.Length != events.Count)

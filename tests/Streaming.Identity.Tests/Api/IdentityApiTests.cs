@@ -32,8 +32,10 @@ public sealed class IdentityApiTests
         Assert.Single(bed.Read(TopicCatalog.EventsIdentified, 1, TimeSpan.FromSeconds(30)));
         await bed.ProduceAsync(
             bed.Event("m2", "identify", anonymousId: "A1", userId: "U1"),
-            bed.Event("m3", "identify", anonymousId: "A2", userId: "U1"),
-            bed.Event("m4", "identify", anonymousId: "A2", userId: "U2"));
+            bed.Event("m3", "identify", anonymousId: "A2", userId: "U1"));
+        Assert.Equal(3, bed.Read(TopicCatalog.EventsIdentified, 3, TimeSpan.FromSeconds(30)).Count);
+        // Another member logs in on the same device, after U1 did (U2 is keyed to another partition).
+        await bed.ProduceAsync(bed.Event("m4", "identify", anonymousId: "A2", userId: "U2"));
         Assert.Equal(4, bed.Read(TopicCatalog.EventsIdentified, 4, TimeSpan.FromSeconds(30)).Count);
 
         using var lookup = await http.GetAsync("/api/identity/lookup?type=userId&value=U1");

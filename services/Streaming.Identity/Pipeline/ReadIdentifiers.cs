@@ -36,7 +36,7 @@ public static class ReadIdentifiers
 
         Add(IdentifierTypes.UserId, e.UserId, "userId");
         Add(IdentifierTypes.AnonymousId, e.AnonymousId, "anonymousId");
-        if (e.Type == "alias")
+        if (e.Type == "alias" && e.PreviousId != e.UserId)
             Add(IdentifierTypes.PreviousId, e.PreviousId, "previousId");
         foreach (var source in rules.Sources)
         {

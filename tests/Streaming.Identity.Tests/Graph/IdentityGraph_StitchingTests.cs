@@ -128,4 +128,21 @@ public sealed class IdentityGraph_StitchingTests
         Assert.Contains("at most 2 per person", Assert.Single(third.Merges).Reason, StringComparison.Ordinal);
         Assert.Null(await bed.PersonOf("phone_hash:P3"));
     }
+
+    [Theory]
+    [RedisEngineData(RedisEngine.RedisServer)]
+    [RedisEngineData(RedisEngine.Garnet)]
+    public async Task Graph_refuses_an_alias_from_one_member_id_to_another(RedisEngine engine)
+    {
+        await using var bed = await GraphTestBed.StartAsync(engine);
+        var old = await bed.StitchAsync("m1", "userId:OLD", "anonymousId:A1");
+        var renamed = await bed.StitchAsync("m2", "userId:NEW", "anonymousId:A2");
+
+        var alias = await bed.StitchAsync("m3", "userId:NEW", $"{IdentifierTypes.PreviousId}:OLD");
+
+        Assert.Equal(renamed.PersonId, alias.PersonId);
+        Assert.Equal(MergeOutcome.Refused, Assert.Single(alias.Merges).Outcome);
+        Assert.Equal(old.PersonId, await bed.PersonOf("userId:OLD"));
+        Assert.Null(await bed.PersonOf("anonymousId:OLD"));
+    }
 }

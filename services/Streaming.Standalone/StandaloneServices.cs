@@ -1,8 +1,9 @@
 using Microsoft.AspNetCore.Builder;
 using Streaming.Gateway;
 using Streaming.Gateway.Sources;
-using Streaming.Profiles;
 using Streaming.Analytics;
+using Streaming.Identity;
+using Streaming.Profiles;
 
 namespace Streaming.Standalone;
 
@@ -12,6 +13,7 @@ internal static class StandaloneServices
     public static void Add(WebApplicationBuilder builder)
     {
         builder.AddGateway();
+        builder.AddIdentity();
         builder.AddProfiles();
         builder.AddAnalytics();
     }
@@ -19,6 +21,7 @@ internal static class StandaloneServices
     public static void Map(WebApplication app)
     {
         app.MapGateway();
+        app.MapIdentity();
         app.MapProfiles();
         app.MapAnalytics();
     }

@@ -1,0 +1,48 @@
+using System.Globalization;
+using System.Security.Cryptography;
+using System.Text;
+
+namespace Streaming.Identity.Graph;
+
+/// <summary>
+/// Names of a tenant's identity keys. Every key starts with the tenant's hash tag
+/// (<c>{t:&lt;tenant&gt;}:</c>), so all of a tenant's keys share one Redis Cluster slot and one
+/// script can merge any two of its persons atomically.
+/// </summary>
+internal static class GraphKeys
+{
+    public static string Prefix(string tenant) => string.Concat("{t:", tenant, "}:");
+
+    /// <summary>The person id counter; the key the stitch script declares.</summary>
+    public static string Sequence(string tenant) => Prefix(tenant) + "seq";
+
+    public static string Identifier(string tenant, string type, string value) => string.Concat(Prefix(tenant), "i:", type, ":", value);
+
+    public static string Person(string tenant, long person) => Prefix(tenant) + "p:" + person.ToString(CultureInfo.InvariantCulture);
+
+    public static string History(string tenant, long person) => Prefix(tenant) + "h:" + person.ToString(CultureInfo.InvariantCulture);
+
+    public static string Redirect(string tenant, long person) => Prefix(tenant) + "r:" + person.ToString(CultureInfo.InvariantCulture);
+
+    /// <summary>
+    /// The dedup fence of a message: the hash field (64 bits of SHA-256 of the messageId), the
+    /// hash of the current window generation and the one before (both relative to the prefix),
+    /// and when the current one may expire (after the next generation ended).
+    /// </summary>
+    public static Fence FenceOf(string messageId, long receivedAt, TimeSpan window, int buckets)
+    {
+        Span<byte> hash = stackalloc byte[32];
+        SHA256.HashData(Encoding.UTF8.GetBytes(messageId), hash);
+        var value = BitConverter.ToUInt64(hash[..8]);
+        var windowMs = (long)window.TotalMilliseconds;
+        var generation = Math.Max(0, receivedAt) / windowMs;
+        var bucket = (value % (ulong)buckets).ToString(CultureInfo.InvariantCulture);
+        return new Fence(
+            Field: value.ToString("x16", CultureInfo.InvariantCulture),
+            Key: string.Create(CultureInfo.InvariantCulture, $"m:{generation}:{bucket}"),
+            PreviousKey: string.Create(CultureInfo.InvariantCulture, $"m:{generation - 1}:{bucket}"),
+            ExpiresAt: (generation + 2) * windowMs);
+    }
+
+    public readonly record struct Fence(string Field, string Key, string PreviousKey, long ExpiresAt);
+}

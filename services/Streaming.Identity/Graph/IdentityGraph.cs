@@ -1,0 +1,184 @@
+using System.Globalization;
+using System.Reflection;
+using System.Text.Json;
+using StackExchange.Redis;
+using Streaming.Identity.Rules;
+
+namespace Streaming.Identity.Graph;
+
+/// <summary>
+/// The identity graph of every tenant, in Redis. Stitching runs as one Lua script per batch of a
+/// tenant's events (<c>Graph/stitch.lua</c>), so resolving, merging and the dedup fence are one
+/// atomic step and two partitions racing on the same identifiers cannot split or double a person.
+/// </summary>
+public sealed class IdentityGraph
+{
+    private static readonly string Script = LoadScript("identity/stitch.lua");
+
+    private readonly IConnectionMultiplexer _redis;
+    private readonly int _dedupBuckets;
+    private long _scriptCalls;
+
+    public IdentityGraph(IConnectionMultiplexer redis, int dedupBuckets)
+    {
+        _redis = redis;
+        _dedupBuckets = dedupBuckets;
+    }
+
+    /// <summary>Stitch script calls made by this instance (Redis round trips for stitching).</summary>
+    public long ScriptCalls => Interlocked.Read(ref _scriptCalls);
+
+    /// <summary>Stitches <paramref name="events"/> of one tenant, in order, in one script call (one round trip).</summary>
+    public async Task<IReadOnlyList<StitchResult>> StitchAsync(string tenant, IdentityRules rules, IReadOnlyList<StitchRequest> events)
+    {
+        if (events.Count == 0)
+            return [];
+        var args = new List<RedisValue>(2 + rules.Limits.Count * 2 + events.Count * 14)
+        {
+            (long)rules.DedupWindow.TotalMilliseconds,
+            rules.Limits.Count,
+        };
+        foreach (var limit in rules.Limits)
+        {
+            args.Add(limit.Type);
+            args.Add(limit.Max);
+        }
+        foreach (var e in events)
+        {
+            var fence = GraphKeys.FenceOf(e.MessageId, e.ReceivedAt, rules.DedupWindow, _dedupBuckets);
+            args.Add(e.MessageId);
+            args.Add(fence.Key);
+            args.Add(fence.PreviousKey);
+            args.Add(fence.Field);
+            args.Add(fence.ExpiresAt);
+            args.Add(e.Position);
+            args.Add(e.ReceivedAt);
+            args.Add(e.Timestamp);
+            args.Add(e.Source);
+            args.Add(e.EventType);
+            args.Add(e.Identifiers.Count);
+            foreach (var id in e.Identifiers)
+            {
+                args.Add(id.Type);
+                args.Add(id.Value);
+            }
+        }
+
+        Interlocked.Increment(ref _scriptCalls);
+        var result = await _redis.GetDatabase().ScriptEvaluateAsync(Script, [GraphKeys.Sequence(tenant)], [.. args]);
+        var lines = (RedisResult[])result!;
+        if (lines.Length != events.Count)
+            throw new InvalidOperationException($"The stitch script answered {lines.Length} results for {events.Count} events.");
+        var results = new StitchResult[lines.Length];
+        for (var i = 0; i < lines.Length; i++)
+            results[i] = Parse((string)lines[i]!);
+        return results;
+    }
+
+    /// <summary>The live person an identifier belongs to, or null when nobody carries it.</summary>
+    public async Task<long?> LookupAsync(string tenant, string type, string value)
+    {
+        var person = await _redis.GetDatabase().StringGetAsync(GraphKeys.Identifier(tenant, type, value));
+        return person.HasValue ? (long)person : null;
+    }
+
+    /// <summary>
+    /// A person as stored, following the redirect of an absorbed person to its survivor; null
+    /// when the id was never issued.
+    /// </summary>
+    public async Task<PersonRecord?> ReadPersonAsync(string tenant, long personId)
+    {
+        var db = _redis.GetDatabase();
+        var live = personId;
+        var redirect = await db.StringGetAsync(GraphKeys.Redirect(tenant, personId));
+        if (redirect.HasValue)
+            live = (long)redirect;
+        var fieldsTask = db.HashGetAllAsync(GraphKeys.Person(tenant, live));
+        var historyTask = db.ListRangeAsync(GraphKeys.History(tenant, live));
+        var fields = await fieldsTask;
+        if (fields.Length == 0)
+            return null;
+        var history = await historyTask;
+
+        long createdAt = 0;
+        string? createdBy = null;
+        var first = new Dictionary<string, (long At, string Source)>();
+        var last = new Dictionary<string, long>();
+        var absorbed = new List<AbsorbedPerson>();
+        foreach (var entry in fields)
+        {
+            var name = (string)entry.Name!;
+            var value = (string)entry.Value!;
+            switch (name)
+            {
+                case "c":
+                    createdAt = ParseLong(value);
+                    break;
+                case "cm":
+                    createdBy = value;
+                    break;
+                default:
+                    if (name.StartsWith("f:", StringComparison.Ordinal))
+                    {
+                        var bar = value.IndexOf('|', StringComparison.Ordinal);
+                        first[name[2..]] = bar < 0 ? (ParseLong(value), "") : (ParseLong(value[..bar]), value[(bar + 1)..]);
+                    }
+                    else if (name.StartsWith("l:", StringComparison.Ordinal))
+                        last[name[2..]] = ParseLong(value);
+                    else if (name.StartsWith("a:", StringComparison.Ordinal))
+                        absorbed.Add(new AbsorbedPerson(ParseLong(name[2..]), ParseLong(value)));
+                    break;
+            }
+        }
+        var identifiers = first
+            .Select(kv =>
+            {
+                var colon = kv.Key.IndexOf(':', StringComparison.Ordinal);
+                return new PersonIdentifier(kv.Key[..colon], kv.Key[(colon + 1)..], kv.Value.At, last.GetValueOrDefault(kv.Key, kv.Value.At), kv.Value.Source);
+            })
+            .OrderBy(i => i.Type, StringComparer.Ordinal).ThenBy(i => i.Value, StringComparer.Ordinal)
+            .ToList();
+        var merges = history.Select(h => JsonSerializer.Deserialize<MergeRecord>((string)h!)!).ToList();
+        return new PersonRecord(live, personId, createdAt, createdBy, identifiers, [.. absorbed.OrderBy(a => a.PersonId)], merges);
+    }
+
+    private static StitchResult Parse(string line)
+    {
+        var status = line[0] switch
+        {
+            'N' => StitchStatus.Stitched,
+            'R' => StitchStatus.Replayed,
+            'D' => StitchStatus.Duplicate,
+            _ => throw new InvalidOperationException($"Unexpected stitch result '{line}'."),
+        };
+        var bar = line.IndexOf('|', StringComparison.Ordinal);
+        var person = ParseLong(bar < 0 ? line[1..] : line[1..bar]);
+        IReadOnlyList<MergeRecord> merges = bar < 0 ? [] : JsonSerializer.Deserialize<List<MergeRecord>>(line[(bar + 1)..])!;
+        return new StitchResult(status, person, merges);
+    }
+
+    private static long ParseLong(string value) => long.Parse(value, NumberStyles.Integer, CultureInfo.InvariantCulture);
+
+    private static string LoadScript(string name)
+    {
+        using var stream = Assembly.GetExecutingAssembly().GetManifestResourceStream(name)
+            ?? throw new InvalidOperationException($"Embedded resource {name} is missing.");
+        using var reader = new StreamReader(stream);
+        return reader.ReadToEnd();
+    }
+}
+
+/// <summary>An identifier a person carries: when and where it was first seen, and when last.</summary>
+public sealed record PersonIdentifier(string Type, string Value, long FirstSeen, long LastSeen, string Source);
+
+public sealed record AbsorbedPerson(long PersonId, long MergedAt);
+
+/// <summary>A person as the graph holds it. <see cref="RequestedPersonId"/> differs from <see cref="PersonId"/> when the requested one was absorbed.</summary>
+public sealed record PersonRecord(
+    long PersonId,
+    long RequestedPersonId,
+    long CreatedAt,
+    string? CreatedByMessageId,
+    IReadOnlyList<PersonIdentifier> Identifiers,
+    IReadOnlyList<AbsorbedPerson> Absorbed,
+    IReadOnlyList<MergeRecord> Merges);

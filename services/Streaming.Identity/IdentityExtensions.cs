@@ -1,0 +1,51 @@
+using Microsoft.AspNetCore.Builder;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using StackExchange.Redis;
+using Streaming.Contracts.Records;
+using Streaming.Contracts.Topics;
+using Streaming.Identity.Api;
+using Streaming.Identity.Graph;
+using Streaming.Identity.Pipeline;
+using Streaming.Identity.Rules;
+using Streaming.ServiceDefaults.Consumers;
+using Streaming.ServiceDefaults.Definitions;
+
+namespace Streaming.Identity;
+
+public static class IdentityExtensions
+{
+    /// <summary>
+    /// The identity service: consumes <c>events.raw</c>, keeps the identity graph in Redis, produces
+    /// <c>events.identified</c> and <c>identity.merges</c>. Safe next to other services in one host.
+    /// </summary>
+    public static WebApplicationBuilder AddIdentity(this WebApplicationBuilder builder)
+    {
+        var services = builder.Services;
+        services.AddOptions<IdentityOptions>().Bind(builder.Configuration.GetSection(IdentityOptions.Section)).ValidateOnStart();
+        services.AddSingleton<IValidateOptions<IdentityOptions>, IdentityOptionsValidator>();
+        services.AddDefinitionStore();
+        services.AddSingleton(sp => new TenantRules(
+            IdentityRules.BuiltIn.With(sp.GetRequiredService<IOptions<IdentityOptions>>().Value.Rules, out _) ?? IdentityRules.BuiltIn,
+            sp.GetRequiredService<DefinitionStore>(),
+            sp.GetRequiredService<ILogger<TenantRules>>()));
+        services.AddSingleton(sp => new IdentityGraph(
+            sp.GetRequiredService<IConnectionMultiplexer>(),
+            sp.GetRequiredService<IOptions<IdentityOptions>>().Value.DedupBuckets));
+        services.AddSingleton<StitchPersons>();
+
+        // What the identity service listens to:
+        var groupId = builder.Configuration[$"{IdentityOptions.Section}:{nameof(IdentityOptions.GroupId)}"];
+        services.AddSubscription<TrackingEvent, IdentityPipeline>(
+            new Subscription<TrackingEvent>(TopicCatalog.EventsRaw, string.IsNullOrWhiteSpace(groupId) ? "identity" : groupId));
+        return builder;
+    }
+
+    /// <summary>The identity API on the admin port (<c>/api/identity/*</c>).</summary>
+    public static WebApplication MapIdentity(this WebApplication app)
+    {
+        app.MapIdentityApi();
+        return app;
+    }
+}

@@ -16,7 +16,7 @@ public sealed partial class AnalyticsOptions
     [RegularExpression("^[A-Za-z_][A-Za-z0-9_]{0,63}$", ErrorMessage = "Analytics:BiDatabase must be a plain identifier (letters, digits, '_').")]
     public string BiDatabase { get; set; } = "bi";
 
-    /// <summary>How long events are kept (TTL of streaming.events), in days; default 3 years.</summary>
+    /// <summary>How long events are kept after they were received (TTL of streaming.events), in days; default 3 years.</summary>
     // Expiry is a DateTime (up to 2106): longer TTLs would overflow and drop rows at once.
     [Range(1, 29_200, ErrorMessage = "Analytics:EventsTtlDays must be between 1 and 29200 (80 years).")]
     public int EventsTtlDays { get; set; } = 1095;

@@ -35,7 +35,7 @@ CREATE TABLE IF NOT EXISTS {db}.events
 ENGINE = ReplacingMergeTree
 PARTITION BY toYYYYMM(timestamp)
 ORDER BY (tenant, event, toDate(timestamp), message_id)
-TTL toDateTime(timestamp) + toIntervalDay({ttl_days})
+TTL toDateTime(received_at) + toIntervalDay({ttl_days})
 SETTINGS non_replicated_deduplication_window = 10000;
 
 -- Absorbed person -> survivor. Queries map person_id through it, so history follows merges.

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text.Json;
 using ClickHouse.Driver.ADO;
 using Streaming.Analytics.Schema;
+using Streaming.Conditions.Model;
 
 namespace Streaming.Analytics.Queries;
 
@@ -82,6 +83,34 @@ public sealed class AnalyticsQueries(ClickHouseSession session, TimeProvider clo
             return (0, [], problem);
         if (sample == 0)
             return (await CountAsync(tenant, condition, cancellationToken), [], null);
+        var limit = p.Int64(sample);
+        long count = 0;
+        var persons = new List<long>();
+        await foreach (var row in RowsAsync(p, $"SELECT count() OVER () AS total, person_id FROM ({sql}) ORDER BY person_id LIMIT {limit}", cancellationToken))
+        {
+            count = Long(row[0]);
+            persons.Add(Convert.ToInt64(row[1], CultureInfo.InvariantCulture));
+        }
+        return (count, persons, null);
+    }
+
+    /// <summary>
+    /// Persons for whom a condition of the tag language holds as of <paramref name="asOf"/> (default now):
+    /// the count and up to <paramref name="sample"/> person ids, or a problem naming the part with no SQL form.
+    /// </summary>
+    public async Task<(long Count, IReadOnlyList<long> Sample, string? Problem)> TagAudienceAsync(
+        string tenant, ConditionDocument document, int sample, DateTimeOffset? asOf, CancellationToken cancellationToken)
+    {
+        var p = new SqlParameters();
+        var (sql, problem) = TagConditionSql.Compile(document, p, Db, tenant, asOf ?? clock.GetUtcNow());
+        if (problem is not null)
+            return (0, [], problem);
+        if (sample == 0)
+        {
+            await foreach (var row in RowsAsync(p, $"SELECT count() FROM ({sql})", cancellationToken))
+                return (Long(row[0]), [], null);
+            return (0, [], null);
+        }
         var limit = p.Int64(sample);
         long count = 0;
         var persons = new List<long>();

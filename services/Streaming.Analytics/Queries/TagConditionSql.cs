@@ -1,0 +1,364 @@
+using System.Globalization;
+using System.Text;
+using Streaming.Conditions.Model;
+
+namespace Streaming.Analytics.Queries;
+
+/// <summary>
+/// Compiles a condition of the tag language (Streaming.Conditions, docs/conditions.md) to one
+/// ClickHouse SELECT of <c>person_id</c>: the persons for whom the condition holds "as of" an
+/// instant, over the stored history (events with merges applied, as <see cref="ResolvedEvents"/>;
+/// current traits from <c>person_traits</c>). Every value is a query parameter.
+/// </summary>
+/// <remarks>
+/// One aggregate per metric is computed per person in a single GROUP BY over the person's events
+/// up to <c>asOf</c> (events dated after it are not counted); the condition is the WHERE over those
+/// columns. The logic is two-valued as in the live evaluator: every comparison is wrapped in
+/// <c>ifNull(.., 0)</c>, so a missing side is false and <c>not</c> turns it true. Numbers are
+/// <c>Decimal128(9)</c>. Persons are the ones with at least one stored event.
+/// </remarks>
+internal sealed class TagConditionSql
+{
+    private const string Dec = "Decimal128(9)";
+    private const string NameSql = "multiIf(type = 'track', event, type IN ('page', 'screen'), if(startsWith(event, concat(type, ':')), substring(event, length(type) + 2), ''), '')";
+    private const string ChannelSql = "multiIf(JSONExtractString(context, 'channel') != '', JSONExtractString(context, 'channel'), JSONHas(context, 'miniprogram'), 'miniprogram', JSONHas(context, 'app'), 'app', JSONHas(context, 'page') OR JSONHas(context, 'userAgent'), 'web', 'server')";
+
+    private readonly SqlParameters p;
+    private readonly string zone;
+    private readonly string asOfMs;
+    private readonly long asOf;
+    private readonly List<string> aggregates = [];
+    private readonly Dictionary<string, string> traits = new(StringComparer.Ordinal);
+
+    private TagConditionSql(SqlParameters p, TimeZoneInfo zone, DateTimeOffset asOf)
+    {
+        this.p = p;
+        this.asOf = asOf.ToUnixTimeMilliseconds();
+        asOfMs = p.Int64(this.asOf);
+        this.zone = p.String(zone == TimeZoneInfo.Utc ? "UTC" : zone.Id);
+    }
+
+    /// <summary>A condition with no SQL form, and where it is (a path such as <c>condition.all[1].metric</c>).</summary>
+    public sealed class UnsupportedException(string path, string message) : Exception($"{path}: {message}")
+    {
+        public string Path { get; } = path;
+    }
+
+    /// <summary>SELECT person_id of the persons the condition holds for at <paramref name="asOf"/>, or a problem naming the part with no SQL form.</summary>
+    public static (string? Sql, string? Problem) Compile(ConditionDocument document, SqlParameters p, string database, string tenant, DateTimeOffset asOf)
+    {
+        var compiler = new TagConditionSql(p, document.TimeZone, asOf);
+        string where;
+        try
+        {
+            where = compiler.Node(document.Condition, "condition");
+        }
+        catch (UnsupportedException e)
+        {
+            return (null, e.Message);
+        }
+        var tenantParam = p.String(tenant);
+        var columns = new StringBuilder("pid AS person_id");
+        for (var i = 0; i < compiler.aggregates.Count; i++)
+            columns.Append(", ").Append(compiler.aggregates[i]).Append(" AS a").Append(i.ToString(CultureInfo.InvariantCulture));
+        var events = $"""
+            SELECT if(o.survivor = 0, e.person_id, o.survivor) AS pid, e.event AS event, e.type AS type, e.source AS source, e.message_id AS message_id,
+                   e.timestamp AS ts, e.properties AS properties, e.context AS context, e.traits AS traits
+            FROM {database}.events AS e
+            LEFT JOIN (SELECT absorbed_person_id, argMax(survivor_person_id, merged_at) AS survivor
+                       FROM {database}.person_overrides WHERE tenant = {tenantParam} GROUP BY absorbed_person_id) AS o
+              ON e.person_id = o.absorbed_person_id
+            WHERE e.tenant = {tenantParam} AND e.timestamp <= fromUnixTimestamp64Milli({compiler.asOfMs}, 'UTC')
+            """;
+        var sql = new StringBuilder($"SELECT m.person_id AS person_id FROM (SELECT {columns} FROM ({events}) GROUP BY pid) AS m");
+        if (compiler.traits.Count > 0)
+        {
+            var pivot = string.Join(", ", compiler.traits.Select(t =>
+                $"if(countIf(trait = {t.Value}) = 0, 'null', argMaxIf(value, updated_at, trait = {t.Value})) AS {Column(t.Value, compiler.traits)}"));
+            sql.Append($" LEFT JOIN (SELECT person_id, {pivot} FROM {database}.person_traits WHERE tenant = {tenantParam} AND trait IN {p.Strings([.. compiler.traits.Keys])} GROUP BY person_id) AS t ON m.person_id = t.person_id");
+        }
+        sql.Append(" WHERE ").Append(where);
+        return (sql.ToString(), null);
+    }
+
+    private static string Column(string traitParam, Dictionary<string, string> traits) =>
+        "t" + traits.Values.ToList().IndexOf(traitParam).ToString(CultureInfo.InvariantCulture);
+
+    private string Node(Condition condition, string path) => condition switch
+    {
+        AllCondition all => all.Conditions.Count == 0 ? "1" : "(" + string.Join(" AND ", all.Conditions.Select((c, i) => Node(c, $"{path}.all[{i}]"))) + ")",
+        AnyCondition any => any.Conditions.Count == 0 ? "0" : "(" + string.Join(" OR ", any.Conditions.Select((c, i) => Node(c, $"{path}.any[{i}]"))) + ")",
+        NotCondition not => $"NOT {Node(not.Condition, path + ".not")}",
+        TraitCondition t => Holds(Trait(t.Trait), t.Operator, [.. t.Values.Select(v => new Right(v, null))]),
+        MetricCondition m => Holds(Metric(m.Metric, path + ".metric"), m.Operator, [.. m.Operands.Select(o => Operand(o, path + ".value"))]),
+        _ => throw new UnsupportedException(path, $"'{condition.GetType().Name}' has no SQL form."),
+    };
+
+    // ---- values -------------------------------------------------------------------------------
+
+    /// <summary>A value in SQL: a JSON value (a document and the keys to it), or a typed expression.</summary>
+    private abstract record Value;
+
+    /// <summary>The value at <c>keys</c> inside the JSON text <c>doc</c>.</summary>
+    private sealed record JsonValue(string Doc, string Keys) : Value;
+
+    /// <summary>A string that is always present (an attribute).</summary>
+    private sealed record TextValue(string Sql) : Value;
+
+    /// <summary>A number, NULL when missing.</summary>
+    private sealed record NumberValue(string Sql) : Value;
+
+    private sealed record Right(Scalar? Literal, string? Number);
+
+    private Value Trait(string name)
+    {
+        if (!traits.TryGetValue(name, out var param))
+            traits[name] = param = p.String(name);
+        return RawJson("t." + Column(param, traits));
+    }
+
+    // A raw JSON value (trait values, first/last of a property) is read as the one key of {"v": raw}.
+    private JsonValue RawJson(string raw) => new($"concat('{{\"v\":', if({raw} = '', 'null', {raw}), '}}')", "'v'");
+
+    private Value Path(FieldPath path, string at)
+    {
+        switch (path.Root)
+        {
+            case FieldRoot.Attribute:
+                return path.AttributeName switch
+                {
+                    FieldPath.Name => new TextValue(NameSql),
+                    FieldPath.Type => new TextValue("type"),
+                    FieldPath.Source => new TextValue("source"),
+                    FieldPath.Channel => new TextValue(ChannelSql),
+                    FieldPath.Day => new NumberValue($"toDecimal128(toUInt16(toDate(ts, {zone})), 9)"),
+                    FieldPath.Hour => new NumberValue($"toDecimal128(toHour(ts, {zone}), 9)"),
+                    _ => throw new UnsupportedException(at, $"attribute {path} has no SQL form."),
+                };
+            default:
+                var column = path.Root switch { FieldRoot.Properties => "properties", FieldRoot.Context => "context", _ => "traits" };
+                return new JsonValue(column, string.Join(", ", path.Segments.Select(s => p.String(s))));
+        }
+    }
+
+    private static string IsScalar(Value v) => v switch
+    {
+        JsonValue j => $"JSONType({j.Doc}, {j.Keys}) IN ('Int64', 'UInt64', 'Double', 'String', 'Bool')",
+        TextValue => "1",
+        NumberValue n => $"({n.Sql}) IS NOT NULL",
+        _ => "0",
+    };
+
+    private static (string Is, string Value)? AsNumber(Value v) => v switch
+    {
+        JsonValue j => ($"JSONType({j.Doc}, {j.Keys}) IN ('Int64', 'UInt64', 'Double')", $"toDecimal128OrNull(JSONExtractRaw({j.Doc}, {j.Keys}), 9)"),
+        NumberValue n => ($"({n.Sql}) IS NOT NULL", n.Sql),
+        _ => null,
+    };
+
+    private static (string Is, string Value)? AsString(Value v) => v switch
+    {
+        JsonValue j => ($"JSONType({j.Doc}, {j.Keys}) = 'String'", $"JSONExtractString({j.Doc}, {j.Keys})"),
+        TextValue t => ("1", t.Sql),
+        _ => null,
+    };
+
+    private static (string Is, string Value)? AsBool(Value v) => v switch
+    {
+        JsonValue j => ($"JSONType({j.Doc}, {j.Keys}) = 'Bool'", $"JSONExtractBool({j.Doc}, {j.Keys})"),
+        _ => null,
+    };
+
+    private string Decimal(decimal value) =>
+        $"toDecimal128({p.String(Math.Round(value, 9).ToString(CultureInfo.InvariantCulture))}, 9)";
+
+    // ---- comparisons --------------------------------------------------------------------------
+
+    private string Holds(Value left, ComparisonOperator op, IReadOnlyList<Right> values)
+    {
+        var sql = op switch
+        {
+            ComparisonOperator.Exists => IsScalar(left),
+            ComparisonOperator.NotExists => $"NOT ({IsScalar(left)})",
+            ComparisonOperator.Eq => Equal(left, values[0]),
+            ComparisonOperator.Ne => $"{IsScalar(left)} AND NOT {Equal(left, values[0])}",
+            ComparisonOperator.Gt => Order(left, ">", values[0]),
+            ComparisonOperator.Gte => Order(left, ">=", values[0]),
+            ComparisonOperator.Lt => Order(left, "<", values[0]),
+            ComparisonOperator.Lte => Order(left, "<=", values[0]),
+            ComparisonOperator.Between => $"{Order(left, ">=", values[0])} AND {Order(left, "<=", values[1])}",
+            ComparisonOperator.In => values.Count == 0 ? "0" : string.Join(" OR ", values.Select(v => Equal(left, v))),
+            ComparisonOperator.NotIn => values.Count == 0 ? IsScalar(left) : $"{IsScalar(left)} AND NOT ({string.Join(" OR ", values.Select(v => Equal(left, v)))})",
+            ComparisonOperator.Contains => Text(left, values[0], (s, v) => $"position({s}, {v}) > 0"),
+            ComparisonOperator.StartsWith => Text(left, values[0], (s, v) => $"startsWith({s}, {v})"),
+            _ => "0",
+        };
+        return $"ifNull(({sql}), 0)";
+    }
+
+    private string Equal(Value left, Right right)
+    {
+        if (right.Number is { } number)
+            return AsNumber(left) is (string isN, string n) ? Wrap($"{isN} AND {n} = {number}") : "0";
+        return right.Literal switch
+        {
+            { Kind: ScalarKind.Number } l => AsNumber(left) is (string isN, string n) ? Wrap($"{isN} AND {n} = {Decimal(l.Number)}") : "0",
+            { Kind: ScalarKind.String } l => AsString(left) is (string isS, string s) ? Wrap($"{isS} AND {s} = {p.String(l.Text!)}") : "0",
+            { Kind: ScalarKind.Boolean } l => AsBool(left) is (string isB, string b) ? Wrap($"{isB} AND {b} = {p.Int64(l.Boolean ? 1 : 0)}") : "0",
+            _ => "0",
+        };
+    }
+
+    private string Order(Value left, string op, Right right)
+    {
+        if (right.Number is { } number)
+            return AsNumber(left) is (string isN, string n) ? Wrap($"{isN} AND {n} {op} {number}") : "0";
+        return right.Literal switch
+        {
+            { Kind: ScalarKind.Number } l => AsNumber(left) is (string isN, string n) ? Wrap($"{isN} AND {n} {op} {Decimal(l.Number)}") : "0",
+            { Kind: ScalarKind.String } l => AsString(left) is (string isS, string s) ? Wrap($"{isS} AND {s} {op} {p.String(l.Text!)}") : "0",
+            _ => "0",
+        };
+    }
+
+    private string Text(Value left, Right right, Func<string, string, string> test) =>
+        right.Literal is { Kind: ScalarKind.String } l && AsString(left) is (string isS, string s) ? Wrap($"{isS} AND {test(s, p.String(l.Text!))}") : "0";
+
+    private static string Wrap(string sql) => $"ifNull(({sql}), 0)";
+
+    private Right Operand(Operand operand, string path) => operand switch
+    {
+        LiteralOperand l => new Right(l.Value, null),
+        AgoOperand ago => new Right(Scalar.Of(asOf - (long)ago.Duration.TotalMilliseconds), null),
+        MetricOperand m => new Right(null, $"(({Number(Metric(m.Metric, path + ".metric"), path)}) * {Decimal(m.Times)} + {Decimal(m.Plus)})"),
+        _ => throw new UnsupportedException(path, $"operand '{operand.GetType().Name}' has no SQL form."),
+    };
+
+    private static string Number(Value value, string path) => value is NumberValue n
+        ? n.Sql
+        : throw new UnsupportedException(path, "only numeric metrics can be compared with another metric in SQL.");
+
+    // ---- metrics ------------------------------------------------------------------------------
+
+    private string Aggregate(string sql)
+    {
+        aggregates.Add(sql);
+        return "m.a" + (aggregates.Count - 1).ToString(CultureInfo.InvariantCulture);
+    }
+
+    private Value Metric(Metric metric, string path)
+    {
+        switch (metric)
+        {
+            case ScoreMetric score:
+                var inner = Number(Metric(score.Of, path + ".of"), path + ".of");
+                var reached = string.Join(" + ", score.Thresholds.Select(t => $"({inner} >= {Decimal(t)})"));
+                var value = score.Descending ? $"5 - ({reached})" : $"1 + {reached}";
+                return new NumberValue($"if(({inner}) IS NULL, NULL, toDecimal128({value}, 9))");
+            case EventMetric e:
+                return Event(e, path);
+            default:
+                throw new UnsupportedException(path, $"metric '{metric.GetType().Name}' has no SQL form.");
+        }
+    }
+
+    private Value Event(EventMetric e, string path)
+    {
+        var match = Filter(e.Event, path + ".event");
+        if (e.WindowDays is { } days)
+            match += $" AND toDate(ts, {zone}) BETWEEN toDate(fromUnixTimestamp64Milli({asOfMs}, 'UTC'), {zone}) - {p.Int64(days - 1)} AND toDate(fromUnixTimestamp64Milli({asOfMs}, 'UTC'), {zone})";
+        var any = $"countIf({match}) > 0";
+        const string Ms = "toUnixTimestamp64Milli(ts)";
+        (string Is, string Value) Numeric()
+        {
+            if (e.Property is null)
+                throw new UnsupportedException(path, $"{e.Function} needs a property.");
+            return AsNumber(Path(e.Property, path + ".property")) is { } n
+                ? ($"{n.Is} AND {n.Value} IS NOT NULL", n.Value)
+                : throw new UnsupportedException(path + ".property", $"{e.Property} is not a number.");
+        }
+        switch (e.Function)
+        {
+            case MetricFunction.Count:
+                return new NumberValue(Aggregate($"toDecimal128(countIf({match}), 9)"));
+            case MetricFunction.Sum:
+            {
+                var (isN, n) = Numeric();
+                return new NumberValue(Aggregate($"sumIf(ifNull({n}, toDecimal128(0, 9)), {match} AND {isN})"));
+            }
+            case MetricFunction.Avg:
+            {
+                var (isN, n) = Numeric();
+                return new NumberValue(Aggregate($"if(countIf({match} AND {isN}) = 0, NULL, sumIf(ifNull({n}, toDecimal128(0, 9)), {match} AND {isN}) / countIf({match} AND {isN}))"));
+            }
+            case MetricFunction.Min or MetricFunction.Max:
+            {
+                var (isN, n) = Numeric();
+                var fn = e.Function == MetricFunction.Min ? "minIf" : "maxIf";
+                return new NumberValue(Aggregate($"if(countIf({match} AND {isN}) = 0, NULL, {fn}(ifNull({n}, toDecimal128(0, 9)), {match} AND {isN}))"));
+            }
+            case MetricFunction.Distinct:
+            {
+                if (e.Property is null)
+                    throw new UnsupportedException(path, "distinct needs a property.");
+                var v = Path(e.Property, path + ".property");
+                var keys = new List<string>();
+                if (AsNumber(v) is (string isN, string n))
+                    keys.Add($"{isN}, concat('n', toString({n}))");
+                if (AsString(v) is (string isS, string s))
+                    keys.Add($"{isS}, concat('s', {s})");
+                if (AsBool(v) is (string isB, string b))
+                    keys.Add($"{isB}, concat('b', toString({b}))");
+                var key = $"multiIf({string.Join(", ", keys)}, NULL)";
+                return new NumberValue(Aggregate($"toDecimal128(uniqExactIf({key}, {match} AND ({key}) IS NOT NULL), 9)"));
+            }
+            case MetricFunction.First or MetricFunction.Last when e.Property is null:
+            {
+                var fn = e.Function == MetricFunction.First ? "minIf" : "maxIf";
+                return new NumberValue(Aggregate($"if({any}, toDecimal128({fn}({Ms}, {match}), 9), NULL)"));
+            }
+            case MetricFunction.First or MetricFunction.Last:
+            {
+                if (e.Property.Root == FieldRoot.Attribute)
+                    throw new UnsupportedException(path + ".property", $"first/last of the attribute {e.Property} has no SQL form; use a properties/context/traits path.");
+                var json = (JsonValue)Path(e.Property, path + ".property");
+                var fn = e.Function == MetricFunction.First ? "argMinIf" : "argMaxIf";
+                // Ties on time: the smaller / larger messageId wins, as live.
+                return RawJson(Aggregate($"{fn}(JSONExtractRaw({json.Doc}, {json.Keys}), ({Ms}, message_id), {match})"));
+            }
+            case MetricFunction.ShareOfHours:
+            {
+                if (e.Hours is not { } hours)
+                    throw new UnsupportedException(path, "shareOfHours needs hours.");
+                var h = $"toHour(ts, {zone})";
+                var from = p.Int64(hours.From);
+                var to = p.Int64(hours.To);
+                var inHours = hours.From < hours.To ? $"({h} >= {from} AND {h} < {to})" : $"({h} >= {from} OR {h} < {to})";
+                return new NumberValue(Aggregate($"if({any}, toDecimal128(countIf({match} AND {inHours}), 9) / countIf({match}), NULL)"));
+            }
+            case MetricFunction.DaysSince or MetricFunction.HoursSince:
+            {
+                var unit = p.Int64(e.Function == MetricFunction.DaysSince ? 86_400_000 : 3_600_000);
+                // Events are never after asOf here, so the difference is not negative and intDiv floors.
+                return new NumberValue(Aggregate($"if({any}, toDecimal128(intDiv({asOfMs} - maxIf({Ms}, {match}), {unit}), 9), NULL)"));
+            }
+            default:
+                throw new UnsupportedException(path, $"metric function {e.Function} has no SQL form.");
+        }
+    }
+
+    private string Filter(EventFilter filter, string path)
+    {
+        var parts = new List<string>();
+        if (filter.Names.Count > 0)
+            parts.Add($"{NameSql} IN {p.Strings(filter.Names)}");
+        if (filter.Types.Count > 0)
+            parts.Add($"type IN {p.Strings(filter.Types)}");
+        for (var i = 0; i < filter.Where.Count; i++)
+        {
+            var predicate = filter.Where[i];
+            parts.Add(Holds(Path(predicate.Path, $"{path}.where[{i}].path"), predicate.Operator, [.. predicate.Values.Select(v => new Right(v, null))]));
+        }
+        return parts.Count == 0 ? "1" : "(" + string.Join(" AND ", parts) + ")";
+    }
+}

@@ -99,10 +99,10 @@ public sealed class AnalyticsQueries(ClickHouseSession session, TimeProvider clo
     /// the count and up to <paramref name="sample"/> person ids, or a problem naming the part with no SQL form.
     /// </summary>
     public async Task<(long Count, IReadOnlyList<long> Sample, string? Problem)> TagAudienceAsync(
-        string tenant, ConditionDocument document, int sample, DateTimeOffset? asOf, CancellationToken cancellationToken)
+        string tenant, ConditionDocument document, int sample, DateTimeOffset? asOf, CancellationToken cancellationToken, string path = "condition")
     {
         var p = new SqlParameters();
-        var (sql, problem) = TagConditionSql.Compile(document, p, Db, tenant, asOf ?? clock.GetUtcNow());
+        var (sql, problem) = TagConditionSql.Compile(document, p, Db, tenant, asOf ?? clock.GetUtcNow(), path);
         if (problem is not null)
             return (0, [], problem);
         if (sample == 0)
@@ -138,6 +138,23 @@ public sealed class AnalyticsQueries(ClickHouseSession session, TimeProvider clo
         var (sql, problem) = AudienceCondition.Compile(condition, p, Db, tenant, clock.GetUtcNow());
         if (problem is not null)
             return problem;
+        await WriteCsvAsync(p, sql!, tenant, output, cancellationToken);
+        return null;
+    }
+
+    /// <summary>Writes person_id,user_id lines of the persons a tag-language condition holds for as CSV.</summary>
+    public async Task<string?> TagAudienceCsvAsync(string tenant, ConditionDocument document, DateTimeOffset? asOf, TextWriter output, CancellationToken cancellationToken, string path = "condition")
+    {
+        var p = new SqlParameters();
+        var (sql, problem) = TagConditionSql.Compile(document, p, Db, tenant, asOf ?? clock.GetUtcNow(), path);
+        if (problem is not null)
+            return problem;
+        await WriteCsvAsync(p, sql!, tenant, output, cancellationToken);
+        return null;
+    }
+
+    private async Task WriteCsvAsync(SqlParameters p, string sql, string tenant, TextWriter output, CancellationToken cancellationToken)
+    {
         var tenantParam = p.String(tenant);
         await output.WriteLineAsync("person_id,user_id");
         await foreach (var row in RowsAsync(p, $"""
@@ -146,7 +163,6 @@ public sealed class AnalyticsQueries(ClickHouseSession session, TimeProvider clo
             GROUP BY a.person_id ORDER BY a.person_id
             """, cancellationToken))
             await output.WriteLineAsync(string.Create(CultureInfo.InvariantCulture, $"{row[0]},{Csv((string)row[1])}"));
-        return null;
     }
 
     private static string Csv(string value) =>

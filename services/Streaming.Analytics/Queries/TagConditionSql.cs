@@ -45,13 +45,13 @@ internal sealed class TagConditionSql
     }
 
     /// <summary>SELECT person_id of the persons the condition holds for at <paramref name="asOf"/>, or a problem naming the part with no SQL form.</summary>
-    public static (string? Sql, string? Problem) Compile(ConditionDocument document, SqlParameters p, string database, string tenant, DateTimeOffset asOf)
+    public static (string? Sql, string? Problem) Compile(ConditionDocument document, SqlParameters p, string database, string tenant, DateTimeOffset asOf, string path = "condition")
     {
         var compiler = new TagConditionSql(p, document.TimeZone, asOf);
         string where;
         try
         {
-            where = compiler.Node(document.Condition, "condition");
+            where = compiler.Node(document.Condition, path);
         }
         catch (UnsupportedException e)
         {

@@ -11,6 +11,7 @@ using Streaming.Contracts.Records;
 using Streaming.Contracts.Topics;
 using Streaming.ServiceDefaults.Admin;
 using Streaming.ServiceDefaults.Consumers;
+using Streaming.ServiceDefaults.Definitions;
 
 namespace Streaming.Analytics;
 
@@ -25,6 +26,8 @@ public static class AnalyticsExtensions
         services.TryAddSingleton<Migrator>();
         services.TryAddSingleton<BatchWriter>();
         services.TryAddSingleton<AnalyticsQueries>();
+        // Stored tag definitions, for audiences given as {"definition": "<tag id>"}.
+        services.AddDefinitionStore();
         services.TryAddSingleton(sp => new FlushPacing(sp.GetRequiredService<TimeProvider>(),
             TimeSpan.FromMilliseconds(sp.GetRequiredService<IOptions<AnalyticsOptions>>().Value.FlushIntervalMs),
             sp.GetRequiredService<IOptions<AnalyticsOptions>>().Value.BatchSize));

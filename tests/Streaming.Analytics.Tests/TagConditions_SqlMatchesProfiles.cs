@@ -2,6 +2,8 @@ using System.Collections.Concurrent;
 using System.Globalization;
 using System.Net;
 using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using System.Text.Json;
 using Confluent.Kafka;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
@@ -93,6 +95,7 @@ public sealed class TagConditions_SqlMatchesProfiles(ClickHouseFixture fixture)
         await db.ProfileChangesSink().HandleAsync(traitChanges, default);
 
         var queries = db.Queries(clock);
+        var taggedByProfiles = new Dictionary<string, SortedSet<long>>();
         foreach (var (id, definition) in Tags)
         {
             var tagged = new SortedSet<long>();
@@ -103,6 +106,7 @@ public sealed class TagConditions_SqlMatchesProfiles(ClickHouseFixture fixture)
                 else if (change.Kind == ProfileChangeKind.TagLeft)
                     tagged.Remove(change.PersonId);
             }
+            taggedByProfiles[id] = tagged;
             var document = ConditionParser.ParseTagDefinition(definition).GetValueOrThrow().Document;
             var (count, sample, problem) = await queries.TagAudienceAsync(Tenant, document, People, now, default);
 
@@ -111,6 +115,18 @@ public sealed class TagConditions_SqlMatchesProfiles(ClickHouseFixture fixture)
             Assert.Equal(tagged.Count, count);
             Assert.Equal(tagged.ToList(), sample.Order().ToList());
         }
+
+        // The audiences API reads the stored definition (written through Profiles' API) by its id.
+        await using var analytics = await StartAnalyticsAsync(kafka, db);
+        using var api = Client(analytics);
+        api.DefaultRequestHeaders.Add("X-Tenant", Tenant);
+        var byId = await api.PostAsJsonAsync("/api/analytics/audiences/count", new { definition = "big-spender", sample = People, asOf = now });
+        var missing = await api.PostAsJsonAsync("/api/analytics/audiences/count", new { definition = "no-such-tag" });
+        Assert.Equal(HttpStatusCode.OK, byId.StatusCode);
+        var answer = await byId.Content.ReadFromJsonAsync<JsonElement>();
+        Assert.Equal(taggedByProfiles["big-spender"].ToList(), answer.GetProperty("sample").EnumerateArray().Select(e => e.GetInt64()).ToList());
+        Assert.Equal(HttpStatusCode.BadRequest, missing.StatusCode);
+        Assert.Contains("no tag 'no-such-tag'", await missing.Content.ReadAsStringAsync(), StringComparison.Ordinal);
     }
 
     private static List<IdentifiedEvent> Generate(DateTimeOffset now)
@@ -188,6 +204,28 @@ public sealed class TagConditions_SqlMatchesProfiles(ClickHouseFixture fixture)
         var app = builder.Build();
         app.MapDefaultEndpoints();
         app.MapProfiles();
+        await app.StartAsync();
+        return app;
+    }
+
+    private static async Task<WebApplication> StartAnalyticsAsync(EmbeddedKafka kafka, AnalyticsDatabase db)
+    {
+        var builder = WebApplication.CreateBuilder();
+        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["Kafka:BootstrapServers"] = kafka.BootstrapServers,
+            ["ClickHouse:ConnectionString"] = db.Session.ConnectionString,
+            ["Admin:ApiKey"] = AdminKey,
+            ["Analytics:Database"] = db.Name,
+            ["Analytics:BiDatabase"] = db.Session.BiDatabase,
+            ["Analytics:SinkEnabled"] = "false",
+        });
+        builder.WebHost.UseUrls("http://127.0.0.1:0");
+        builder.Logging.SetMinimumLevel(LogLevel.Warning);
+        builder.AddServiceDefaults("analytics-test");
+        builder.AddAnalytics();
+        var app = builder.Build();
+        app.MapAnalytics();
         await app.StartAsync();
         return app;
     }

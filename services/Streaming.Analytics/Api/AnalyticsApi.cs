@@ -5,6 +5,7 @@ using Streaming.Analytics.Queries;
 using Streaming.Conditions.Model;
 using Streaming.Conditions.Parsing;
 using Streaming.ServiceDefaults.Admin;
+using Streaming.ServiceDefaults.Definitions;
 
 namespace Streaming.Analytics.Api;
 
@@ -15,10 +16,16 @@ namespace Streaming.Analytics.Api;
 internal static class AnalyticsApi
 {
     /// <summary>
-    /// An audience: <see cref="Condition"/> in the audience JSON language, or <see cref="TagCondition"/> in the
-    /// tag language (a bare condition, or <c>{"timeZone": .., "condition": ..}</c>) evaluated as of <see cref="AsOf"/> (default now).
+    /// An audience: <see cref="Condition"/> in the audience JSON language; or, in the tag language,
+    /// <see cref="TagCondition"/> (a bare condition, or <c>{"timeZone": .., "condition": ..}</c>) or
+    /// <see cref="Definition"/> (the id of a stored tag definition), evaluated as of <see cref="AsOf"/> (default now).
     /// </summary>
-    public sealed record AudienceRequest(JsonElement Condition = default, int Sample = 20, JsonElement TagCondition = default, DateTimeOffset? AsOf = null);
+    public sealed record AudienceRequest(JsonElement Condition = default, int Sample = 20, JsonElement TagCondition = default, string? Definition = null, DateTimeOffset? AsOf = null);
+
+    /// <summary>The definition kind Profiles stores tags under in config.definitions.</summary>
+    private const string TagKind = "tag";
+
+    private sealed record TagRequest(ConditionDocument? Document, string Path, string? Problem);
 
     public static RouteGroupBuilder MapAnalyticsApi(this RouteGroupBuilder api)
     {
@@ -30,52 +37,71 @@ internal static class AnalyticsApi
             Run(request.Problem(), async () => Results.Ok(await queries.RetentionAsync(http.Tenant(), request, ct))));
         api.MapPost("/paths", (PathsRequest request, HttpContext http, AnalyticsQueries queries, CancellationToken ct) =>
             Run(request.Problem(), async () => Results.Ok(new { paths = await queries.PathsAsync(http.Tenant(), request, ct) })));
-        api.MapPost("/audiences/count", async (AudienceRequest request, HttpContext http, AnalyticsQueries queries, CancellationToken ct) =>
+        api.MapPost("/audiences/count", async (AudienceRequest request, HttpContext http, AnalyticsQueries queries, DefinitionStore definitions, CancellationToken ct) =>
         {
             if (request.Sample is < 0 or > 10_000)
                 return Bad("sample must be between 0 and 10000.");
-            if (TagDocument(request, out var document, out var path) is { } invalid)
-                return Bad(invalid);
-            var (count, sample, problem) = document is not null
-                ? await queries.TagAudienceAsync(http.Tenant(), document, request.Sample, request.AsOf, ct, path)
+            var tag = await TagDocumentAsync(request, http.Tenant(), definitions, ct);
+            if (tag.Problem is not null)
+                return Bad(tag.Problem);
+            var (count, sample, problem) = tag.Document is not null
+                ? await queries.TagAudienceAsync(http.Tenant(), tag.Document, request.Sample, request.AsOf, ct, tag.Path)
                 : await queries.AudienceAsync(http.Tenant(), request.Condition, request.Sample, ct);
             return problem is null ? Results.Ok(new { count, sample }) : Bad(problem);
         });
-        api.MapPost("/audiences/export", async (AudienceRequest request, HttpContext http, AnalyticsQueries queries, CancellationToken ct) =>
+        api.MapPost("/audiences/export", async (AudienceRequest request, HttpContext http, AnalyticsQueries queries, DefinitionStore definitions, CancellationToken ct) =>
         {
-            if (TagDocument(request, out var document, out var path) is { } invalid)
-                return Bad(invalid);
+            var tag = await TagDocumentAsync(request, http.Tenant(), definitions, ct);
+            if (tag.Problem is not null)
+                return Bad(tag.Problem);
             var buffer = new StringWriter();
-            var problem = document is not null
-                ? await queries.TagAudienceCsvAsync(http.Tenant(), document, request.AsOf, buffer, ct, path)
+            var problem = tag.Document is not null
+                ? await queries.TagAudienceCsvAsync(http.Tenant(), tag.Document, request.AsOf, buffer, ct, tag.Path)
                 : await queries.AudienceCsvAsync(http.Tenant(), request.Condition, buffer, ct);
             return problem is null ? Results.Text(buffer.ToString(), "text/csv") : Bad(problem);
         });
         return api;
     }
 
-    /// <summary>The tag-language document of the request (null when it uses <c>condition</c>), or a problem naming every wrong part.</summary>
-    private static string? TagDocument(AudienceRequest request, out ConditionDocument? document, out string path)
+    /// <summary>The tag-language document of the request (none when it uses <c>condition</c>), or a problem naming every wrong part.</summary>
+    private static async Task<TagRequest> TagDocumentAsync(AudienceRequest request, string tenant, DefinitionStore definitions, CancellationToken ct)
     {
-        document = null;
-        path = "tagCondition";
         var hasTag = request.TagCondition.ValueKind is not (JsonValueKind.Undefined or JsonValueKind.Null);
         var hasAudience = request.Condition.ValueKind is not (JsonValueKind.Undefined or JsonValueKind.Null);
-        if (hasTag == hasAudience)
-            return "send exactly one of condition (audience language) or tagCondition (tag language, docs/conditions.md).";
-        if (!hasTag)
-            return request.AsOf is null ? null : "asOf applies to tagCondition only.";
+        var hasDefinition = request.Definition is not null;
+        if ((hasTag ? 1 : 0) + (hasAudience ? 1 : 0) + (hasDefinition ? 1 : 0) != 1)
+            return new(null, "", "send exactly one of condition (audience language), tagCondition (tag language, docs/conditions.md) or definition (a stored tag id).");
+        if (hasAudience)
+            return new(null, "", request.AsOf is null ? null : "asOf applies to tagCondition and definition only.");
+        if (hasDefinition)
+        {
+            try
+            {
+                await definitions.CaughtUp.WaitAsync(TimeSpan.FromSeconds(5), ct);
+            }
+            catch (TimeoutException)
+            {
+                return new(null, "", "definition: tag definitions are not loaded yet (config.definitions unreadable); retry, or send tagCondition.");
+            }
+            if (definitions.Get(tenant, TagKind, request.Definition!) is not { } stored)
+                return new(null, "", $"definition: no tag '{request.Definition}' in this tenant; list them with GET /api/definitions/tags.");
+            var tag = ConditionParser.ParseTagDefinition(stored.Body);
+            return tag.IsValid
+                ? new(tag.Value!.Document, $"definition '{request.Definition}': condition", null)
+                : new(null, "", $"definition '{request.Definition}' is invalid: " + string.Join("; ", tag.Errors));
+        }
         var node = request.TagCondition;
         if (node.ValueKind == JsonValueKind.Object && node.TryGetProperty("condition", out _))
         {
-            path = "tagCondition.condition";
             var parsed = ConditionParser.ParseDocument(node);
-            document = parsed.Value;
-            return parsed.IsValid ? null : string.Join("; ", parsed.Errors.Select(e => $"tagCondition.{e}"));
+            return parsed.IsValid
+                ? new(parsed.Value, "tagCondition.condition", null)
+                : new(null, "", string.Join("; ", parsed.Errors.Select(e => $"tagCondition.{e}")));
         }
         var bare = ConditionParser.ParseCondition(node, "tagCondition");
-        document = bare.IsValid ? new ConditionDocument(bare.Value!, TimeZoneInfo.Utc) : null;
-        return bare.IsValid ? null : string.Join("; ", bare.Errors);
+        return bare.IsValid
+            ? new(new ConditionDocument(bare.Value!, TimeZoneInfo.Utc), "tagCondition", null)
+            : new(null, "", string.Join("; ", bare.Errors));
     }
 
     private static async Task<IResult> Run(string? problem, Func<Task<IResult>> query) =>

@@ -48,6 +48,7 @@ public sealed class TagConditions_SqlMatchesProfiles(ClickHouseFixture fixture)
         ["recent-loyal"] = """{"name":"Recent loyal","condition":{"all":[{"metric":{"fn":"score","of":{"fn":"daysSince","event":{"name":"Order Completed"}},"thresholds":[3,7,14,30],"order":"descending"},"op":"gte","value":4},{"metric":{"fn":"avg","event":{"name":"Order Completed"},"property":"revenue"},"op":"between","value":[40,150]}]}}""",
         ["regular"] = """{"name":"Regular","condition":{"all":[{"metric":{"fn":"distinct","event":{"type":"page"},"property":"$day","window":"14d"},"op":"gte","value":3},{"not":{"trait":"plan","op":"in","value":["free","trial"]}}]}}""",
         ["browser-more"] = """{"name":"Browses more than buys","timeZone":"Asia/Shanghai","condition":{"metric":{"fn":"count","event":{"type":"page"},"window":"7d"},"op":"gt","value":{"metric":{"fn":"count","event":{"name":"Order Completed"},"window":"7d"},"times":2}}}""",
+        ["avg-differs"] = """{"name":"Average order differs from the largest","condition":{"metric":{"fn":"avg","event":{"name":"Order Completed"},"property":"revenue"},"op":"ne","value":{"metric":{"fn":"max","event":{"name":"Order Completed"},"property":"revenue"}}}}""",
         ["category"] = """{"name":"Beauty shopper","condition":{"metric":{"fn":"count","event":{"name":"Order Completed","where":[{"path":"category","op":"startsWith","value":"beau"},{"path":"revenue","op":"lt","value":200}]}},"op":"gte","value":1}}""",
     };
 

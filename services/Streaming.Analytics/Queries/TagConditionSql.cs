@@ -181,7 +181,8 @@ internal sealed class TagConditionSql
             ComparisonOperator.Exists => IsScalar(left),
             ComparisonOperator.NotExists => $"NOT ({IsScalar(left)})",
             ComparisonOperator.Eq => Equal(left, values[0]),
-            ComparisonOperator.Ne => $"{IsScalar(left)} AND NOT {Equal(left, values[0])}",
+            // A missing right side (a metric operand with no value) is false, as live.
+            ComparisonOperator.Ne => $"{IsScalar(left)} AND {Present(values[0])} AND NOT {Equal(left, values[0])}",
             ComparisonOperator.Gt => Order(left, ">", values[0]),
             ComparisonOperator.Gte => Order(left, ">=", values[0]),
             ComparisonOperator.Lt => Order(left, "<", values[0]),
@@ -195,6 +196,8 @@ internal sealed class TagConditionSql
         };
         return $"ifNull(({sql}), 0)";
     }
+
+    private static string Present(Right right) => right.Number is { } number ? $"({number}) IS NOT NULL" : "1";
 
     private string Equal(Value left, Right right)
     {

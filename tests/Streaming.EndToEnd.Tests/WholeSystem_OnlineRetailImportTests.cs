@@ -13,15 +13,18 @@ namespace Streaming.EndToEnd.Tests;
 /// </summary>
 public sealed class WholeSystem_OnlineRetailImportTests(ITestOutputHelper output)
 {
-    private static readonly string Sample = Path.Combine(AppContext.BaseDirectory, "Data", "online-retail-sample.csv.gz");
+    // STREAMING_E2E_RETAIL_FILE points the test at another Online Retail file (e.g. the full slice in
+    // ../shared/datasets) to measure throughput; the committed sample keeps the suite fast.
+    private static readonly string Sample = Environment.GetEnvironmentVariable("STREAMING_E2E_RETAIL_FILE") is { Length: > 0 } file
+        ? file : Path.Combine(AppContext.BaseDirectory, "Data", "online-retail-sample.csv.gz");
 
     [Fact]
     public async Task Cli_import_of_online_retail_through_the_gateway_gives_the_csv_figures_in_analytics()
     {
-        // With the default 32 KB event limit, an invoice of more than ~400 lines is too large for one
+        // With the default 32 KB event limit, an invoice of several hundred lines is too large for one
         // event: the gateway refuses it, and the CLI must say so (exit 1, listed), not count it imported.
-        var tooLarge = Expected.InvoicesOver(Sample, 400);
-        var expected = Expected.From(Sample, tooLarge);
+        var over450Lines = Expected.InvoicesOver(Sample, 450).ToHashSet();
+        var over300Lines = Expected.InvoicesOver(Sample, 300).ToHashSet();
         // The data is from 2010-2011: older than the default 3-year TTL, which would drop it on insert.
         await using var system = await RunningSystem.StartAsync("retail", new Dictionary<string, string> { ["Analytics:EventsTtlDays"] = "10000" });
         var rssStarted = RunningSystem.WorkingSetBytes();
@@ -32,18 +35,26 @@ public sealed class WholeSystem_OnlineRetailImportTests(ITestOutputHelper output
             ["import", "online-retail", Sample, "--gateway", system.Host.HttpUrl.ToString(), "--write-key", RunningSystem.WriteKey, "--batch", "200"],
             cliOutput, cliOutput, default);
         var posted = clock.Elapsed;
-        output.WriteLine(cliOutput.ToString());
-        Assert.True(exit == (tooLarge.Count == 0 ? 0 : 1), cliOutput.ToString());
+        output.WriteLine(string.Join('\n', cliOutput.ToString().Split('\n').Take(40)));
         Assert.Contains("[##############################] 100%", cliOutput.ToString(), StringComparison.Ordinal);
         var refused = cliOutput.ToString().Split('\n').Select(l => l.Trim()).Where(l => l.StartsWith("online-retail-", StringComparison.Ordinal)).ToList();
-        Assert.Equal(tooLarge.Select(i => $"online-retail-{i}: event_too_large").Order(StringComparer.Ordinal), refused.Select(l => string.Join(' ', l.Split(' ').Take(2))).Order(StringComparer.Ordinal));
-        Assert.Contains($"imported {expected.Invoices:N0} events", cliOutput.ToString(), StringComparison.Ordinal);
+        Assert.All(refused, l => Assert.Contains(": event_too_large ", l, StringComparison.Ordinal));
+        var tooLarge = refused.Select(l => l.Split(':')[0]["online-retail-".Length..]).ToList();
+        Assert.Subset(over300Lines, tooLarge.ToHashSet());
+        Assert.Subset(tooLarge.ToHashSet(), over450Lines);
+        Assert.True(exit == (tooLarge.Count == 0 ? 0 : 1), cliOutput.ToString());
+        var expected = Expected.From(Sample, tooLarge);
 
         await Eventually.Async($"all {expected.Invoices} invoices stored in ClickHouse", async () =>
             await ScalarAsync(system, "SELECT count() FROM bi.events WHERE tenant = 'default'") == expected.Invoices ? "stored" : null,
-            TimeSpan.FromSeconds(60));
+            TimeSpan.FromSeconds(600));
         var stored = clock.Elapsed;
         var rssImported = RunningSystem.WorkingSetBytes();
+        output.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"figures: ready after {system.ReadyAfter.TotalSeconds:F1} s (host start {system.Host.StartupTime.TotalSeconds:F1} s); " +
+            $"RSS after start {rssStarted / 1048576.0:F0} MiB, after import {rssImported / 1048576.0:F0} MiB; " +
+            $"{expected.Invoices} events ({expected.Rows} lines) posted in {posted.TotalSeconds:F2} s ({expected.Invoices / posted.TotalSeconds:F0} events/s accepted), " +
+            $"all in ClickHouse after {stored.TotalSeconds:F2} s ({expected.Invoices / stored.TotalSeconds:F0} events/s through the pipeline)"));
 
         Assert.Equal(expected.Rows, await ScalarAsync(system, "SELECT sum(JSONLength(properties, 'products')) FROM bi.events WHERE tenant = 'default'"));
         Assert.Equal(expected.Customers, await ScalarAsync(system, "SELECT uniqExact(user_id) FROM bi.events WHERE tenant = 'default' AND user_id != ''"));
@@ -67,11 +78,6 @@ public sealed class WholeSystem_OnlineRetailImportTests(ITestOutputHelper output
             return p is not null && p["metrics"]!["orders"]!.GetValue<long>() == customerOrders ? p : null;
         });
 
-        output.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"figures: ready after {system.ReadyAfter.TotalSeconds:F1} s (host start {system.Host.StartupTime.TotalSeconds:F1} s); " +
-            $"RSS after start {rssStarted / 1048576.0:F0} MiB, after import {rssImported / 1048576.0:F0} MiB; " +
-            $"{expected.Invoices} events ({expected.Rows} lines) posted in {posted.TotalSeconds:F2} s ({expected.Invoices / posted.TotalSeconds:F0} events/s accepted), " +
-            $"all in ClickHouse after {stored.TotalSeconds:F2} s ({expected.Invoices / stored.TotalSeconds:F0} events/s through the pipeline)"));
         Assert.Equal(customerOrders, profile["metrics"]!["orders"]!.GetValue<long>());
     }
 

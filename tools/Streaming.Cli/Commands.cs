@@ -12,6 +12,7 @@ internal static class Commands
                                [--user-column C] [--anonymous-column C] [--message-id-column C]
                                [--gateway URL] [--write-key KEY] [--batch N]
         --gateway defaults to http://127.0.0.1:8080, --write-key to $STREAMING_WRITE_KEY.
+        Exit code 0: every event imported; 1: the gateway refused some events (listed); 2: bad usage or input.
         """;
 
     public static async Task<int> RunAsync(string[] args, TextWriter output, TextWriter error, CancellationToken cancellationToken, HttpMessageHandler? handler = null)
@@ -40,8 +41,8 @@ internal static class Commands
                     Value(options, "--message-id-column")) is var mapping && mapping.EventColumn is null && mapping.EventName is null
                     ? throw new ImportException("import csv needs --event-column C or --event NAME.")
                     : mapping.Events(csv, Path.GetFileName(file));
-            await importer.RunAsync(events, () => csv.Progress, cancellationToken);
-            return 0;
+            var summary = await importer.RunAsync(events, () => csv.Progress, cancellationToken);
+            return summary.Refused.Count == 0 ? 0 : 1;
         }
         catch (Exception ex) when (ex is ImportException or FormatException)
         {

@@ -8,7 +8,8 @@ namespace Streaming.Cli.Import;
 /// <summary>Posts events to the gateway's Segment-compatible <c>/v1/batch</c>; waits and retries on 429/503 and network errors.</summary>
 internal sealed class GatewayClient(HttpClient http, Uri gateway, string writeKey)
 {
-    public async Task PostAsync(IReadOnlyList<JsonObject> events, CancellationToken cancellationToken)
+    /// <summary>Posts one batch; answers the events the gateway refused (messageId and reasons), which a 200 reports per event.</summary>
+    public async Task<IReadOnlyList<string>> PostAsync(IReadOnlyList<JsonObject> events, CancellationToken cancellationToken)
     {
         var body = new JsonObject { ["batch"] = new JsonArray(events.Select(e => (JsonNode)e.DeepClone()).ToArray()) }.ToJsonString();
         for (var attempt = 1; ; attempt++)
@@ -31,7 +32,7 @@ internal sealed class GatewayClient(HttpClient http, Uri gateway, string writeKe
             using (response)
             {
                 if (response.IsSuccessStatusCode)
-                    return;
+                    return Refused(events, await response.Content.ReadAsStringAsync(cancellationToken));
                 if (response.StatusCode is HttpStatusCode.TooManyRequests or HttpStatusCode.ServiceUnavailable && attempt < 30)
                 {
                     await Task.Delay(response.Headers.RetryAfter?.Delta ?? TimeSpan.FromSeconds(1), cancellationToken);
@@ -43,6 +44,21 @@ internal sealed class GatewayClient(HttpClient http, Uri gateway, string writeKe
                     : $"The gateway answered {(int)response.StatusCode}: {detail}");
             }
         }
+    }
+
+    /// <summary>One line per refused event: its messageId (the gateway's, else the one sent at that index) and every reason.</summary>
+    private static List<string> Refused(IReadOnlyList<JsonObject> events, string answer)
+    {
+        if (string.IsNullOrWhiteSpace(answer) || JsonNode.Parse(answer) is not JsonObject { } body || body["rejected"] is not JsonArray rejected)
+            return [];
+        return rejected.OfType<JsonObject>().Select(r =>
+        {
+            var index = r["index"] is JsonValue i && i.TryGetValue<int>(out var n) && n >= 0 && n < events.Count ? n : -1;
+            var messageId = (string?)r["messageId"] is { Length: > 0 } id ? id : index >= 0 ? (string?)events[index]["messageId"] : null;
+            var reasons = (r["errors"] as JsonArray ?? []).OfType<JsonObject>()
+                .Select(e => (string?)e["field"] is { Length: > 0 } field ? $"{e["code"]} ({field}) {e["message"]}" : $"{e["code"]} {e["message"]}");
+            return $"{messageId ?? "event " + index}: {string.Join("; ", reasons)}";
+        }).ToList();
     }
 }
 

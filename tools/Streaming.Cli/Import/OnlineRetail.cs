@@ -17,13 +17,24 @@ internal static class OnlineRetail
 
     public sealed record Invoice(JsonObject Event, int Lines);
 
-    /// <summary>Invoices in file order; the lines of one invoice are consecutive in the file.</summary>
+    /// <summary>How many lines after its last line an invoice stays open for more of its lines.</summary>
+    public const int InterleaveWindow = 1_000;
+
+    /// <summary>
+    /// Invoices in order of their first line. The lines of one invoice are nearly always consecutive,
+    /// but the file interleaves a few (an invoice continued after another one of the same minute), so
+    /// an invoice is emitted once <see cref="InterleaveWindow"/> lines passed without more of it. A
+    /// part seen even later still gets its own messageId (<c>-2</c>, ...): a repeated messageId would
+    /// be dropped downstream as a duplicate and its lines lost.
+    /// </summary>
     public static IEnumerable<Invoice> Invoices(CsvReader csv)
     {
         using var rows = csv.Rows().GetEnumerator();
         if (!rows.MoveNext() || !rows.Current.SequenceEqual(Header))
             throw new FormatException($"Not an Online Retail file: the first line must be {string.Join(',', Header)}.");
-        var lines = new List<string[]>();
+        var open = new Dictionary<string, (List<string[]> Lines, int Last)>(StringComparer.Ordinal);
+        var order = new Queue<string>();
+        var parts = new Dictionary<string, int>(StringComparer.Ordinal);
         var line = 1;
         while (rows.MoveNext())
         {
@@ -31,20 +42,34 @@ internal static class OnlineRetail
             var row = rows.Current;
             if (row.Length != Header.Length)
                 throw new FormatException($"Line {line}: expected {Header.Length} columns, found {row.Length}.");
-            if (lines.Count > 0 && lines[0][0] != row[0])
+            if (open.TryGetValue(row[0], out var invoice))
             {
-                yield return ToEvent(lines);
-                lines.Clear();
+                invoice.Lines.Add(row);
+                open[row[0]] = (invoice.Lines, line);
             }
-            lines.Add(row);
+            else
+            {
+                open[row[0]] = ([row], line);
+                order.Enqueue(row[0]);
+            }
+            while (order.TryPeek(out var first) && open[first].Last < line - InterleaveWindow)
+                yield return Close(order.Dequeue());
         }
-        if (lines.Count > 0)
-            yield return ToEvent(lines);
+        while (order.Count > 0)
+            yield return Close(order.Dequeue());
+
+        Invoice Close(string number)
+        {
+            var lines = open[number].Lines;
+            open.Remove(number);
+            var part = parts[number] = parts.GetValueOrDefault(number) + 1;
+            return ToEvent(lines, part);
+        }
     }
 
     public static string MessageId(string invoiceNo) => "online-retail-" + invoiceNo;
 
-    private static Invoice ToEvent(List<string[]> lines)
+    private static Invoice ToEvent(List<string[]> lines, int part)
     {
         var first = lines[0];
         var invoice = first[0];
@@ -64,7 +89,7 @@ internal static class OnlineRetail
         {
             ["type"] = "track",
             ["event"] = invoice.StartsWith('C') ? "Order Refunded" : "Order Completed",
-            ["messageId"] = MessageId(invoice),
+            ["messageId"] = part == 1 ? MessageId(invoice) : $"{MessageId(invoice)}-{part}",
             ["timestamp"] = at.ToString("yyyy-MM-ddTHH:mm:sszzz", CultureInfo.InvariantCulture),
             ["properties"] = new JsonObject
             {

@@ -182,8 +182,23 @@ public sealed class ConsumerRuntime<T> : BackgroundService
         if (stopping.Count == 0)
             return;
         Task.WaitAll([.. stopping.Select(w => w.StopAsync(_subscription.DrainTimeout))]);
-        var offsets = stopping.Where(w => w.NextOffset > w.StoredOffset && w.NextOffset >= 0)
+        // Store, then commit, every completed position. Storing matters as much as committing: the
+        // consumer's close auto-commits the *stored* offsets, and a stale stored offset would overwrite
+        // the explicit commit and make the next owner repeat work (found under CPU load).
+        var offsets = stopping.Where(w => w.NextOffset >= 0)
             .Select(w => new TopicPartitionOffset(w.Partition, w.NextOffset)).ToList();
+        foreach (var worker in stopping.Where(w => w.NextOffset > w.StoredOffset))
+        {
+            try
+            {
+                consumer.StoreOffset(new TopicPartitionOffset(worker.Partition, worker.NextOffset));
+                worker.StoredOffset = worker.NextOffset;
+            }
+            catch (KafkaException ex)
+            {
+                _logger.LogWarning("{Subscription} could not store offset {Offset} for {Partition} on revoke: {Reason}", _subscription.Name, worker.NextOffset, worker.Partition, ex.Error.Reason);
+            }
+        }
         if (commit && offsets.Count > 0)
         {
             try

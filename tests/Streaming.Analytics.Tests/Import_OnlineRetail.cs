@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.IO.Compression;
 using System.Text.Json;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
@@ -9,6 +8,7 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 using Streaming.Analytics.Queries;
 using Streaming.Contracts.Records;
+using Streaming.Tests.Shared;
 
 namespace Streaming.Analytics.Tests;
 
@@ -63,11 +63,7 @@ public sealed class Import_OnlineRetail(ClickHouseFixture fixture)
     {
         public static Expected From(string path)
         {
-            using var text = new StreamReader(new GZipStream(File.OpenRead(path), CompressionMode.Decompress));
-            var header = text.ReadLine();
-            var lines = new List<string[]>();
-            while (text.ReadLine() is { } line)
-                lines.Add(Split(line));
+            var lines = OnlineRetailCsv.Read(path);
             var invoices = lines.GroupBy(l => l[0]).ToList();
             var orders = invoices.Where(g => !g.Key.StartsWith('C')).ToList();
             var buyerMonths = orders.Select(g => (Person: g.First()[6].Length > 0 ? g.First()[6] : "guest-" + g.Key, Month: g.First()[4][..7]))
@@ -86,23 +82,6 @@ public sealed class Import_OnlineRetail(ClickHouseFixture fixture)
                 orders.Count,
                 orders.SelectMany(g => g).Sum(l => decimal.Parse(l[3], CultureInfo.InvariantCulture) * decimal.Parse(l[5], CultureInfo.InvariantCulture)),
                 retention);
-        }
-
-        private static string[] Split(string line)
-        {
-            var fields = new List<string>();
-            var current = new System.Text.StringBuilder();
-            var quoted = false;
-            for (var i = 0; i < line.Length; i++)
-            {
-                var c = line[i];
-                if (c == '"' && quoted && i + 1 < line.Length && line[i + 1] == '"') { current.Append('"'); i++; }
-                else if (c == '"') quoted = !quoted;
-                else if (c == ',' && !quoted) { fields.Add(current.ToString()); current.Clear(); }
-                else current.Append(c);
-            }
-            fields.Add(current.ToString());
-            return fields.ToArray();
         }
     }
 

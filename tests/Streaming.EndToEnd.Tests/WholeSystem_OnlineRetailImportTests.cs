@@ -1,8 +1,8 @@
 using System.Diagnostics;
 using System.Globalization;
-using System.IO.Compression;
 using ClickHouse.Driver.ADO;
 using Xunit.Abstractions;
+using Streaming.Tests.Shared;
 
 namespace Streaming.EndToEnd.Tests;
 
@@ -94,11 +94,11 @@ public sealed class WholeSystem_OnlineRetailImportTests(ITestOutputHelper output
     private sealed record Expected(long Rows, long Invoices, long GuestInvoices, long Customers, long Orders, decimal OrderRevenue, (string Customer, long Orders) TopCustomer)
     {
         public static List<string> InvoicesOver(string path, int lines) =>
-            Read(path).GroupBy(l => l[0]).Where(g => g.Count() > lines).Select(g => g.Key).ToList();
+            OnlineRetailCsv.Read(path).GroupBy(l => l[0]).Where(g => g.Count() > lines).Select(g => g.Key).ToList();
 
         public static Expected From(string path, IReadOnlyCollection<string> excluded)
         {
-            var lines = Read(path).Where(l => !excluded.Contains(l[0])).ToList();
+            var lines = OnlineRetailCsv.Read(path).Where(l => !excluded.Contains(l[0])).ToList();
             var invoices = lines.GroupBy(l => l[0]).ToList();
             var orders = invoices.Where(g => !g.Key.StartsWith('C')).ToList();
             var top = orders.Where(g => g.First()[6].Length > 0).GroupBy(g => g.First()[6]).OrderByDescending(c => c.Count()).ThenBy(c => c.Key, StringComparer.Ordinal).First();
@@ -110,33 +110,6 @@ public sealed class WholeSystem_OnlineRetailImportTests(ITestOutputHelper output
                 orders.Count,
                 orders.SelectMany(g => g).Sum(l => decimal.Parse(l[3], CultureInfo.InvariantCulture) * decimal.Parse(l[5], CultureInfo.InvariantCulture)),
                 (top.Key, top.Count()));
-        }
-
-        private static List<string[]> Read(string path)
-        {
-            using var text = new StreamReader(new GZipStream(File.OpenRead(path), CompressionMode.Decompress));
-            _ = text.ReadLine();
-            var lines = new List<string[]>();
-            while (text.ReadLine() is { } line)
-                lines.Add(Split(line));
-            return lines;
-        }
-
-        private static string[] Split(string line)
-        {
-            var fields = new List<string>();
-            var current = new System.Text.StringBuilder();
-            var quoted = false;
-            for (var i = 0; i < line.Length; i++)
-            {
-                var c = line[i];
-                if (c == '"' && quoted && i + 1 < line.Length && line[i + 1] == '"') { current.Append('"'); i++; }
-                else if (c == '"') quoted = !quoted;
-                else if (c == ',' && !quoted) { fields.Add(current.ToString()); current.Clear(); }
-                else current.Append(c);
-            }
-            fields.Add(current.ToString());
-            return fields.ToArray();
         }
     }
 }

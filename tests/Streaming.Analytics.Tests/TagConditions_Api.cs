@@ -1,15 +1,7 @@
 using System.Net;
-using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text.Json;
-using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
-using Microsoft.Extensions.Configuration;
-using Microsoft.Extensions.DependencyInjection;
 using Streaming.Contracts.Records;
-using Streaming.ServiceDefaults;
 using Streaming.ServiceDefaults.Consumers;
 using static Streaming.Analytics.Tests.Events;
 
@@ -33,8 +25,8 @@ public sealed class TagConditions_Api(ClickHouseFixture fixture)
             Track(t, 1, "Order Completed", asOf.AddDays(1)),
         ]);
         await db.ProfileChangesSink().HandleAsync([Trait(t, 3, "plan", "\"gold' OR 1=1 --\""), Trait(t, 2, "plan", "\"silver\"")], default);
-        await using var app = await StartAsync(db);
-        using var http = Client(app);
+        await using var app = await AnalyticsApiHost.StartAsync(db);
+        using var http = AnalyticsApiHost.Client(app, "shop");
 
         var weekly = await http.PostAsJsonAsync("/api/analytics/audiences/count", Body("""
             {"tagCondition": {"timeZone": "UTC", "condition": {"any": [
@@ -75,33 +67,4 @@ public sealed class TagConditions_Api(ClickHouseFixture fixture)
         }, DateTimeOffset.UtcNow, []);
 
     private static JsonElement Body(string json) => JsonDocument.Parse(json).RootElement;
-
-    private static async Task<WebApplication> StartAsync(AnalyticsDatabase db)
-    {
-        var builder = WebApplication.CreateBuilder();
-        builder.WebHost.UseUrls("http://127.0.0.1:0");
-        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
-        {
-            ["Kafka:BootstrapServers"] = "127.0.0.1:9",
-            ["ClickHouse:ConnectionString"] = db.Session.ConnectionString,
-            ["Admin:ApiKey"] = "ak_test_0123456789abcdef",
-            ["Analytics:Database"] = db.Name,
-            ["Analytics:BiDatabase"] = db.Session.BiDatabase,
-            ["Analytics:SinkEnabled"] = "false",
-        });
-        builder.AddServiceDefaults("analytics-test");
-        builder.AddAnalytics();
-        var app = builder.Build();
-        app.MapAnalytics();
-        await app.StartAsync();
-        return app;
-    }
-
-    private static HttpClient Client(WebApplication app)
-    {
-        var http = new HttpClient { BaseAddress = new Uri(app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.Single()) };
-        http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", "ak_test_0123456789abcdef");
-        http.DefaultRequestHeaders.Add("X-Tenant", "shop");
-        return http;
-    }
 }

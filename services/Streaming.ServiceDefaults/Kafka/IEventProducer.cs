@@ -17,7 +17,4 @@ public interface IEventProducer
 
     /// <summary>Produces bytes as they are (dead letters): extra headers are added to the message.</summary>
     Task ProduceRawAsync(string topic, byte[]? key, byte[]? value, Headers headers, CancellationToken cancellationToken = default);
-
-    /// <summary>Messages waiting in the client queue for delivery.</summary>
-    int QueuedMessages { get; }
 }

@@ -29,8 +29,6 @@ public sealed class KafkaEventProducer : IEventProducer, IDisposable
             .Build();
     }
 
-    public int QueuedMessages => _producer.Flush(TimeSpan.Zero);
-
     public Task ProduceAsync<T>(Topic<T> topic, string key, T value, CancellationToken cancellationToken = default) =>
         ProduceOneAsync(topic.Name, Encoding.UTF8.GetBytes(key), topic.Serde.Serialize(value), null, cancellationToken);
 

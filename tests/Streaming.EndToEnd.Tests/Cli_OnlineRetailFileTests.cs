@@ -1,3 +1,4 @@
+using System.Text;
 using Streaming.Cli.Import;
 
 namespace Streaming.EndToEnd.Tests;
@@ -44,6 +45,33 @@ public sealed class Cli_OnlineRetailFileTests : IDisposable
 
         Assert.Equal(["online-retail-542806", "online-retail-542806-2"], parts.Select(i => (string)i.Event["messageId"]!));
         Assert.Equal(2, parts.Sum(p => p.Lines));
+    }
+
+    [Fact]
+    public void Online_retail_reader_leaves_out_product_names_but_keeps_every_line_when_an_invoice_exceeds_the_event_limit()
+    {
+        var big = Enumerable.Range(0, 600).Select(i => $"536520,{21000 + i},A RATHER LONG PRODUCT DESCRIPTION NUMBER {i},2,2010-12-01 12:43:00,1.25,14729,United Kingdom");
+        File.WriteAllLines(_file,
+        [
+            string.Join(',', OnlineRetail.Header),
+            .. big,
+            "536521,85123A,WHITE HANGING HEART T-LIGHT HOLDER,6,2010-12-01 12:44:00,2.55,17850,United Kingdom",
+        ]);
+        using var csv = new CsvReader(_file);
+
+        var invoices = OnlineRetail.Invoices(csv).ToList();
+
+        var compacted = invoices[0].Event;
+        Assert.True(Encoding.UTF8.GetByteCount(compacted.ToJsonString()) <= OnlineRetail.DefaultMaxEventBytes);
+        Assert.True((bool)compacted["properties"]!["products_names_omitted"]!);
+        var products = compacted["properties"]!["products"]!.AsArray();
+        Assert.Equal(600, products.Count);
+        Assert.All(products, p => Assert.Null(p!["name"]));
+        Assert.Equal("21599", (string)products[599]!["sku"]!);
+        Assert.Equal(600 * 2 * 1.25m, (decimal)compacted["properties"]!["revenue"]!);
+        var small = invoices[1].Event["properties"]!;
+        Assert.Null(small["products_names_omitted"]);
+        Assert.Equal("WHITE HANGING HEART T-LIGHT HOLDER", (string)small["products"]![0]!["name"]!);
     }
 
     public void Dispose() => File.Delete(_file);

@@ -1,3 +1,4 @@
+using System.Globalization;
 using Streaming.Cli.Import;
 
 namespace Streaming.Cli;
@@ -8,10 +9,12 @@ internal static class Commands
     public const string Usage = """
         usage:
           streaming import online-retail <file.csv[.gz]> [--gateway URL] [--write-key KEY] [--batch N]
+                               [--max-event-bytes N]
           streaming import csv <file.csv[.gz]> --timestamp-column C (--event-column C | --event NAME)
                                [--user-column C] [--anonymous-column C] [--message-id-column C]
                                [--gateway URL] [--write-key KEY] [--batch N]
-        --gateway defaults to http://127.0.0.1:8080, --write-key to $STREAMING_WRITE_KEY.
+        --gateway defaults to http://127.0.0.1:8080, --write-key to $STREAMING_WRITE_KEY, --max-event-bytes
+        to 32768 (the gateway's Gateway:MaxEventBytes; a larger invoice is sent without product names).
         Exit code 0: every event imported; 1: the gateway refused some events (listed); 2: bad usage or input.
         """;
 
@@ -31,11 +34,14 @@ internal static class Commands
             var batch = int.TryParse(Value(options, "--batch") ?? "500", out var b) && b is > 0 and <= 5000
                 ? b : throw new ImportException("--batch must be a number between 1 and 5000.");
 
+            var maxEventBytes = int.TryParse(Value(options, "--max-event-bytes") ?? OnlineRetail.DefaultMaxEventBytes.ToString(CultureInfo.InvariantCulture), out var m) && m >= 1024
+                ? m : throw new ImportException("--max-event-bytes must be a number of bytes, at least 1024 (set it to the gateway's Gateway:MaxEventBytes).");
+
             using var http = handler is null ? new HttpClient() : new HttpClient(handler, disposeHandler: false);
             var importer = new Importer(new GatewayClient(http, gateway, writeKey), output, batch);
             using var csv = new CsvReader(file);
             var events = args[1] == "online-retail"
-                ? OnlineRetail.Invoices(csv).Select(i => (i.Event, i.Lines))
+                ? OnlineRetail.Invoices(csv, maxEventBytes).Select(i => (i.Event, i.Lines))
                 : new CsvMapping(Value(options, "--event-column"), Value(options, "--event"), Value(options, "--user-column"), Value(options, "--anonymous-column"),
                     Value(options, "--timestamp-column") ?? throw new ImportException("--timestamp-column is required for import csv."),
                     Value(options, "--message-id-column")) is var mapping && mapping.EventColumn is null && mapping.EventName is null
@@ -53,7 +59,7 @@ internal static class Commands
 
     private static Dictionary<string, string> Options(string[] args)
     {
-        var known = new[] { "--gateway", "--write-key", "--batch", "--event-column", "--event", "--user-column", "--anonymous-column", "--timestamp-column", "--message-id-column" };
+        var known = new[] { "--gateway", "--write-key", "--batch", "--max-event-bytes", "--event-column", "--event", "--user-column", "--anonymous-column", "--timestamp-column", "--message-id-column" };
         var options = new Dictionary<string, string>(StringComparer.Ordinal);
         for (var i = 0; i < args.Length; i += 2)
         {

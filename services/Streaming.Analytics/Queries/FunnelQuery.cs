@@ -42,7 +42,9 @@ internal static class FunnelQuery
     /// <summary>
     /// One person row with windowFunnel's level (the deepest step reached in order within the
     /// window) and the greedy chain of step times (first step, then the first next step after it)
-    /// for the median time between steps.
+    /// for the median time between steps. The step times come from ONE array per person of
+    /// <c>milliseconds &lt;&lt; 20 | matched steps bitmask</c> (a UInt64 each: cheaper to collect than one
+    /// array per step), sorted only for persons who reached the first step.
     /// </summary>
     public static string Sql(string database, SqlParameters p, string tenant, FunnelRequest r)
     {
@@ -56,22 +58,24 @@ internal static class FunnelQuery
         }).ToList();
         var window = p.UInt64((ulong)r.WindowSeconds);
         var breakdown = r.Breakdown is { Length: > 0 } b ? $"JSONExtractString(properties, {p.String(b)})" : "''";
+        // Steps are at most 20 (FunnelRequest.Problem), so the mask fits in the low 20 bits.
+        var mask = string.Join(" + ", conditions.Select((c, i) => string.Create(CultureInfo.InvariantCulture, $"bitShiftLeft(toUInt64({c}), {i})")));
 
         var perPerson = new StringBuilder();
         perPerson.Append($"SELECT pid, windowFunnel({window})(toDateTime(ts), {string.Join(", ", conditions)}) AS level, any({breakdown}) AS breakdown");
-        for (var i = 0; i < conditions.Count; i++)
-            perPerson.Append(CultureInfo.InvariantCulture, $", arraySort(groupArrayIf(toUnixTimestamp64Milli(ts), {conditions[i]})) AS times{i}");
-        perPerson.Append($" FROM {ResolvedEvents.Sql(database, p, tenant, r.From, r.To, events)} GROUP BY pid");
+        perPerson.Append($", groupArrayIf(bitShiftLeft(toUInt64(toUnixTimestamp64Milli(ts)), 20) + mask, mask > 0) AS steps");
+        perPerson.Append($" FROM (SELECT *, {mask} AS mask FROM {ResolvedEvents.Sql(database, p, tenant, r.From, r.To, events)}) GROUP BY pid");
 
-        var chain = new StringBuilder("arrayMin(times0) AS t0");
+        // t{i}: milliseconds of the first step-i event at or after t{i-1} (0 when there is none).
+        var chain = new StringBuilder("arraySort(steps) AS sorted, bitShiftRight(arrayFirst(x -> bitTest(x, 0), sorted), 20) AS t0");
         for (var i = 1; i < conditions.Count; i++)
-            chain.Append(CultureInfo.InvariantCulture, $", arrayFirst(x -> x >= t{i - 1}, times{i}) AS t{i}");
+            chain.Append(CultureInfo.InvariantCulture, $", bitShiftRight(arrayFirst(x -> bitTest(x, {i}) AND bitShiftRight(x, 20) >= t{i - 1}, sorted), 20) AS t{i}");
 
         var sums = new StringBuilder();
         for (var i = 0; i < conditions.Count; i++)
         {
             sums.Append(CultureInfo.InvariantCulture, $", countIf(level >= {i + 1}) AS reached{i}");
-            sums.Append(i == 0 ? ", 0 AS median0" : string.Create(CultureInfo.InvariantCulture, $", quantileExactIf(0.5)((t{i} - t{i - 1}) / 1000.0, level >= {i + 1} AND t{i} > 0) AS median{i}"));
+            sums.Append(i == 0 ? ", 0 AS median0" : string.Create(CultureInfo.InvariantCulture, $", quantileExactIf(0.5)((toInt64(t{i}) - toInt64(t{i - 1})) / 1000.0, level >= {i + 1} AND t{i} > 0) AS median{i}"));
         }
         return $"SELECT breakdown{sums} FROM (SELECT level, breakdown, {chain} FROM ({perPerson}) WHERE level > 0) GROUP BY breakdown ORDER BY reached0 DESC LIMIT 50";
     }

@@ -54,7 +54,7 @@ public sealed class AnalyticsScenario : IBenchScenario
             var generate = Stopwatch.StartNew();
             if (!reused)
                 await GenerateAsync(connection, events, persons);
-            Console.WriteLine($"generated {events:N0} events over {persons:N0} persons and 3 tags in {generate.Elapsed.TotalSeconds:F1} s");
+            Console.WriteLine($"generated {events:N0} events over {persons:N0} persons and 3 tags in {generate.Elapsed.TotalSeconds:F1} s (load {Load()})");
             if (serve)
             {
                 Console.WriteLine($"serving {clickHouse.Endpoint} (data in {dir}); Ctrl-C stops");
@@ -136,30 +136,36 @@ public sealed class AnalyticsScenario : IBenchScenario
 
     private static async Task Compare<T>(Dictionary<string, object> figures, string name, Func<Task<T>> api, ClickHouseConnection connection, string handWritten)
     {
-        var apiMs = await Median(async () => await api());
-        var sqlMs = await Median(async () =>
+        var (apiMs, apiCpuMs) = await Median(async () => await api());
+        var (sqlMs, sqlCpuMs) = await Median(async () =>
         {
             using var reader = await connection.ExecuteReaderAsync(handWritten);
             while (reader.Read()) { }
         });
-        Console.WriteLine($"{name,-16} API {apiMs,8:F0} ms   hand-written SQL {sqlMs,8:F0} ms   ratio {apiMs / sqlMs:F2}");
+        // The engine runs in this process: process CPU time per query is less sensitive to other load than wall time.
+        Console.WriteLine($"{name,-16} API {apiMs,6:F0} ms (cpu {apiCpuMs,5:F0})   hand-written SQL {sqlMs,6:F0} ms (cpu {sqlCpuMs,5:F0})   ratio {apiMs / sqlMs:F2} (cpu {apiCpuMs / sqlCpuMs:F2})   load {Load()}");
         figures[name + "_ms"] = Math.Round(apiMs);
         figures[name + "_sql_ms"] = Math.Round(sqlMs);
+        figures[name + "_cpu_ms"] = Math.Round(apiCpuMs);
+        figures[name + "_sql_cpu_ms"] = Math.Round(sqlCpuMs);
     }
 
-    private static async Task<double> Median(Func<Task> run)
+    /// <summary>Median wall and process CPU milliseconds of 3 runs after a warm-up.</summary>
+    private static async Task<(double Wall, double Cpu)> Median(Func<Task> run)
     {
         await run(); // warm-up
-        var times = new List<double>();
+        var times = new List<(double Wall, double Cpu)>();
         for (var i = 0; i < 3; i++)
         {
+            var cpu = Measure.CpuTime();
             var clock = Stopwatch.StartNew();
             await run();
-            times.Add(clock.Elapsed.TotalMilliseconds);
+            times.Add((clock.Elapsed.TotalMilliseconds, (Measure.CpuTime() - cpu).TotalMilliseconds));
         }
-        times.Sort();
-        return times[1];
+        return (times.Select(t => t.Wall).Order().ElementAt(1), times.Select(t => t.Cpu).Order().ElementAt(1));
     }
+
+    private static string Load() => File.Exists("/proc/loadavg") ? string.Join(' ', File.ReadAllText("/proc/loadavg").Split(' ').Take(3)) : "?";
 
     private static string? Text(string[] args, string name)
     {

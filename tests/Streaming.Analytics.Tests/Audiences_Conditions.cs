@@ -1,4 +1,5 @@
 using System.Text.Json;
+using ClickHouse.Driver.Utility;
 using Streaming.Contracts.Records;
 using Streaming.ServiceDefaults.Consumers;
 using static Streaming.Analytics.Tests.Events;
@@ -51,6 +52,59 @@ public sealed class Audiences_Conditions(ClickHouseFixture fixture)
         Assert.Equal(1, count);
         Assert.Equal([1L], sample);
         Assert.Equal("person_id,user_id\n1,u1\n", csv.ToString().ReplaceLineEndings("\n"));
+    }
+
+    [Fact]
+    public async Task Audience_of_tags_only_follows_leaves_and_reentries_before_and_after_parts_merge()
+    {
+        var db = await fixture.NewDatabaseAsync();
+        const string t = "t";
+        // 1: a b c; 2: a b, left c; 3: a, left b, re-entered b, c; 4: b c (no a); 5: a, left a; 6: c only
+        await db.ProfileChangesSink().HandleAsync(
+        [
+            Change(t, 1, ProfileChangeKind.TagEntered, tag: "a"), Change(t, 1, ProfileChangeKind.TagEntered, tag: "b"), Change(t, 1, ProfileChangeKind.TagEntered, tag: "c"),
+            Change(t, 2, ProfileChangeKind.TagEntered, tag: "a"), Change(t, 2, ProfileChangeKind.TagEntered, tag: "b"), Change(t, 2, ProfileChangeKind.TagEntered, tag: "c"),
+            Change(t, 3, ProfileChangeKind.TagEntered, tag: "a"), Change(t, 3, ProfileChangeKind.TagEntered, tag: "b"), Change(t, 3, ProfileChangeKind.TagEntered, tag: "c"),
+            Change(t, 4, ProfileChangeKind.TagEntered, tag: "b"), Change(t, 4, ProfileChangeKind.TagEntered, tag: "c"),
+            Change(t, 5, ProfileChangeKind.TagEntered, tag: "a"),
+            Change(t, 6, ProfileChangeKind.TagEntered, tag: "c"),
+            Change("other", 1, ProfileChangeKind.TagEntered, tag: "a"),
+        ], default);
+        // Later changes arrive in a later batch, i.e. another part of tags_current.
+        await db.ProfileChangesSink().HandleAsync(
+        [
+            Change(t, 2, ProfileChangeKind.TagLeft, tag: "c", day: 2),
+            Change(t, 3, ProfileChangeKind.TagLeft, tag: "b", day: 2), Change(t, 3, ProfileChangeKind.TagEntered, tag: "b", day: 3),
+            Change(t, 5, ProfileChangeKind.TagLeft, tag: "a", day: 2),
+        ], default);
+        var conditions = new Dictionary<string, long[]>
+        {
+            ["""{"all":[{"tag":"a"},{"tag":"b"},{"tag":"c"}]}"""] = [1, 3],
+            ["""{"tag":"a"}"""] = [1, 2, 3],
+            ["""{"any":[{"tag":"a"},{"tag":"c"}]}"""] = [1, 2, 3, 4, 6],
+            ["""{"all":[{"tag":"b"},{"not":{"tag":"a"}}]}"""] = [4],
+            ["""{"all":[{"any":[{"tag":"a"},{"tag":"b"}]},{"not":{"all":[{"tag":"b"},{"tag":"c"}]}}]}"""] = [2],
+        };
+
+        async Task AssertAudiences()
+        {
+            foreach (var (condition, expected) in conditions)
+            {
+                var (count, sample, problem) = await db.Queries().AudienceAsync(t, JsonDocument.Parse(condition).RootElement, 10, default);
+                Assert.Null(problem);
+                Assert.Equal(expected.Length, count);
+                Assert.Equal(expected, sample);
+            }
+        }
+        await AssertAudiences();
+        // Superseded rows are still stored (two parts) until a merge; inserts collapse within a batch only.
+        Assert.True(await db.ScalarAsync($"SELECT count() FROM {db.Name}.tags_current WHERE tenant = 't'") > 13);
+
+        using (var connection = db.Session.Connect())
+            await connection.ExecuteStatementAsync($"OPTIMIZE TABLE {db.Name}.tags_current FINAL");
+
+        Assert.Equal(13, await db.ScalarAsync($"SELECT count() FROM {db.Name}.tags_current WHERE tenant = 't'"));
+        await AssertAudiences();
     }
 
     [Fact]

@@ -75,4 +75,40 @@ public sealed class Funnel_KnownAnswers(ClickHouseFixture fixture)
         Assert.Equal([1L, 1L, 1L], after.Steps.Select(s => s.Persons));
         Assert.Equal(1, await db.ScalarAsync($"SELECT uniqExact(person_id) FROM {db.Session.BiDatabase}.events WHERE tenant = 't'"));
     }
+
+    [Fact]
+    public async Task Funnel_levels_equal_the_engines_windowFunnel_when_events_tie_repeat_and_touch_the_window_edge()
+    {
+        var db = await fixture.NewDatabaseAsync();
+        const string t = "t";
+        // 400 persons, 1..12 events each: times in the same second (different and equal milliseconds),
+        // exactly at and just past the 1 hour window, and a step list that repeats an event name.
+        var random = new Random(7);
+        string[] names = ["View", "Cart", "Order", "Other"];
+        var events = new List<Contracts.Records.IdentifiedEvent>();
+        for (var person = 1; person <= 400; person++)
+        {
+            var at = Day(1, 1 + random.Next(20));
+            for (var i = random.Next(1, 13); i > 0; i--)
+            {
+                at = at.AddMilliseconds(random.Next(4) switch { 0 => 0, 1 => random.Next(1, 999), 2 => 3_600_000, _ => random.Next(1_000, 4_000_000) });
+                events.Add(Track(t, person, names[random.Next(names.Length)], at, $"{{\"revenue\":{random.Next(100)}}}"));
+            }
+        }
+        await db.StoreAsync(events);
+        FunnelStep[] steps = [new("View"), new("Cart"), new("View"), new("Order", [new PropertyFilter("revenue", "gte", "30")])];
+
+        var result = await db.Queries().FunnelAsync(t, new FunnelRequest(steps, Day(1, 1, 0), Day(3, 1, 0), WindowSeconds: 3_600), default);
+
+        for (var level = 1; level <= steps.Length; level++)
+        {
+            var expected = await db.ScalarAsync($"""
+                SELECT countIf(level >= {level}) FROM (
+                  SELECT person_id, windowFunnel(3600)(toDateTime(timestamp), event = 'View', event = 'Cart', event = 'View', event = 'Order' AND JSONExtractFloat(properties, 'revenue') >= 30) AS level
+                  FROM {db.Name}.events WHERE tenant = 't' GROUP BY person_id)
+                """);
+            Assert.Equal(expected, result.Steps[level - 1].Persons);
+        }
+        Assert.True(result.Steps[^1].Persons > 0);
+    }
 }

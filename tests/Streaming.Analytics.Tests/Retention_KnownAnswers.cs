@@ -33,6 +33,37 @@ public sealed class Retention_KnownAnswers(ClickHouseFixture fixture)
     }
 
     [Fact]
+    public async Task Retention_counts_absorbed_persons_history_for_their_survivors_when_persons_merged()
+    {
+        var db = await fixture.NewDatabaseAsync();
+        const string t = "t";
+        // 10 ordered in Jan, 11 (later merged into 10) in Mar; 20 in Jan, 21 and 22 (merged into 20) in Feb.
+        await db.StoreAsync(
+        [
+            Track(t, 10, "Order", Day(1, 5)), Track(t, 11, "Order", Day(3, 5)),
+            Track(t, 20, "Order", Day(1, 6)), Track(t, 21, "Order", Day(2, 6)), Track(t, 22, "Order", Day(2, 7)),
+        ]);
+        var request = new RetentionRequest(Day(1, 1, 0), Day(4, 1, 0), "Order", "Order", "month", 2);
+        var before = await db.Queries().RetentionAsync(t, request, default);
+
+        var offset = 0;
+        Contracts.Records.IdentityMerge Merge(long survivor, long absorbed) => new()
+        {
+            MergeId = $"m{absorbed}", Tenant = t, Outcome = Contracts.Records.MergeOutcome.Merged, SurvivorPersonId = survivor, AbsorbedPersonId = absorbed,
+            CauseMessageId = $"c{absorbed}", IdentifierType = "userId", IdentifierValue = $"u{survivor}", At = Day(3, 10).ToUnixTimeMilliseconds(),
+        };
+        await db.MergesSink().HandleAsync(
+            [.. new[] { Merge(10, 11), Merge(20, 21), Merge(20, 22) }.Select(m => new ServiceDefaults.Consumers.InboundMessage<Contracts.Records.IdentityMerge>("identity.merges", 0, offset++, "k", m, DateTimeOffset.UtcNow, []))],
+            default);
+        var after = await db.Queries().RetentionAsync(t, request, default);
+
+        Assert.Equal([(new DateTime(2024, 1, 1), 2L), (new DateTime(2024, 2, 1), 2L), (new DateTime(2024, 3, 1), 1L)], before.Cohorts.Select(c => (c.Cohort, c.Persons)));
+        var january = Assert.Single(after.Cohorts);
+        Assert.Equal(2, january.Persons);
+        Assert.Equal([2L, 1L, 1L], january.Returned);
+    }
+
+    [Fact]
     public async Task Paths_lists_the_most_frequent_sequences_after_an_event_when_cut_by_the_session_gap()
     {
         var db = await fixture.NewDatabaseAsync();

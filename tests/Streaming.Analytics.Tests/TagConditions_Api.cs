@@ -57,6 +57,40 @@ public sealed class TagConditions_Api(ClickHouseFixture fixture)
         Assert.Equal(HttpStatusCode.OK, legacy.StatusCode);
     }
 
+    [Fact]
+    public async Task Audiences_api_counts_an_absorbed_persons_events_for_the_survivor_when_persons_merged()
+    {
+        var db = await fixture.NewDatabaseAsync();
+        const string t = "shop";
+        var asOf = Day(3, 10);
+        await db.StoreAsync(
+        [
+            Track(t, 1, "Order Completed", asOf.AddDays(-1)), Track(t, 1, "Order Completed", asOf.AddDays(-2)),
+            Track(t, 2, "Order Completed", asOf.AddDays(-3)), Track(t, 2, "Order Completed", asOf.AddDays(-4)),
+        ]);
+        await using var app = await AnalyticsApiHost.StartAsync(db);
+        using var http = AnalyticsApiHost.Client(app, "shop");
+        var condition = Body("""
+            {"tagCondition": {"metric": {"fn": "count", "event": {"name": "Order Completed"}, "window": "7d"}, "op": "gte", "value": 3},
+             "sample": 10, "asOf": "2024-03-10T12:00:00Z"}
+            """);
+
+        var before = await (await http.PostAsJsonAsync("/api/analytics/audiences/count", condition)).Content.ReadFromJsonAsync<JsonElement>();
+        await db.MergesSink().HandleAsync(
+        [
+            new("identity.merges", 0, 0, "shop:1", new IdentityMerge
+            {
+                MergeId = "m2", Tenant = t, Outcome = MergeOutcome.Merged, SurvivorPersonId = 1, AbsorbedPersonId = 2,
+                CauseMessageId = "c2", IdentifierType = "userId", IdentifierValue = "u1", At = Day(3, 9).ToUnixTimeMilliseconds(),
+            }, DateTimeOffset.UtcNow, []),
+        ], default);
+        var after = await (await http.PostAsJsonAsync("/api/analytics/audiences/count", condition)).Content.ReadFromJsonAsync<JsonElement>();
+
+        Assert.Equal(0, before.GetProperty("count").GetInt64());
+        Assert.Equal(1, after.GetProperty("count").GetInt64());
+        Assert.Equal([1L], after.GetProperty("sample").EnumerateArray().Select(e => e.GetInt64()));
+    }
+
     private static int offset;
 
     private static InboundMessage<ProfileChange> Trait(string tenant, long person, string trait, string value) =>

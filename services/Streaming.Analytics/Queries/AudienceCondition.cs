@@ -41,6 +41,8 @@ internal sealed class AudienceCondition
             return (null, problem);
         if (compiler.positive.Count == 0)
             return (null, "condition needs at least one part outside 'not' (e.g. {\"all\":[{\"tag\":\"buyers\"},{\"not\":{\"tag\":\"churned\"}}]}).");
+        if (TagBitmaps.Sql(condition, p, database, tenant) is { } tagsOnly)
+            return (tagsOnly, null);
         var sql = new StringBuilder("WITH ");
         sql.AppendJoin(", ", compiler.sets.Select((s, i) => string.Create(CultureInfo.InvariantCulture, $"s{i} AS ({s})")));
         // Persons are drawn from one required set when there is one (an "all" needs no union), else from every positive part.

@@ -40,9 +40,10 @@ public sealed record FunnelResult(IReadOnlyList<FunnelStepResult> Steps, IReadOn
 internal static class FunnelQuery
 {
     /// <summary>
-    /// One person row with windowFunnel's level (the deepest step reached in order within the
-    /// window) and the greedy chain of step times (first step, then the first next step after it)
-    /// for the median time between steps.
+    /// One pass over the events collects, per person, ONE array of <c>milliseconds &lt;&lt; 20 | matched steps
+    /// bitmask</c> (a UInt64 per event). From it: the level (the deepest step reached in order within
+    /// the window) by <see cref="LevelColumns"/>, and the greedy chain of step times (first step, then the
+    /// first next step at or after it) for the median time between steps.
     /// </summary>
     public static string Sql(string database, SqlParameters p, string tenant, FunnelRequest r)
     {
@@ -56,23 +57,57 @@ internal static class FunnelQuery
         }).ToList();
         var window = p.UInt64((ulong)r.WindowSeconds);
         var breakdown = r.Breakdown is { Length: > 0 } b ? $"JSONExtractString(properties, {p.String(b)})" : "''";
+        // Steps are at most 20 (FunnelRequest.Problem), so the mask fits in the low 20 bits.
+        var mask = string.Join(" + ", conditions.Select((c, i) => string.Create(CultureInfo.InvariantCulture, $"bitShiftLeft(toUInt64({c}), {i})")));
 
-        var perPerson = new StringBuilder();
-        perPerson.Append($"SELECT pid, windowFunnel({window})(toDateTime(ts), {string.Join(", ", conditions)}) AS level, any({breakdown}) AS breakdown");
-        for (var i = 0; i < conditions.Count; i++)
-            perPerson.Append(CultureInfo.InvariantCulture, $", arraySort(groupArrayIf(toUnixTimestamp64Milli(ts), {conditions[i]})) AS times{i}");
-        perPerson.Append($" FROM {ResolvedEvents.Sql(database, p, tenant, r.From, r.To, events)} GROUP BY pid");
+        var perPerson = $"SELECT pid, any({breakdown}) AS breakdown, groupArrayIf(bitShiftLeft(toUInt64(toUnixTimestamp64Milli(ts)), 20) + mask, mask > 0) AS steps"
+            + $" FROM (SELECT *, {mask} AS mask FROM {ResolvedEvents.Sql(database, p, tenant, r.From, r.To, events)}) GROUP BY pid";
 
-        var chain = new StringBuilder("arrayMin(times0) AS t0");
+        // t{i}: milliseconds of the first step-i event at or after t{i-1} (0 when there is none).
+        var chain = new StringBuilder("arraySort(steps) AS sorted, bitShiftRight(arrayFirst(x -> bitTest(x, 0), sorted), 20) AS t0");
         for (var i = 1; i < conditions.Count; i++)
-            chain.Append(CultureInfo.InvariantCulture, $", arrayFirst(x -> x >= t{i - 1}, times{i}) AS t{i}");
+            chain.Append(CultureInfo.InvariantCulture, $", bitShiftRight(arrayFirst(x -> bitTest(x, {i}) AND bitShiftRight(x, 20) >= t{i - 1}, sorted), 20) AS t{i}");
 
         var sums = new StringBuilder();
         for (var i = 0; i < conditions.Count; i++)
         {
             sums.Append(CultureInfo.InvariantCulture, $", countIf(level >= {i + 1}) AS reached{i}");
-            sums.Append(i == 0 ? ", 0 AS median0" : string.Create(CultureInfo.InvariantCulture, $", quantileExactIf(0.5)((t{i} - t{i - 1}) / 1000.0, level >= {i + 1} AND t{i} > 0) AS median{i}"));
+            sums.Append(i == 0 ? ", 0 AS median0" : string.Create(CultureInfo.InvariantCulture, $", quantileExactIf(0.5)((toInt64(t{i}) - toInt64(t{i - 1})) / 1000.0, level >= {i + 1} AND t{i} > 0) AS median{i}"));
         }
-        return $"SELECT breakdown{sums} FROM (SELECT level, breakdown, {chain} FROM ({perPerson}) WHERE level > 0) GROUP BY breakdown ORDER BY reached0 DESC LIMIT 50";
+        return $"""
+            SELECT breakdown{sums}
+            FROM (SELECT breakdown, {LevelColumns(conditions.Count, window)}, steps, {chain}
+                  FROM ({perPerson}) WHERE level > 0)
+            GROUP BY breakdown ORDER BY reached0 DESC LIMIT 50
+            """;
+    }
+
+    /// <summary>
+    /// windowFunnel(window)(toDateTime(ts), step0, step1, ..) evaluated on the step array, so events are
+    /// collected once, not once for windowFunnel and again for the step times. It is the engine's
+    /// default-mode algorithm: entries (second, step) for every step an event matches, sorted by
+    /// second then step; a step-0 entry starts a chain (first[0] = its second); a step-k entry
+    /// extends the chain that reached step k-1 when it is within the window of that chain's start
+    /// (first[k] = first[k-1]); the level is the deepest step with a chain. The fold keeps
+    /// first[k] + 1 per step (0 = none) in a tuple. Funnel_KnownAnswers checks it against windowFunnel.
+    /// </summary>
+    /// <returns>The columns <c>funnel</c> (the folded tuple) and <c>level</c>.</returns>
+    internal static string LevelColumns(int steps, string window)
+    {
+        const string step = "bitAnd(e, 31)";
+        const string second = "(bitShiftRight(e, 5) + 1)";
+        var next = new StringBuilder($"tuple(if({step} = 0, {second}, acc.1)");
+        for (var k = 1; k < steps; k++)
+            next.Append(CultureInfo.InvariantCulture, $", if({step} = {k} AND acc.{k} != 0 AND {second} <= acc.{k} + {window}, acc.{k}, acc.{k + 1})");
+        next.Append(')');
+        var entries = string.Create(CultureInfo.InvariantCulture,
+            $"arraySort(arrayFlatten(arrayMap(x -> arrayMap(i -> bitShiftLeft(intDiv(bitShiftRight(x, 20), 1000), 5) + i, arrayFilter(i -> bitTest(x, i), range({steps}))), steps)))");
+        var start = "tuple(" + string.Join(", ", Enumerable.Repeat("toUInt64(0)", steps)) + ")";
+        var folded = $"arrayFold((acc, e) -> {next}, {entries}, {start})";
+        var level = new StringBuilder("multiIf(");
+        for (var k = steps; k >= 1; k--)
+            level.Append(CultureInfo.InvariantCulture, $"tupleElement(funnel, {k}) != 0, {k}, ");
+        level.Append("0)");
+        return $"{folded} AS funnel, {level} AS level";
     }
 }

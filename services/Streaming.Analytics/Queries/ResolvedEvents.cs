@@ -15,12 +15,14 @@ internal static class ResolvedEvents
             // Counts and sums do not depend on who did the event: skip the merge lookup.
             return $"(SELECT e.person_id AS pid, e.event AS event, e.timestamp AS ts, e.properties AS properties FROM {database}.events AS e WHERE e.tenant = {tenantParam} AND e.timestamp >= {p.Time(from)} AND e.timestamp < {p.Time(to)}{eventFilter})";
         }
+        // The tenant's overrides are read once into two constant arrays and mapped with transform():
+        // no join, so the scan stays parallel and costs nothing extra when the tenant has no merges.
         return $"""
-            (SELECT if(o.survivor = 0, e.person_id, o.survivor) AS pid, e.event AS event, e.timestamp AS ts, e.properties AS properties
+            (WITH (SELECT (groupArray(absorbed_person_id), groupArray(survivor))
+                   FROM (SELECT absorbed_person_id, argMax(survivor_person_id, merged_at) AS survivor
+                         FROM {database}.person_overrides WHERE tenant = {tenantParam} GROUP BY absorbed_person_id)) AS overrides
+             SELECT transform(e.person_id, overrides.1, overrides.2, e.person_id) AS pid, e.event AS event, e.timestamp AS ts, e.properties AS properties
              FROM {database}.events AS e
-             LEFT JOIN (SELECT absorbed_person_id, argMax(survivor_person_id, merged_at) AS survivor
-                        FROM {database}.person_overrides WHERE tenant = {tenantParam} GROUP BY absorbed_person_id) AS o
-               ON e.person_id = o.absorbed_person_id
              WHERE e.tenant = {tenantParam} AND e.timestamp >= {p.Time(from)} AND e.timestamp < {p.Time(to)}{eventFilter})
             """;
     }

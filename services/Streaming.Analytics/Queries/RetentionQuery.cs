@@ -25,30 +25,33 @@ public sealed record RetentionResult(string Period, IReadOnlyList<RetentionCohor
 
 internal static class RetentionQuery
 {
-    /// <summary>Rows (cohort, size, period index, returning persons); period index -1 carries only the size.</summary>
+    /// <summary>
+    /// Rows (cohort, period index, persons); period index -1 carries the cohort's size. One scan of
+    /// the events before <c>to</c> gives each person's cohort (first cohort event) and the distinct
+    /// periods of their return events in <c>from..to</c>, so the cohorts are not computed twice and
+    /// nothing is joined.
+    /// </summary>
     public static string Sql(string database, SqlParameters p, string tenant, RetentionRequest r)
     {
-        var cohortStart = Queries.Periods.StartOf(r.Period, "min(ts)");
-        var returnStart = Queries.Periods.StartOf(r.Period, "ts");
-        // First occurrence looks at all history before `to`, so a person seen before `from` is not new in range.
-        var cohorts = $"""
-            SELECT pid, {cohortStart} AS cohort
-            FROM {ResolvedEvents.Sql(database, p, tenant, DateTimeOffset.UnixEpoch, r.To, r.CohortEvent is { Length: > 0 } c ? [c] : null)}
-            GROUP BY pid
-            HAVING cohort >= {Queries.Periods.StartOf(r.Period, p.Time(r.From))}
-            """;
-        var returns = $"""
-            SELECT DISTINCT pid, {returnStart} AS period
-            FROM {ResolvedEvents.Sql(database, p, tenant, r.From, r.To, r.ReturnEvent is { Length: > 0 } e ? [e] : null)}
-            """;
+        var cohortEvent = r.CohortEvent is { Length: > 0 } c ? c : null;
+        var returnEvent = r.ReturnEvent is { Length: > 0 } e ? e : null;
+        var isCohort = cohortEvent is null ? "1" : $"event = {p.String(cohortEvent)}";
+        var isReturn = $"{(returnEvent is null ? "1" : $"event = {p.String(returnEvent)}")} AND ts >= {p.Time(r.From)}";
+        // Both events named: read only those two; otherwise any event counts for one side, so read all.
+        IReadOnlyList<string>? events = cohortEvent is not null && returnEvent is not null ? [cohortEvent, returnEvent] : null;
+        var unit = Queries.Periods.Unit(r.Period);
         var periods = p.Int64(r.Periods);
+        // First occurrence looks at all history before `to`, so a person seen before `from` is not new in range.
         return $"""
-            WITH cohorts AS ({cohorts}), returns AS ({returns})
-            SELECT cohort, toInt64(-1) AS idx, uniqExact(pid) AS persons FROM cohorts GROUP BY cohort
-            UNION ALL
-            SELECT c.cohort AS cohort, dateDiff('{Queries.Periods.Unit(r.Period)}', c.cohort, ret.period) AS idx, uniqExact(c.pid) AS persons
-            FROM cohorts AS c INNER JOIN returns AS ret ON c.pid = ret.pid
-            WHERE idx >= 0 AND idx <= {periods}
+            SELECT cohort, idx, count() AS persons
+            FROM (
+                SELECT pid, {Queries.Periods.StartOf(r.Period, $"minIf(ts, {isCohort})")} AS cohort,
+                       groupUniqArrayIf({Queries.Periods.StartOf(r.Period, "ts")}, {isReturn}) AS returned
+                FROM {ResolvedEvents.Sql(database, p, tenant, DateTimeOffset.UnixEpoch, r.To, events)}
+                GROUP BY pid
+                HAVING countIf({isCohort}) > 0 AND cohort >= {Queries.Periods.StartOf(r.Period, p.Time(r.From))}
+            )
+            ARRAY JOIN arrayConcat([toInt64(-1)], arrayFilter(i -> i >= 0 AND i <= {periods}, arrayMap(x -> toInt64(dateDiff('{unit}', cohort, x)), returned))) AS idx
             GROUP BY cohort, idx
             ORDER BY cohort, idx
             """;

@@ -62,12 +62,12 @@ internal sealed class TagConditionSql
         for (var i = 0; i < compiler.aggregates.Count; i++)
             columns.Append(", ").Append(compiler.aggregates[i]).Append(" AS a").Append(i.ToString(CultureInfo.InvariantCulture));
         var events = $"""
-            SELECT if(o.survivor = 0, e.person_id, o.survivor) AS pid, e.event AS event, e.type AS type, e.source AS source, e.message_id AS message_id,
+            WITH (SELECT (groupArray(absorbed_person_id), groupArray(survivor))
+                  FROM (SELECT absorbed_person_id, argMax(survivor_person_id, merged_at) AS survivor
+                        FROM {database}.person_overrides WHERE tenant = {tenantParam} GROUP BY absorbed_person_id)) AS overrides
+            SELECT transform(e.person_id, overrides.1, overrides.2, e.person_id) AS pid, e.event AS event, e.type AS type, e.source AS source, e.message_id AS message_id,
                    e.timestamp AS ts, e.properties AS properties, e.context AS context, e.traits AS traits
             FROM {database}.events AS e
-            LEFT JOIN (SELECT absorbed_person_id, argMax(survivor_person_id, merged_at) AS survivor
-                       FROM {database}.person_overrides WHERE tenant = {tenantParam} GROUP BY absorbed_person_id) AS o
-              ON e.person_id = o.absorbed_person_id
             WHERE e.tenant = {tenantParam} AND e.timestamp <= fromUnixTimestamp64Milli({compiler.asOfMs}, 'UTC')
             """;
         var sql = new StringBuilder($"SELECT m.person_id AS person_id FROM (SELECT {columns} FROM ({events}) GROUP BY pid) AS m");

@@ -26,14 +26,16 @@ public sealed class AnalyticsScenario : IBenchScenario
     private static readonly DateTimeOffset To = From.AddYears(1);
 
     public string Name => "analytics";
-    public string Description => "sink rows/s; funnel, retention, trend, audience vs hand-written SQL (--events N, --persons N)";
+    public string Description => "sink rows/s; funnel, retention, trend, audience vs hand-written SQL (--events N, --persons N, --data DIR keeps and reuses the data, --serve keeps the engine open)";
 
     public async Task<int> RunAsync(string[] args, CancellationToken cancellationToken)
     {
         var events = Option(args, "--events", 10_000_000);
         var persons = Option(args, "--persons", 1_000_000);
         var sinkEvents = Option(args, "--sink-events", 200_000);
-        var dir = Path.Combine(Path.GetTempPath(), "streaming-bench-analytics-" + Guid.NewGuid().ToString("N")[..8]);
+        var kept = Text(args, "--data");
+        var serve = args.Contains("--serve");
+        var dir = kept ?? Path.Combine(Path.GetTempPath(), "streaming-bench-analytics-" + Guid.NewGuid().ToString("N")[..8]);
         await using var clickHouse = await EmbeddedClickHouse.StartAsync(new EmbeddedClickHouseOptions { DataPath = dir }, cancellationToken);
         try
         {
@@ -43,26 +45,22 @@ public sealed class AnalyticsScenario : IBenchScenario
                 Microsoft.Extensions.Options.Options.Create(options));
             await new Migrator(session, NullLogger<Migrator>.Instance).MigrateAsync(cancellationToken);
 
-            var sinkRate = await SinkAsync(session, sinkEvents, cancellationToken);
-            Console.WriteLine($"sink: {sinkEvents:N0} events in batches of 10,000 -> {sinkRate:N0} rows/s");
-
             using var connection = session.Connect();
+            // A kept folder that already holds this data set skips the sink and the generation (iterating on queries).
+            var reused = kept is not null && Convert.ToInt64(await connection.ExecuteScalarAsync("SELECT count() FROM bench.events WHERE tenant = 'bench'"), CultureInfo.InvariantCulture) == events;
+            var sinkRate = reused ? 0 : await SinkAsync(session, sinkEvents, cancellationToken);
+            Console.WriteLine(reused ? "sink: skipped (data reused)" : $"sink: {sinkEvents:N0} events in batches of 10,000 -> {sinkRate:N0} rows/s");
+
             var generate = Stopwatch.StartNew();
-            await connection.ExecuteStatementAsync($$"""
-                INSERT INTO bench.events (tenant, event, type, message_id, person_id, anonymous_id, user_id, source, timestamp, received_at, context, properties, traits, kafka_partition, kafka_offset)
-                SELECT 'bench', ['View', 'Cart', 'Checkout', 'Order', 'Other'][1 + cityHash64(number, 1) % 5], 'track', toString(number),
-                       toInt64(cityHash64(number, 2) % {{persons}}), '', '', 'bench',
-                       fromUnixTimestamp64Milli(toInt64({{From.ToUnixTimeMilliseconds()}} + cityHash64(number, 3) % 31536000000), 'UTC') AS ts, ts,
-                       '{}', concat('{"revenue":', toString(number % 100), '}'), '{}', 1, number
-                FROM numbers({{events}})
-                """);
-            await connection.ExecuteStatementAsync($"""
-                INSERT INTO bench.tag_changes (tenant, tag_id, person_id, entered, at, change_id)
-                SELECT 'bench', tag, number, 1, now64(3), concat(tag, toString(number))
-                FROM numbers({persons}) ARRAY JOIN ['women_25_30', 'frequent_buyer', 'prefers_beauty'] AS tag
-                WHERE cityHash64(number, tag) % 2 = 0
-                """);
-            Console.WriteLine($"generated {events:N0} events over {persons:N0} persons and 3 tags in {generate.Elapsed.TotalSeconds:F1} s");
+            if (!reused)
+                await GenerateAsync(connection, events, persons);
+            Console.WriteLine($"generated {events:N0} events over {persons:N0} persons and 3 tags in {generate.Elapsed.TotalSeconds:F1} s (load {Load()})");
+            if (serve)
+            {
+                Console.WriteLine($"serving {clickHouse.Endpoint} (data in {dir}); Ctrl-C stops");
+                try { await Task.Delay(Timeout.Infinite, cancellationToken); } catch (OperationCanceledException) { }
+                return 0;
+            }
 
             var queries = new AnalyticsQueries(session, TimeProvider.System);
             var funnel = new FunnelRequest([new("View"), new("Cart"), new("Checkout"), new("Order")], From, To, 86_400 * 7);
@@ -98,8 +96,27 @@ public sealed class AnalyticsScenario : IBenchScenario
         finally
         {
             await clickHouse.StopAsync(CancellationToken.None);
-            try { Directory.Delete(dir, recursive: true); } catch (IOException) { }
+            if (kept is null)
+                try { Directory.Delete(dir, recursive: true); } catch (IOException) { }
         }
+    }
+
+    private static async Task GenerateAsync(ClickHouseConnection connection, int events, int persons)
+    {
+        await connection.ExecuteStatementAsync($$"""
+            INSERT INTO bench.events (tenant, event, type, message_id, person_id, anonymous_id, user_id, source, timestamp, received_at, context, properties, traits, kafka_partition, kafka_offset)
+            SELECT 'bench', ['View', 'Cart', 'Checkout', 'Order', 'Other'][1 + cityHash64(number, 1) % 5], 'track', toString(number),
+                   toInt64(cityHash64(number, 2) % {{persons}}), '', '', 'bench',
+                   fromUnixTimestamp64Milli(toInt64({{From.ToUnixTimeMilliseconds()}} + cityHash64(number, 3) % 31536000000), 'UTC') AS ts, ts,
+                   '{}', concat('{"revenue":', toString(number % 100), '}'), '{}', 1, number
+            FROM numbers({{events}})
+            """);
+        await connection.ExecuteStatementAsync($"""
+            INSERT INTO bench.tag_changes (tenant, tag_id, person_id, entered, at, change_id)
+            SELECT 'bench', tag, number, 1, now64(3), concat(tag, toString(number))
+            FROM numbers({persons}) ARRAY JOIN ['women_25_30', 'frequent_buyer', 'prefers_beauty'] AS tag
+            WHERE cityHash64(number, tag) % 2 = 0
+            """);
     }
 
     private static async Task<double> SinkAsync(ClickHouseSession session, int count, CancellationToken cancellationToken)
@@ -119,29 +136,41 @@ public sealed class AnalyticsScenario : IBenchScenario
 
     private static async Task Compare<T>(Dictionary<string, object> figures, string name, Func<Task<T>> api, ClickHouseConnection connection, string handWritten)
     {
-        var apiMs = await Median(async () => await api());
-        var sqlMs = await Median(async () =>
+        var (apiMs, apiCpuMs) = await Median(async () => await api());
+        var (sqlMs, sqlCpuMs) = await Median(async () =>
         {
             using var reader = await connection.ExecuteReaderAsync(handWritten);
             while (reader.Read()) { }
         });
-        Console.WriteLine($"{name,-16} API {apiMs,8:F0} ms   hand-written SQL {sqlMs,8:F0} ms   ratio {apiMs / sqlMs:F2}");
+        // The engine runs in this process: process CPU time per query is less sensitive to other load than wall time.
+        Console.WriteLine($"{name,-16} API {apiMs,6:F0} ms (cpu {apiCpuMs,5:F0})   hand-written SQL {sqlMs,6:F0} ms (cpu {sqlCpuMs,5:F0})   ratio {apiMs / sqlMs:F2} (cpu {apiCpuMs / sqlCpuMs:F2})   load {Load()}");
         figures[name + "_ms"] = Math.Round(apiMs);
         figures[name + "_sql_ms"] = Math.Round(sqlMs);
+        figures[name + "_cpu_ms"] = Math.Round(apiCpuMs);
+        figures[name + "_sql_cpu_ms"] = Math.Round(sqlCpuMs);
     }
 
-    private static async Task<double> Median(Func<Task> run)
+    /// <summary>Median wall and process CPU milliseconds of 3 runs after a warm-up.</summary>
+    private static async Task<(double Wall, double Cpu)> Median(Func<Task> run)
     {
         await run(); // warm-up
-        var times = new List<double>();
+        var times = new List<(double Wall, double Cpu)>();
         for (var i = 0; i < 3; i++)
         {
+            var cpu = Measure.CpuTime();
             var clock = Stopwatch.StartNew();
             await run();
-            times.Add(clock.Elapsed.TotalMilliseconds);
+            times.Add((clock.Elapsed.TotalMilliseconds, (Measure.CpuTime() - cpu).TotalMilliseconds));
         }
-        times.Sort();
-        return times[1];
+        return (times.Select(t => t.Wall).Order().ElementAt(1), times.Select(t => t.Cpu).Order().ElementAt(1));
+    }
+
+    private static string Load() => File.Exists("/proc/loadavg") ? string.Join(' ', File.ReadAllText("/proc/loadavg").Split(' ').Take(3)) : "?";
+
+    private static string? Text(string[] args, string name)
+    {
+        var i = Array.IndexOf(args, name);
+        return i >= 0 && i + 1 < args.Length ? args[i + 1] : null;
     }
 
     private static int Option(string[] args, string name, int fallback)

@@ -47,7 +47,7 @@ public static class ApplyEventStep
         var revenue = view.Value(MetricSource.Revenue, TimeZoneInfo.Utc);
         Add(state, MetricSource.AllEvents, ts, e.MessageId, revenue, false, TimeZoneInfo.Utc, today, trackDistinct: false);
         var nameSlot = MetricSource.NameSlot(name);
-        if (name.Length > 0 && (state.Slots.ContainsKey(nameSlot) || state.Slots.Keys.Count(k => k.StartsWith("n:", StringComparison.Ordinal)) < MaxEventNames))
+        if (name.Length > 0 && (state.Slots.ContainsKey(nameSlot) || NameSeries(state) < MaxEventNames))
             Add(state, nameSlot, ts, e.MessageId, revenue, false, TimeZoneInfo.Utc, today, trackDistinct: false);
         foreach (var slot in tags.DedicatedSlots)
         {
@@ -97,6 +97,17 @@ public static class ApplyEventStep
                 changes.Add(new TraitChange(property.Name, current?.Json, json));
             state.Traits[property.Name] = new TraitValue { Json = json, At = ts, Once = once };
         }
+    }
+
+    private static int NameSeries(ProfileState state)
+    {
+        var count = 0;
+        foreach (var id in state.Slots.Keys)
+        {
+            if (id.StartsWith("n:", StringComparison.Ordinal))
+                count++;
+        }
+        return count;
     }
 
     private static void Increment(Dictionary<string, long> counts, string key) =>

@@ -69,7 +69,7 @@ public sealed class ProfilesScenario : IBenchScenario
 
         var store = new ProfileStore(multiplexer);
         var handler = new CountingHandler(new EventsHandler(store, catalog, new Streaming.Profiles.Timers.TagTimers(multiplexer), TimeProvider.System));
-        var runtime = new ConsumerRuntime<IdentifiedEvent>(new Subscription<IdentifiedEvent>(TopicCatalog.EventsIdentified, "profiles"), handler, producer, options,
+        var runtime = new ConsumerRuntime<IdentifiedEvent>(Streaming.Profiles.ProfilesExtensions.EventsSubscription, handler, producer, options,
             TimeProvider.System, NullLoggerFactory.Instance);
         var server = multiplexer.GetServer(multiplexer.GetEndPoints()[0]);
         var memoryBefore = UsedMemory(server);

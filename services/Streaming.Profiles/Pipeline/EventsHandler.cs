@@ -71,7 +71,7 @@ public sealed class EventsHandler(ProfileStore store, TagCatalog catalog, TagTim
     }
 
     /// <summary>A profile and the batch's messages that land on it (its own and those of people merged into it), in offset order.</summary>
-    private sealed record Group(StoredProfile Profile, List<long> People, List<int> Indexes);
+    private sealed record Group(EncodedProfile Profile, List<long> People, List<int> Indexes);
 
     private async Task ApplyAsync(string tenant, Dictionary<long, List<int>> people, IReadOnlyList<InboundMessage<IdentifiedEvent>> batch, HandlerOutcome[] outcomes)
     {
@@ -79,7 +79,7 @@ public sealed class EventsHandler(ProfileStore store, TagCatalog catalog, TagTim
         var remaining = people.Keys.ToList();
         while (remaining.Count > 0)
         {
-            var loaded = await store.LoadCurrentManyAsync(tenant, remaining);
+            var loaded = await store.LoadCurrentEncodedManyAsync(tenant, remaining);
             var groups = new Dictionary<long, Group>();
             for (var i = 0; i < loaded.Length; i++)
             {
@@ -90,22 +90,22 @@ public sealed class EventsHandler(ProfileStore store, TagCatalog catalog, TagTim
             }
             var now = time.GetUtcNow().ToUnixTimeMilliseconds();
             var applied = new List<(Group Group, List<ProfileChange>[] Outputs, bool Reschedule, long? Due)>(groups.Count);
-            var writes = new List<(StoredProfile, IReadOnlyList<string>)>(groups.Count);
+            var writes = new List<ProfileWrite>(groups.Count);
             foreach (var group in groups.Values)
             {
                 if (group.People.Count > 1)
                     group.Indexes.Sort();
-                var (outputs, written, reschedule, due, newIdentifiers) = Apply(group.Profile, group.Indexes, batch, tags, now);
+                var (outputs, write, reschedule, due) = Apply(group.Profile, group.Indexes, batch, tags, now);
                 applied.Add((group, outputs, reschedule, due));
-                if (written)
-                    writes.Add((group.Profile, newIdentifiers));
+                if (write is not null)
+                    writes.Add(write);
             }
             var saved = writes.Count > 0 ? await store.TrySaveManyAsync(tenant, writes) : [];
             var failed = new HashSet<long>();
             for (var w = 0; w < writes.Count; w++)
             {
                 if (!saved[w])
-                    failed.Add(writes[w].Item1.PersonId);
+                    failed.Add(writes[w].PersonId);
             }
             remaining = [];
             var schedule = new List<(string, long, long?)>();
@@ -126,38 +126,44 @@ public sealed class EventsHandler(ProfileStore store, TagCatalog catalog, TagTim
         }
     }
 
-    /// <summary>Applies a profile's messages in order (fenced ones only re-send their changes) and sets its next timer; nothing is stored yet.</summary>
-    private static (List<ProfileChange>[] Outputs, bool Written, bool Reschedule, long? Due, IReadOnlyList<string> NewIdentifiers) Apply(
-        StoredProfile profile, List<int> indexes, IReadOnlyList<InboundMessage<IdentifiedEvent>> batch, TenantTags tags, long now)
+    /// <summary>
+    /// Applies a profile's messages in order (fenced ones only re-send their changes) and sets its
+    /// next timer; the write to make, if any, carries the state encoded again: nothing is stored yet.
+    /// </summary>
+    private static (List<ProfileChange>[] Outputs, ProfileWrite? Write, bool Reschedule, long? Due) Apply(
+        EncodedProfile profile, List<int> indexes, IReadOnlyList<InboundMessage<IdentifiedEvent>> batch, TenantTags tags, long now)
     {
-        var state = profile.State;
+        var state = profile.Decode();
         var knownIdentifiers = state.Identifiers.Count;
         var outputs = new List<ProfileChange>[indexes.Count];
         var pending = new Dictionary<string, List<ProfileChange>>(StringComparer.Ordinal);
         TagEvaluation? evaluation = null;
+        // A batch comes from one partition.
+        var fence = $"{batch[indexes[0]].Topic}/{batch[indexes[0]].Partition}";
         for (var n = 0; n < indexes.Count; n++)
         {
             var message = batch[indexes[n]];
-            var fence = $"{message.Topic}/{message.Partition}";
+            var position = message.Position;
             if (state.Fences.TryGetValue(fence, out var applied) && message.Offset <= applied)
             {
-                outputs[n] = state.Pending.GetValueOrDefault(message.Position) ?? [];
+                outputs[n] = state.Pending.GetValueOrDefault(position) ?? [];
                 continue;
             }
-            outputs[n] = ProfilePipeline.Run(state, profile.PersonId, message.Value, message.Position, tags, now, out evaluation);
+            outputs[n] = ProfilePipeline.Run(state, profile.PersonId, message.Value, position, tags, now, out evaluation);
             state.Fences[fence] = message.Offset;
-            pending[message.Position] = outputs[n];
+            pending[position] = outputs[n];
         }
         var due = !tags.IsTimeDependent ? state.TimerDue
             : evaluation is null ? TagSchedule.NextDue(state, tags, now)
             : TagSchedule.NextDue(evaluation, tags);
         var reschedule = due != state.TimerDue || pending.Count == 0;
         if (pending.Count == 0)
-            return (outputs, false, reschedule, due, []);
+            return (outputs, null, reschedule, due);
         state.TimerDue = due;
         ReplacePending(state, batch[indexes[0]].Topic, batch[indexes[0]].Partition, pending);
         // Identifiers are only ever appended (bounded): the new ones follow the known ones.
-        return (outputs, true, reschedule, due, state.Identifiers[knownIdentifiers..]);
+        var write = new ProfileWrite(profile.PersonId, profile.Version, ProfileCodec.Encode(state), state.Identifiers[knownIdentifiers..]);
+        return (outputs, write, reschedule, due);
     }
 
     /// <summary>

@@ -61,6 +61,19 @@ public static class ProfileCodec
         return buffer.ToArray();
     }
 
+    /// <summary>The survivor a merged profile redirects to, read without decoding the rest.</summary>
+    public static long? MergedInto(byte[] data)
+    {
+        var r = new ProfileReader(data);
+        var format = r.ReadByte();
+        if (format != Format1)
+            throw new InvalidDataException($"Unknown profile format {format}; this version reads format {Format1}.");
+        ReadOptional(r); // first seen
+        ReadOptional(r); // last seen
+        ReadOptional(r); // cart open since
+        return ReadOptional(r);
+    }
+
     public static ProfileState Decode(byte[] data)
     {
         var r = new ProfileReader(data);
@@ -77,16 +90,17 @@ public static class ProfileCodec
         };
         for (var h = 0; h < 24; h++)
             state.ActiveHours[h] = r.Read7BitEncodedInt64();
-        state.Channels = ReadMap(r, x => x.Read7BitEncodedInt64());
-        state.Sources = ReadMap(r, x => x.Read7BitEncodedInt64());
-        state.Tags = ReadMap(r, x => x.Read7BitEncodedInt64());
-        state.Fences = ReadMap(r, x => x.Read7BitEncodedInt64());
+        ReadMap(r, state.Channels, x => x.Read7BitEncodedInt64());
+        ReadMap(r, state.Sources, x => x.Read7BitEncodedInt64());
+        ReadMap(r, state.Tags, x => x.Read7BitEncodedInt64());
+        ReadMap(r, state.Fences, x => x.Read7BitEncodedInt64());
         var identifiers = r.Read7BitEncodedInt();
+        state.Identifiers.Capacity = identifiers;
         for (var i = 0; i < identifiers; i++)
             state.Identifiers.Add(r.ReadString());
-        state.Traits = ReadMap(r, x => new TraitValue { Json = x.ReadString(), At = x.Read7BitEncodedInt64(), Once = x.ReadBoolean() });
-        state.Slots = ReadMap(r, ReadSlot);
-        state.Pending = ReadMap(r, x =>
+        ReadMap(r, state.Traits, x => new TraitValue { Json = x.ReadString(), At = x.Read7BitEncodedInt64(), Once = x.ReadBoolean() });
+        ReadMap(r, state.Slots, ReadSlot);
+        ReadMap(r, state.Pending, x =>
         {
             var changes = new List<ProfileChange>(x.Read7BitEncodedInt());
             for (var i = changes.Capacity; i > 0; i--)
@@ -177,7 +191,7 @@ public static class ProfileCodec
         if (f.HasFlag(SlotFields.LastId)) s.LastId = r.ReadString();
         if (f.HasFlag(SlotFields.FirstValue)) s.FirstValue = r.ReadString();
         if (f.HasFlag(SlotFields.LastValue)) s.LastValue = r.ReadString();
-        if (f.HasFlag(SlotFields.Distinct)) s.Distinct = ReadMap(r, x => x.Read7BitEncodedInt(), pooledKeys: false);
+        if (f.HasFlag(SlotFields.Distinct)) ReadMap(r, s.Distinct = new(StringComparer.Ordinal), x => x.Read7BitEncodedInt(), pooledKeys: false);
         var days = r.Read7BitEncodedInt();
         s.Days.EnsureCapacity(days);
         for (var i = 0; i < days; i++)
@@ -281,13 +295,12 @@ public static class ProfileCodec
         }
     }
 
-    /// <summary>Keys are pooled unless they are unique per profile (<paramref name="pooledKeys"/> false).</summary>
-    private static Dictionary<string, T> ReadMap<T>(ProfileReader r, Func<ProfileReader, T> read, bool pooledKeys = true)
+    /// <summary>Reads a map into the (empty) dictionary of a new state; keys are pooled unless they are unique per profile.</summary>
+    private static void ReadMap<T>(ProfileReader r, Dictionary<string, T> map, Func<ProfileReader, T> read, bool pooledKeys = true)
     {
         var count = r.Read7BitEncodedInt();
-        var map = new Dictionary<string, T>(count, StringComparer.Ordinal);
+        map.EnsureCapacity(count);
         for (var i = 0; i < count; i++)
             map[pooledKeys ? r.ReadKey() : r.ReadString()] = read(r);
-        return map;
     }
 }

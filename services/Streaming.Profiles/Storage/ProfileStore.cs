@@ -11,6 +11,21 @@ public sealed record StoredProfile(string Tenant, long PersonId, long Version, P
 }
 
 /// <summary>
+/// A profile as loaded for a batch, still in <see cref="ProfileCodec"/> form: decoded only when its
+/// turn comes, so a batch never holds all its profiles decoded at once (they would outlive
+/// collections and be copied by the garbage collector).
+/// </summary>
+public sealed record EncodedProfile(string Tenant, long PersonId, long Version, byte[]? Data)
+{
+    public long? MergedInto => Data is null ? null : ProfileCodec.MergedInto(Data);
+
+    public ProfileState Decode() => Data is null ? new ProfileState() : ProfileCodec.Decode(Data);
+}
+
+/// <summary>One compare-and-set of a batch write: the new state (encoded) if the version is still <see cref="Version"/>.</summary>
+public sealed record ProfileWrite(long PersonId, long Version, byte[] State, IReadOnlyList<string> NewIdentifiers);
+
+/// <summary>
 /// Live profiles in Redis: one hash per person (<c>v</c> version, <c>d</c> the state in <see cref="ProfileCodec"/> form), keyed
 /// <c>prof:{tenant}:personId</c>, plus an identifier index <c>pid:{tenant}:type:value</c>. Every
 /// write is one compare-and-set script over all the profiles it touches, so an update, its fence
@@ -90,41 +105,41 @@ public sealed partial class ProfileStore(IConnectionMultiplexer redis)
         return new StoredProfile(tenant, personId, (long)values[0], state);
     }
 
-    /// <summary>Profiles of one tenant in one round trip (absent ones empty, version 0).</summary>
-    public async Task<StoredProfile[]> LoadManyAsync(string tenant, IReadOnlyList<long> personIds)
+    /// <summary>Profiles of one tenant in one round trip, still encoded (absent ones: version 0, no data).</summary>
+    public async Task<EncodedProfile[]> LoadEncodedManyAsync(string tenant, IReadOnlyList<long> personIds)
     {
         var keys = new RedisKey[personIds.Count];
         for (var i = 0; i < keys.Length; i++)
             keys[i] = Key(tenant, personIds[i]);
         var results = (RedisResult[])(await _db.ScriptEvaluateAsync(LoadMany, keys))!;
-        var profiles = new StoredProfile[keys.Length];
+        var profiles = new EncodedProfile[keys.Length];
         for (var i = 0; i < profiles.Length; i++)
         {
             var values = (RedisValue[])results[i]!;
             profiles[i] = values[0].IsNull || values[1].IsNull
-                ? new StoredProfile(tenant, personIds[i], 0, new ProfileState())
-                : new StoredProfile(tenant, personIds[i], (long)values[0], ProfileCodec.Decode((byte[])values[1]!));
+                ? new EncodedProfile(tenant, personIds[i], 0, null)
+                : new EncodedProfile(tenant, personIds[i], (long)values[0], (byte[])values[1]!);
         }
         return profiles;
     }
 
     /// <summary>Like <see cref="LoadCurrentAsync"/> for many people of one tenant: redirects are followed in further round trips.</summary>
-    public async Task<StoredProfile[]> LoadCurrentManyAsync(string tenant, IReadOnlyList<long> personIds)
+    public async Task<EncodedProfile[]> LoadCurrentEncodedManyAsync(string tenant, IReadOnlyList<long> personIds)
     {
-        var profiles = await LoadManyAsync(tenant, personIds);
+        var profiles = await LoadEncodedManyAsync(tenant, personIds);
         for (var hop = 0; hop < MaxRedirects; hop++)
         {
-            var redirected = new List<int>();
+            var redirected = new List<(int Index, long Survivor)>();
             for (var i = 0; i < profiles.Length; i++)
             {
-                if (profiles[i].State.MergedInto is not null)
-                    redirected.Add(i);
+                if (profiles[i].MergedInto is { } survivor)
+                    redirected.Add((i, survivor));
             }
             if (redirected.Count == 0)
                 break;
-            var survivors = await LoadManyAsync(tenant, [.. redirected.Select(i => profiles[i].State.MergedInto!.Value)]);
+            var survivors = await LoadEncodedManyAsync(tenant, [.. redirected.Select(r => r.Survivor)]);
             for (var j = 0; j < redirected.Count; j++)
-                profiles[redirected[j]] = survivors[j];
+                profiles[redirected[j].Index] = survivors[j];
         }
         return profiles;
     }
@@ -157,23 +172,23 @@ public sealed partial class ProfileStore(IConnectionMultiplexer redis)
 
     /// <summary>
     /// Independent compare-and-sets of profiles of one tenant in one call: each profile is written,
-    /// with its identifier index entries, only if it did not change since it was loaded. Per write:
-    /// true when written, false for "reload and redo".
+    /// with its identifier index entries, only if its version is still the one it was loaded at.
+    /// Per write: true when written, false for "reload and redo".
     /// </summary>
-    public async Task<bool[]> TrySaveManyAsync(string tenant, IReadOnlyList<(StoredProfile Profile, IReadOnlyList<string> NewIdentifiers)> writes)
+    public async Task<bool[]> TrySaveManyAsync(string tenant, IReadOnlyList<ProfileWrite> writes)
     {
         var keys = new List<RedisKey>(writes.Count);
         var args = new List<RedisValue>(3 * writes.Count + 1) { writes.Count };
-        foreach (var (profile, identifiers) in writes)
+        foreach (var write in writes)
         {
-            keys.Add(profile.Key);
-            args.Add(profile.Version.ToString(CultureInfo.InvariantCulture));
-            args.Add(ProfileCodec.Encode(profile.State));
-            args.Add(identifiers.Count);
-            foreach (var identifier in identifiers)
+            keys.Add(Key(tenant, write.PersonId));
+            args.Add(write.Version.ToString(CultureInfo.InvariantCulture));
+            args.Add(write.State);
+            args.Add(write.NewIdentifiers.Count);
+            foreach (var identifier in write.NewIdentifiers)
             {
                 keys.Add(IdentifierKey(tenant, identifier));
-                args.Add(profile.PersonId);
+                args.Add(write.PersonId);
             }
         }
         var results = (RedisResult[])(await _db.ScriptEvaluateAsync(CompareAndSetMany, [.. keys], [.. args]))!;

@@ -77,6 +77,7 @@ public sealed class ProfilesScenario : IBenchScenario
         var redisCpu = RedisCpuSeconds(server);
         var gcPause = GC.GetTotalPauseDuration();
         var gcCount = GC.CollectionCount(0);
+        var (gen1, gen2) = (GC.CollectionCount(1), GC.CollectionCount(2));
         var allocated = GC.GetTotalAllocatedBytes();
         var cpu = Measure.CpuTime();
         var clock = Stopwatch.StartNew();
@@ -98,7 +99,7 @@ public sealed class ProfilesScenario : IBenchScenario
         for (var p = 1; p <= people; p += Math.Max(1, people / 200))
             sampled.Add(await store.MemoryUsageAsync(Tenant, p));
         Console.WriteLine($"applied {events:N0} events in {elapsed.TotalSeconds:F1} s: {rate:N0} events/s (service CPU {cpuUsed.TotalSeconds:F1} s, includes Kafka)");
-        Console.WriteLine($"CPU per event: service {cpuUsed.TotalMicroseconds / events:F1} µs, redis-server {redisCpuUsed * 1e6 / events:F1} µs; GC: {allocatedPerEvent:N0} B allocated per event, {gcCollections} collections, {gcPauseUsed.TotalMilliseconds:F0} ms paused; load average {LoadAverage()}");
+        Console.WriteLine($"CPU per event: service {cpuUsed.TotalMicroseconds / events:F1} µs, redis-server {redisCpuUsed * 1e6 / events:F1} µs; GC: {allocatedPerEvent:N0} B allocated per event, {gcCollections} collections ({GC.CollectionCount(1) - gen1} gen1, {GC.CollectionCount(2) - gen2} gen2), {gcPauseUsed.TotalMilliseconds:F0} ms paused; load average {LoadAverage()}");
         Console.WriteLine("redis commands: " + string.Join(", ", commands.Take(6).Select(c => $"{c.Name} {c.Calls:N0} calls {c.Usec / events:F1} µs/event")));
         Console.WriteLine($"redis memory per profile: {bytesPerProfile:N0} B (used_memory delta), MEMORY USAGE median {Median(sampled):N0} B");
 

@@ -23,40 +23,38 @@ public static class ProfileCodec
         var w = t_writer ??= new BinaryWriter(new MemoryStream(4096), Encoding.UTF8);
         var buffer = (MemoryStream)w.BaseStream;
         buffer.SetLength(0);
+        w.Write(Format1);
+        WriteOptional(w, state.FirstSeen);
+        WriteOptional(w, state.LastSeen);
+        WriteOptional(w, state.CartOpenSince);
+        WriteOptional(w, state.MergedInto);
+        w.Write7BitEncodedInt64(state.Sessions);
+        foreach (var hour in state.ActiveHours)
+            w.Write7BitEncodedInt64(hour);
+        WriteMap(w, state.Channels, (x, v) => x.Write7BitEncodedInt64(v));
+        WriteMap(w, state.Sources, (x, v) => x.Write7BitEncodedInt64(v));
+        WriteMap(w, state.Tags, (x, v) => x.Write7BitEncodedInt64(v));
+        WriteMap(w, state.Fences, (x, v) => x.Write7BitEncodedInt64(v));
+        w.Write7BitEncodedInt(state.Identifiers.Count);
+        foreach (var identifier in state.Identifiers)
+            w.Write(identifier);
+        WriteMap(w, state.Traits, (x, t) =>
         {
-            w.Write(Format1);
-            WriteOptional(w, state.FirstSeen);
-            WriteOptional(w, state.LastSeen);
-            WriteOptional(w, state.CartOpenSince);
-            WriteOptional(w, state.MergedInto);
-            w.Write7BitEncodedInt64(state.Sessions);
-            foreach (var hour in state.ActiveHours)
-                w.Write7BitEncodedInt64(hour);
-            WriteMap(w, state.Channels, (x, v) => x.Write7BitEncodedInt64(v));
-            WriteMap(w, state.Sources, (x, v) => x.Write7BitEncodedInt64(v));
-            WriteMap(w, state.Tags, (x, v) => x.Write7BitEncodedInt64(v));
-            WriteMap(w, state.Fences, (x, v) => x.Write7BitEncodedInt64(v));
-            w.Write7BitEncodedInt(state.Identifiers.Count);
-            foreach (var identifier in state.Identifiers)
-                w.Write(identifier);
-            WriteMap(w, state.Traits, (x, t) =>
+            x.Write(t.Json);
+            x.Write7BitEncodedInt64(t.At);
+            x.Write(t.Once);
+        });
+        WriteMap(w, state.Slots, WriteSlot);
+        WriteMap(w, state.Pending, (x, changes) =>
+        {
+            x.Write7BitEncodedInt(changes.Count);
+            foreach (var change in changes)
             {
-                x.Write(t.Json);
-                x.Write7BitEncodedInt64(t.At);
-                x.Write(t.Once);
-            });
-            WriteMap(w, state.Slots, WriteSlot);
-            WriteMap(w, state.Pending, (x, changes) =>
-            {
-                x.Write7BitEncodedInt(changes.Count);
-                foreach (var change in changes)
-                {
-                    WriteChange(x, change);
-                }
-            });
-            // Fields added after the first layout go last; readers of older data see the stream end first.
-            WriteOptional(w, state.TimerDue);
-        }
+                WriteChange(x, change);
+            }
+        });
+        // Fields added after the first layout go last; readers of older data see the stream end first.
+        WriteOptional(w, state.TimerDue);
         w.Flush();
         return buffer.ToArray();
     }

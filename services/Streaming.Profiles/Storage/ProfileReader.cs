@@ -16,6 +16,9 @@ internal sealed class ProfileReader(byte[] data)
     private static readonly ConcurrentDictionary<string, string> Pool = new(StringComparer.Ordinal);
     private static readonly ConcurrentDictionary<string, string>.AlternateLookup<ReadOnlySpan<char>> PoolBySpan = Pool.GetAlternateLookup<ReadOnlySpan<char>>();
 
+    // ConcurrentDictionary.Count takes every lock: the pool keeps its own count.
+    private static int s_pooled;
+
     private int _position;
 
     public bool AtEnd => _position >= data.Length;
@@ -24,11 +27,7 @@ internal sealed class ProfileReader(byte[] data)
 
     public bool ReadBoolean() => ReadByte() != 0;
 
-    public ushort ReadUInt16()
-    {
-        var value = BinaryPrimitives.ReadUInt16LittleEndian(Take(2));
-        return value;
-    }
+    public ushort ReadUInt16() => BinaryPrimitives.ReadUInt16LittleEndian(Take(2));
 
     public int Read7BitEncodedInt() => (int)(uint)Read7Bit(5);
 
@@ -47,7 +46,10 @@ internal sealed class ProfileReader(byte[] data)
         if (PoolBySpan.TryGetValue(chars[..length], out var pooled))
             return pooled;
         var text = new string(chars[..length]);
-        return Pool.Count < MaxPooled ? Pool.GetOrAdd(text, text) : text;
+        if (Volatile.Read(ref s_pooled) >= MaxPooled || !Pool.TryAdd(text, text))
+            return PoolBySpan.TryGetValue(chars[..length], out pooled) ? pooled : text;
+        Interlocked.Increment(ref s_pooled);
+        return text;
     }
 
     /// <summary>The 16 bytes of <see cref="BinaryWriter.Write(decimal)"/>: lo, mid, hi, flags.</summary>

@@ -19,6 +19,13 @@ public static class ProfilesExtensions
     /// <summary>Merges have their own group so that joining one subscription never rebalances the other.</summary>
     public const string MergesGroupId = "profiles-merges";
 
+    /// <summary>
+    /// events.identified as this service consumes it. A short queue per partition: messages waiting
+    /// there outlive several garbage collections (with 12 partitions × 5,000 they were most of the
+    /// heap the collector had to copy); two batches ahead keep the workers busy.
+    /// </summary>
+    public static Subscription<Contracts.Records.IdentifiedEvent> EventsSubscription => new(TopicCatalog.EventsIdentified, GroupId) { QueueCapacity = 1_000 };
+
     /// <summary>Live profiles and real-time tagging. Needs Redis:Configuration (profiles live in Redis).</summary>
     public static IHostApplicationBuilder AddProfiles(this IHostApplicationBuilder builder)
     {
@@ -35,7 +42,7 @@ public static class ProfilesExtensions
         services.AddHostedService<TimerSweeper>();
 
         // What the profiles service listens to:
-        services.AddSubscription<Contracts.Records.IdentifiedEvent, EventsHandler>(new(TopicCatalog.EventsIdentified, GroupId));
+        services.AddSubscription<Contracts.Records.IdentifiedEvent, EventsHandler>(EventsSubscription);
         services.AddSubscription<Contracts.Records.IdentityMerge, MergesHandler>(new(TopicCatalog.IdentityMerges, MergesGroupId));
         return builder;
     }

@@ -101,6 +101,8 @@ public static class MetricReader
         }
         var today = LocalTime.Day(now, zone);
         HashSet<int>? days = countDays && slots.Count > 1 ? [] : null;
+        // Only sum/avg/min/max read the amounts: the others skip the decimal arithmetic.
+        var amounts = metric.Function is MetricFunction.Sum or MetricFunction.Avg or MetricFunction.Min or MetricFunction.Max;
         foreach (var s in slots)
         {
             foreach (var (day, b) in s.Days)
@@ -108,11 +110,14 @@ public static class MetricReader
                 if (metric.WindowDays is { } w && !LocalTime.InWindow(day, today, w))
                     continue;
                 totals.Count += b.Count;
-                totals.Sum = SlotUpdate.SaturatingAdd(totals.Sum, b.Sum);
-                totals.Numeric += b.Numeric;
                 totals.InHours += b.InHours;
-                totals.Min = b.Min is { } mn && (totals.Min is null || mn < totals.Min) ? mn : totals.Min;
-                totals.Max = b.Max is { } mx && (totals.Max is null || mx > totals.Max) ? mx : totals.Max;
+                if (amounts)
+                {
+                    totals.Sum = SlotUpdate.SaturatingAdd(totals.Sum, b.Sum);
+                    totals.Numeric += b.Numeric;
+                    totals.Min = b.Min is { } mn && (totals.Min is null || mn < totals.Min) ? mn : totals.Min;
+                    totals.Max = b.Max is { } mx && (totals.Max is null || mx > totals.Max) ? mx : totals.Max;
+                }
                 if (countDays && b.Count > 0)
                 {
                     if (days is null)

@@ -1,3 +1,4 @@
+using System.Runtime.InteropServices;
 using Streaming.Conditions.Evaluation;
 using Streaming.Conditions.Model;
 using Streaming.Profiles.Model;
@@ -33,8 +34,7 @@ public static class SlotUpdate
         // Days older than the longest window are never read again; days after tomorrow are clock errors.
         if (day > today - Metric.MaxWindowDays && day <= today + 1)
         {
-            if (!slot.Days.TryGetValue(day, out var bucket))
-                slot.Days[day] = bucket = new DayBucket();
+            ref var bucket = ref CollectionsMarshal.GetValueRefOrAddDefault(slot.Days, day, out _);
             bucket.Count++;
             if (inHours)
                 bucket.InHours++;
@@ -58,8 +58,12 @@ public static class SlotUpdate
     /// <summary>Drops daily buckets that no window reaches any more.</summary>
     public static void Prune(SlotData slot, int today)
     {
-        foreach (var day in slot.Days.Keys.Where(d => d <= today - Metric.MaxWindowDays).ToList())
-            slot.Days.Remove(day);
+        // Removing while enumerating is allowed for Dictionary since .NET Core 3.0.
+        foreach (var day in slot.Days.Keys)
+        {
+            if (day <= today - Metric.MaxWindowDays)
+                slot.Days.Remove(day);
+        }
     }
 
     /// <summary>Adds everything of <paramref name="from"/> to <paramref name="into"/> (profile merges).</summary>
@@ -77,9 +81,10 @@ public static class SlotUpdate
             (into.Last, into.LastId, into.LastValue) = (from.Last, from.LastId, from.LastValue);
         foreach (var (day, bucket) in from.Days)
         {
-            if (!into.Days.TryGetValue(day, out var target))
+            ref var target = ref CollectionsMarshal.GetValueRefOrAddDefault(into.Days, day, out var existed);
+            if (!existed)
             {
-                into.Days[day] = bucket;
+                target = bucket;
                 continue;
             }
             target.Count += bucket.Count;

@@ -85,7 +85,8 @@ public sealed class SlotData
     public Dictionary<string, int>? Distinct { get; set; }
 }
 
-public sealed class DayBucket
+/// <summary>One local day of a series. A struct kept inline in <see cref="SlotData.Days"/>: a profile holds hundreds of them, and one object each made decoding a profile mostly allocation.</summary>
+public struct DayBucket
 {
     public long Count { get; set; }
     public decimal Sum { get; set; }

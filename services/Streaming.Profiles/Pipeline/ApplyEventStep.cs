@@ -45,17 +45,19 @@ public static class ApplyEventStep
             state.CartOpenSince = null;
 
         var revenue = view.Value(MetricSource.Revenue, TimeZoneInfo.Utc);
-        Add(state, MetricSource.AllEvents, ts, e.MessageId, revenue, false, TimeZoneInfo.Utc, today, trackDistinct: false);
+        // Cut once for every series (each would otherwise cut its own copy).
+        var tieBreak = e.MessageId.Length > SlotUpdate.TieBreakLength ? e.MessageId[..SlotUpdate.TieBreakLength] : e.MessageId;
+        Add(state, MetricSource.AllEvents, ts, tieBreak, revenue, false, TimeZoneInfo.Utc, today, trackDistinct: false);
         var nameSlot = MetricSource.NameSlot(name);
-        if (name.Length > 0 && (state.Slots.ContainsKey(nameSlot) || state.Slots.Keys.Count(k => k.StartsWith("n:", StringComparison.Ordinal)) < MaxEventNames))
-            Add(state, nameSlot, ts, e.MessageId, revenue, false, TimeZoneInfo.Utc, today, trackDistinct: false);
+        if (name.Length > 0 && (state.Slots.ContainsKey(nameSlot) || NameSeries(state) < MaxEventNames))
+            Add(state, nameSlot, ts, tieBreak, revenue, false, TimeZoneInfo.Utc, today, trackDistinct: false);
         foreach (var slot in tags.DedicatedSlots)
         {
             if (!view.Matches(slot.Filter, slot.Zone))
                 continue;
             var value = slot.Property is null ? null : view.Value(slot.Property, slot.Zone);
             var inHours = slot.Hours?.Contains(LocalTime.Hour(ts, slot.Zone)) ?? false;
-            Add(state, slot.Id, ts, e.MessageId, value, inHours, slot.Zone, LocalTime.Day(now, slot.Zone), trackDistinct: slot.Property is not null);
+            Add(state, slot.Id, ts, tieBreak, value, inHours, slot.Zone, LocalTime.Day(now, slot.Zone), trackDistinct: slot.Property is not null);
         }
         foreach (var slot in state.Slots.Values)
             SlotUpdate.Prune(slot, today);
@@ -97,6 +99,17 @@ public static class ApplyEventStep
                 changes.Add(new TraitChange(property.Name, current?.Json, json));
             state.Traits[property.Name] = new TraitValue { Json = json, At = ts, Once = once };
         }
+    }
+
+    private static int NameSeries(ProfileState state)
+    {
+        var count = 0;
+        foreach (var id in state.Slots.Keys)
+        {
+            if (id.StartsWith("n:", StringComparison.Ordinal))
+                count++;
+        }
+        return count;
     }
 
     private static void Increment(Dictionary<string, long> counts, string key) =>

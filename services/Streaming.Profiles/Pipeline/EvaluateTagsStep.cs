@@ -1,5 +1,3 @@
-using Streaming.Conditions.Evaluation;
-using Streaming.Profiles.Metrics;
 using Streaming.Profiles.Model;
 using Streaming.Profiles.Tags;
 
@@ -10,31 +8,38 @@ public sealed record TagChange(string TagId, bool Entered);
 /// <summary>Evaluates every tag of the tenant on the profile and records which were entered or left.</summary>
 public static class EvaluateTagsStep
 {
-    public static IReadOnlyList<TagChange> Evaluate(ProfileState state, TenantTags tags, long now)
+    public static IReadOnlyList<TagChange> Evaluate(ProfileState state, TenantTags tags, long now) =>
+        Evaluate(new TagEvaluation(state, tags, now), tags);
+
+    /// <summary>Evaluates with the metric values of <paramref name="evaluation"/> (kept for the timer schedule).</summary>
+    public static IReadOnlyList<TagChange> Evaluate(TagEvaluation evaluation, TenantTags tags)
     {
-        var changes = new List<TagChange>();
-        var metrics = new Dictionary<string, Conditions.Model.Scalar?>(StringComparer.Ordinal);
-        foreach (var tag in tags.Tags)
+        var state = evaluation.State;
+        List<TagChange>? changes = null;
+        var held = 0;
+        for (var i = 0; i < tags.Tags.Count; i++)
         {
-            var holds = ConditionEvaluator.Evaluate(tag.Definition.Condition, new ProfileFacts(state, tag, now, metrics));
-            var had = state.Tags.ContainsKey(tag.Id);
-            if (holds && !had)
+            var id = tags.Tags[i].Id;
+            var holds = tags.Checks[i](evaluation);
+            if (holds)
+                held++;
+            if (holds && state.Tags.TryAdd(id, evaluation.Now))
+                (changes ??= []).Add(new TagChange(id, Entered: true));
+            else if (!holds && state.Tags.Remove(id))
+                (changes ??= []).Add(new TagChange(id, Entered: false));
+        }
+        // A deleted definition: the person leaves its tag (held tags beyond the defined ones that hold).
+        if (state.Tags.Count > held)
+        {
+            foreach (var id in state.Tags.Keys)
             {
-                state.Tags[tag.Id] = now;
-                changes.Add(new TagChange(tag.Id, Entered: true));
-            }
-            else if (!holds && had)
-            {
-                state.Tags.Remove(tag.Id);
-                changes.Add(new TagChange(tag.Id, Entered: false));
+                if (!tags.Ids.Contains(id))
+                {
+                    state.Tags.Remove(id);
+                    (changes ??= []).Add(new TagChange(id, Entered: false));
+                }
             }
         }
-        // A deleted definition: the person leaves its tag.
-        foreach (var id in state.Tags.Keys.Where(id => tags.Tags.All(t => t.Id != id)).ToList())
-        {
-            state.Tags.Remove(id);
-            changes.Add(new TagChange(id, Entered: false));
-        }
-        return changes;
+        return changes ?? (IReadOnlyList<TagChange>)[];
     }
 }

@@ -12,11 +12,16 @@ namespace Streaming.Profiles.Pipeline;
 /// </summary>
 public static class ProfilePipeline
 {
-    public static List<ProfileChange> Run(ProfileState state, long personId, IdentifiedEvent identified, string position, TenantTags tags, long now)
+    public static List<ProfileChange> Run(ProfileState state, long personId, IdentifiedEvent identified, string position, TenantTags tags, long now) =>
+        Run(state, personId, identified, position, tags, now, out _);
+
+    /// <summary>Also hands out the tag evaluation: its metric values serve the timer schedule of the same profile.</summary>
+    public static List<ProfileChange> Run(ProfileState state, long personId, IdentifiedEvent identified, string position, TenantTags tags, long now, out TagEvaluation evaluation)
     {
         var e = identified.Event;
         var traits = ApplyEventStep.Apply(state, new EventView(e), tags, now);
-        var tagChanges = EvaluateTagsStep.Evaluate(state, tags, now);
+        evaluation = new TagEvaluation(state, tags, now);
+        var tagChanges = EvaluateTagsStep.Evaluate(evaluation, tags);
         return EmitChangesStep.Changes(e.Tenant, personId, position, e.MessageId, now, traits, tagChanges);
     }
 }

@@ -14,50 +14,67 @@ public static class ProfileCodec
 {
     private const byte Format1 = 1;
 
+    [ThreadStatic]
+    private static BinaryWriter? t_writer;
+
     public static byte[] Encode(ProfileState state)
     {
-        using var buffer = new MemoryStream(1024);
-        using (var w = new BinaryWriter(buffer, Encoding.UTF8, leaveOpen: true))
+        // One writer and buffer per thread, reused: encoding is synchronous.
+        var w = t_writer ??= new BinaryWriter(new MemoryStream(4096), Encoding.UTF8);
+        var buffer = (MemoryStream)w.BaseStream;
+        buffer.SetLength(0);
+        w.Write(Format1);
+        WriteOptional(w, state.FirstSeen);
+        WriteOptional(w, state.LastSeen);
+        WriteOptional(w, state.CartOpenSince);
+        WriteOptional(w, state.MergedInto);
+        w.Write7BitEncodedInt64(state.Sessions);
+        foreach (var hour in state.ActiveHours)
+            w.Write7BitEncodedInt64(hour);
+        WriteMap(w, state.Channels, (x, v) => x.Write7BitEncodedInt64(v));
+        WriteMap(w, state.Sources, (x, v) => x.Write7BitEncodedInt64(v));
+        WriteMap(w, state.Tags, (x, v) => x.Write7BitEncodedInt64(v));
+        WriteMap(w, state.Fences, (x, v) => x.Write7BitEncodedInt64(v));
+        w.Write7BitEncodedInt(state.Identifiers.Count);
+        foreach (var identifier in state.Identifiers)
+            w.Write(identifier);
+        WriteMap(w, state.Traits, (x, t) =>
         {
-            w.Write(Format1);
-            WriteOptional(w, state.FirstSeen);
-            WriteOptional(w, state.LastSeen);
-            WriteOptional(w, state.CartOpenSince);
-            WriteOptional(w, state.MergedInto);
-            w.Write7BitEncodedInt64(state.Sessions);
-            foreach (var hour in state.ActiveHours)
-                w.Write7BitEncodedInt64(hour);
-            WriteMap(w, state.Channels, (x, v) => x.Write7BitEncodedInt64(v));
-            WriteMap(w, state.Sources, (x, v) => x.Write7BitEncodedInt64(v));
-            WriteMap(w, state.Tags, (x, v) => x.Write7BitEncodedInt64(v));
-            WriteMap(w, state.Fences, (x, v) => x.Write7BitEncodedInt64(v));
-            w.Write7BitEncodedInt(state.Identifiers.Count);
-            foreach (var identifier in state.Identifiers)
-                w.Write(identifier);
-            WriteMap(w, state.Traits, (x, t) =>
+            x.Write(t.Json);
+            x.Write7BitEncodedInt64(t.At);
+            x.Write(t.Once);
+        });
+        WriteMap(w, state.Slots, WriteSlot);
+        WriteMap(w, state.Pending, (x, changes) =>
+        {
+            x.Write7BitEncodedInt(changes.Count);
+            foreach (var change in changes)
             {
-                x.Write(t.Json);
-                x.Write7BitEncodedInt64(t.At);
-                x.Write(t.Once);
-            });
-            WriteMap(w, state.Slots, WriteSlot);
-            WriteMap(w, state.Pending, (x, changes) =>
-            {
-                x.Write7BitEncodedInt(changes.Count);
-                foreach (var change in changes)
-                {
-                    WriteChange(x, change);
-                }
-            });
-            // Fields added after the first layout go last; readers of older data see the stream end first.
-            WriteOptional(w, state.TimerDue);
-        }
+                WriteChange(x, change);
+            }
+        });
+        // Fields added after the first layout go last; readers of older data see the stream end first.
+        WriteOptional(w, state.TimerDue);
+        w.Flush();
         return buffer.ToArray();
+    }
+
+    /// <summary>The survivor a merged profile redirects to, read without decoding the rest.</summary>
+    public static long? MergedInto(byte[] data)
+    {
+        var r = new ProfileReader(data);
+        var format = r.ReadByte();
+        if (format != Format1)
+            throw new InvalidDataException($"Unknown profile format {format}; this version reads format {Format1}.");
+        ReadOptional(r); // first seen
+        ReadOptional(r); // last seen
+        ReadOptional(r); // cart open since
+        return ReadOptional(r);
     }
 
     public static ProfileState Decode(byte[] data)
     {
-        using var r = new BinaryReader(new MemoryStream(data), Encoding.UTF8);
+        var r = new ProfileReader(data);
         var format = r.ReadByte();
         if (format != Format1)
             throw new InvalidDataException($"Unknown profile format {format}; this version reads format {Format1}.");
@@ -71,23 +88,24 @@ public static class ProfileCodec
         };
         for (var h = 0; h < 24; h++)
             state.ActiveHours[h] = r.Read7BitEncodedInt64();
-        state.Channels = ReadMap(r, x => x.Read7BitEncodedInt64());
-        state.Sources = ReadMap(r, x => x.Read7BitEncodedInt64());
-        state.Tags = ReadMap(r, x => x.Read7BitEncodedInt64());
-        state.Fences = ReadMap(r, x => x.Read7BitEncodedInt64());
+        ReadMap(r, state.Channels, x => x.Read7BitEncodedInt64());
+        ReadMap(r, state.Sources, x => x.Read7BitEncodedInt64());
+        ReadMap(r, state.Tags, x => x.Read7BitEncodedInt64());
+        ReadMap(r, state.Fences, x => x.Read7BitEncodedInt64());
         var identifiers = r.Read7BitEncodedInt();
+        state.Identifiers.Capacity = identifiers;
         for (var i = 0; i < identifiers; i++)
             state.Identifiers.Add(r.ReadString());
-        state.Traits = ReadMap(r, x => new TraitValue { Json = x.ReadString(), At = x.Read7BitEncodedInt64(), Once = x.ReadBoolean() });
-        state.Slots = ReadMap(r, ReadSlot);
-        state.Pending = ReadMap(r, x =>
+        ReadMap(r, state.Traits, x => new TraitValue { Json = x.ReadString(), At = x.Read7BitEncodedInt64(), Once = x.ReadBoolean() });
+        ReadMap(r, state.Slots, ReadSlot);
+        ReadMap(r, state.Pending, x =>
         {
             var changes = new List<ProfileChange>(x.Read7BitEncodedInt());
             for (var i = changes.Capacity; i > 0; i--)
                 changes.Add(ReadChange(x));
             return changes;
-        });
-        if (r.BaseStream.Position < r.BaseStream.Length)
+        }, pooledKeys: false);
+        if (!r.AtEnd)
             state.TimerDue = ReadOptional(r);
         return state;
     }
@@ -156,7 +174,7 @@ public static class ProfileCodec
         }
     }
 
-    private static SlotData ReadSlot(BinaryReader r)
+    private static SlotData ReadSlot(ProfileReader r)
     {
         var f = (SlotFields)r.ReadUInt16();
         var s = new SlotData { Count = r.Read7BitEncodedInt64() };
@@ -171,8 +189,9 @@ public static class ProfileCodec
         if (f.HasFlag(SlotFields.LastId)) s.LastId = r.ReadString();
         if (f.HasFlag(SlotFields.FirstValue)) s.FirstValue = r.ReadString();
         if (f.HasFlag(SlotFields.LastValue)) s.LastValue = r.ReadString();
-        if (f.HasFlag(SlotFields.Distinct)) s.Distinct = ReadMap(r, x => x.Read7BitEncodedInt());
+        if (f.HasFlag(SlotFields.Distinct)) ReadMap(r, s.Distinct = new(StringComparer.Ordinal), x => x.Read7BitEncodedInt(), pooledKeys: false);
         var days = r.Read7BitEncodedInt();
+        s.Days.EnsureCapacity(days);
         for (var i = 0; i < days; i++)
         {
             var day = r.Read7BitEncodedInt();
@@ -202,14 +221,14 @@ public static class ProfileCodec
         WriteOptional(w, c.CauseMessageId);
     }
 
-    private static ProfileChange ReadChange(BinaryReader r) => new()
+    private static ProfileChange ReadChange(ProfileReader r) => new()
     {
         ChangeId = r.ReadString(),
-        Tenant = r.ReadString(),
+        Tenant = r.ReadKey(),
         PersonId = r.Read7BitEncodedInt64(),
-        Kind = r.ReadString(),
-        TagId = ReadOptionalString(r),
-        Trait = ReadOptionalString(r),
+        Kind = r.ReadKey(),
+        TagId = r.ReadBoolean() ? r.ReadKey() : null,
+        Trait = r.ReadBoolean() ? r.ReadKey() : null,
         OldValue = ReadOptionalString(r),
         NewValue = ReadOptionalString(r),
         At = r.Read7BitEncodedInt64(),
@@ -223,7 +242,7 @@ public static class ProfileCodec
             w.Write(value);
     }
 
-    private static string? ReadOptionalString(BinaryReader r) => r.ReadBoolean() ? r.ReadString() : null;
+    private static string? ReadOptionalString(ProfileReader r) => r.ReadBoolean() ? r.ReadString() : null;
 
     /// <summary>Most amounts have a small mantissa: scale byte + varint (zigzag); else a marker and the 16 raw bytes.</summary>
     private static void WriteDecimal(BinaryWriter w, decimal value)
@@ -244,7 +263,7 @@ public static class ProfileCodec
         w.Write(value);
     }
 
-    private static decimal ReadDecimal(BinaryReader r)
+    private static decimal ReadDecimal(ProfileReader r)
     {
         var scale = r.ReadByte();
         if (scale == byte.MaxValue)
@@ -262,7 +281,7 @@ public static class ProfileCodec
             w.Write7BitEncodedInt64(v);
     }
 
-    private static long? ReadOptional(BinaryReader r) => r.ReadBoolean() ? r.Read7BitEncodedInt64() : null;
+    private static long? ReadOptional(ProfileReader r) => r.ReadBoolean() ? r.Read7BitEncodedInt64() : null;
 
     private static void WriteMap<T>(BinaryWriter w, Dictionary<string, T> map, Action<BinaryWriter, T> write)
     {
@@ -274,12 +293,12 @@ public static class ProfileCodec
         }
     }
 
-    private static Dictionary<string, T> ReadMap<T>(BinaryReader r, Func<BinaryReader, T> read)
+    /// <summary>Reads a map into the (empty) dictionary of a new state; keys are pooled unless they are unique per profile.</summary>
+    private static void ReadMap<T>(ProfileReader r, Dictionary<string, T> map, Func<ProfileReader, T> read, bool pooledKeys = true)
     {
         var count = r.Read7BitEncodedInt();
-        var map = new Dictionary<string, T>(count, StringComparer.Ordinal);
+        map.EnsureCapacity(count);
         for (var i = 0; i < count; i++)
-            map[r.ReadString()] = read(r);
-        return map;
+            map[pooledKeys ? r.ReadKey() : r.ReadString()] = read(r);
     }
 }

@@ -11,6 +11,21 @@ public sealed record StoredProfile(string Tenant, long PersonId, long Version, P
 }
 
 /// <summary>
+/// A profile as loaded for a batch, still in <see cref="ProfileCodec"/> form: decoded only when its
+/// turn comes, so a batch never holds all its profiles decoded at once (they would outlive
+/// collections and be copied by the garbage collector).
+/// </summary>
+public sealed record EncodedProfile(string Tenant, long PersonId, long Version, byte[]? Data)
+{
+    public long? MergedInto => Data is null ? null : ProfileCodec.MergedInto(Data);
+
+    public ProfileState Decode() => Data is null ? new ProfileState() : ProfileCodec.Decode(Data);
+}
+
+/// <summary>One compare-and-set of a batch write: the new state (encoded) if the version is still <see cref="Version"/>.</summary>
+public sealed record ProfileWrite(long PersonId, long Version, byte[] State, IReadOnlyList<string> NewIdentifiers);
+
+/// <summary>
 /// Live profiles in Redis: one hash per person (<c>v</c> version, <c>d</c> the state in <see cref="ProfileCodec"/> form), keyed
 /// <c>prof:{tenant}:personId</c>, plus an identifier index <c>pid:{tenant}:type:value</c>. Every
 /// write is one compare-and-set script over all the profiles it touches, so an update, its fence
@@ -42,6 +57,39 @@ public sealed partial class ProfileStore(IConnectionMultiplexer redis)
         return 1
         """;
 
+    // KEYS: profiles. Returns {v, d} per profile: one round trip for a whole batch.
+    private const string LoadMany = """
+        local out = {}
+        for i = 1, #KEYS do
+          out[i] = redis.call('HMGET', KEYS[i], 'v', 'd')
+        end
+        return out
+        """;
+
+    // Independent compare-and-sets in one call. Per write, KEYS: its profile, then its identifier
+    // index keys; ARGV (after ARGV[1] = number of writes): expected version, state, number of index
+    // keys, their person ids. Returns 1 (written) or 0 (changed since loaded) per write.
+    private const string CompareAndSetMany = """
+        local out = {}
+        local k, a = 1, 2
+        for w = 1, tonumber(ARGV[1]) do
+          local n = tonumber(ARGV[a + 2])
+          local v = redis.call('HGET', KEYS[k], 'v') or '0'
+          if v == ARGV[a] then
+            redis.call('HSET', KEYS[k], 'v', tostring(tonumber(ARGV[a]) + 1), 'd', ARGV[a + 1])
+            for j = 1, n do
+              redis.call('SET', KEYS[k + j], ARGV[a + 2 + j])
+            end
+            out[w] = 1
+          else
+            out[w] = 0
+          end
+          k = k + 1 + n
+          a = a + 3 + n
+        end
+        return out
+        """;
+
     private readonly IDatabase _db = redis.GetDatabase();
 
     public static RedisKey Key(string tenant, long personId) => $"prof:{{{tenant}}}:{personId.ToString(CultureInfo.InvariantCulture)}";
@@ -55,6 +103,45 @@ public sealed partial class ProfileStore(IConnectionMultiplexer redis)
             return new StoredProfile(tenant, personId, 0, new ProfileState());
         var state = ProfileCodec.Decode((byte[])values[1]!);
         return new StoredProfile(tenant, personId, (long)values[0], state);
+    }
+
+    /// <summary>Profiles of one tenant in one round trip, still encoded (absent ones: version 0, no data).</summary>
+    public async Task<EncodedProfile[]> LoadEncodedManyAsync(string tenant, IReadOnlyList<long> personIds)
+    {
+        var keys = new RedisKey[personIds.Count];
+        for (var i = 0; i < keys.Length; i++)
+            keys[i] = Key(tenant, personIds[i]);
+        var results = (RedisResult[])(await _db.ScriptEvaluateAsync(LoadMany, keys))!;
+        var profiles = new EncodedProfile[keys.Length];
+        for (var i = 0; i < profiles.Length; i++)
+        {
+            var values = (RedisValue[])results[i]!;
+            profiles[i] = values[0].IsNull || values[1].IsNull
+                ? new EncodedProfile(tenant, personIds[i], 0, null)
+                : new EncodedProfile(tenant, personIds[i], (long)values[0], (byte[])values[1]!);
+        }
+        return profiles;
+    }
+
+    /// <summary>Like <see cref="LoadCurrentAsync"/> for many people of one tenant: redirects are followed in further round trips.</summary>
+    public async Task<EncodedProfile[]> LoadCurrentEncodedManyAsync(string tenant, IReadOnlyList<long> personIds)
+    {
+        var profiles = await LoadEncodedManyAsync(tenant, personIds);
+        for (var hop = 0; hop < MaxRedirects; hop++)
+        {
+            var redirected = new List<(int Index, long Survivor)>();
+            for (var i = 0; i < profiles.Length; i++)
+            {
+                if (profiles[i].MergedInto is { } survivor)
+                    redirected.Add((i, survivor));
+            }
+            if (redirected.Count == 0)
+                break;
+            var survivors = await LoadEncodedManyAsync(tenant, [.. redirected.Select(r => r.Survivor)]);
+            for (var j = 0; j < redirected.Count; j++)
+                profiles[redirected[j].Index] = survivors[j];
+        }
+        return profiles;
     }
 
     /// <summary>The profile of a person, following merge redirects to the surviving person.</summary>
@@ -81,6 +168,34 @@ public sealed partial class ProfileStore(IConnectionMultiplexer redis)
         }
         var result = await _db.ScriptEvaluateAsync(CompareAndSet, [.. keys], [.. args]);
         return (int)result == 1;
+    }
+
+    /// <summary>
+    /// Independent compare-and-sets of profiles of one tenant in one call: each profile is written,
+    /// with its identifier index entries, only if its version is still the one it was loaded at.
+    /// Per write: true when written, false for "reload and redo".
+    /// </summary>
+    public async Task<bool[]> TrySaveManyAsync(string tenant, IReadOnlyList<ProfileWrite> writes)
+    {
+        var keys = new List<RedisKey>(writes.Count);
+        var args = new List<RedisValue>(3 * writes.Count + 1) { writes.Count };
+        foreach (var write in writes)
+        {
+            keys.Add(Key(tenant, write.PersonId));
+            args.Add(write.Version.ToString(CultureInfo.InvariantCulture));
+            args.Add(write.State);
+            args.Add(write.NewIdentifiers.Count);
+            foreach (var identifier in write.NewIdentifiers)
+            {
+                keys.Add(IdentifierKey(tenant, identifier));
+                args.Add(write.PersonId);
+            }
+        }
+        var results = (RedisResult[])(await _db.ScriptEvaluateAsync(CompareAndSetMany, [.. keys], [.. args]))!;
+        var written = new bool[writes.Count];
+        for (var i = 0; i < written.Length; i++)
+            written[i] = (int)results[i] == 1;
+        return written;
     }
 
     /// <summary>The person an identifier ("userId", "U1") belongs to, as last seen by this service.</summary>

@@ -13,18 +13,73 @@ namespace Streaming.Profiles.Tags;
 public sealed record CompiledTag(string Id, long Version, TagDefinition Definition, IReadOnlyDictionary<EventMetric, MetricSource> Sources);
 
 /// <summary>The active tags of one tenant and the dedicated series they need.</summary>
-public sealed record TenantTags(string Tenant, IReadOnlyList<CompiledTag> Tags, IReadOnlyList<SlotSpec> DedicatedSlots)
+public sealed record TenantTags
 {
-    /// <summary>True when some tag can change with the passing of time alone (windows, daysSince, hoursSince, ago): profiles then need timers.</summary>
-    public bool IsTimeDependent { get; } = Tags.Any(t => t.Sources.Keys.Any(m => m.DependsOnTime) || HasAgo(t.Definition.Condition));
-
-    private static bool HasAgo(Condition condition) => condition switch
+    public TenantTags(string tenant, IReadOnlyList<CompiledTag> tags, IReadOnlyList<SlotSpec> dedicatedSlots)
     {
-        AllCondition all => all.Conditions.Any(HasAgo),
-        AnyCondition any => any.Conditions.Any(HasAgo),
-        NotCondition not => HasAgo(not.Condition),
-        MetricCondition m => m.Operands.Any(o => o is AgoOperand),
-        _ => false,
+        Tenant = tenant;
+        Tags = tags;
+        DedicatedSlots = dedicatedSlots;
+        // One table of the distinct metrics (by source key) of all tags: each is computed once per evaluation.
+        var metrics = new List<TenantMetric>();
+        var byKey = new Dictionary<string, int>(StringComparer.Ordinal);
+        int IndexOf(CompiledTag tag, EventMetric metric)
+        {
+            var source = tag.Sources[metric];
+            if (!byKey.TryGetValue(source.Key, out var index))
+            {
+                byKey[source.Key] = index = metrics.Count;
+                metrics.Add(new TenantMetric(metric, source));
+            }
+            return index;
+        }
+        var checks = new List<Func<TagEvaluation, bool>>(tags.Count);
+        var ago = new List<(Func<TagEvaluation, Scalar?>, TimeSpan)>();
+        var timeDependent = new SortedSet<int>();
+        foreach (var tag in tags)
+        {
+            checks.Add(CompiledCondition.Compile(tag.Definition.Condition, m => IndexOf(tag, m)));
+            foreach (var metric in tag.Sources.Keys.Where(m => m.DependsOnTime))
+                timeDependent.Add(IndexOf(tag, metric));
+            foreach (var (metric, duration) in AgoComparisonsOf(tag.Definition.Condition))
+                ago.Add((CompiledCondition.Value(metric, m => IndexOf(tag, m)), duration));
+        }
+        Metrics = metrics;
+        Checks = checks;
+        TimeDependentMetrics = [.. timeDependent];
+        AgoComparisons = ago;
+        Ids = tags.Select(t => t.Id).ToHashSet(StringComparer.Ordinal);
+        IsTimeDependent = TimeDependentMetrics.Count > 0 || AgoComparisons.Count > 0;
+    }
+
+    public string Tenant { get; }
+    public IReadOnlyList<CompiledTag> Tags { get; }
+    public IReadOnlyList<SlotSpec> DedicatedSlots { get; }
+
+    /// <summary>The distinct event metrics the tags read; <see cref="TagEvaluation"/> caches their values by index.</summary>
+    public IReadOnlyList<TenantMetric> Metrics { get; }
+
+    /// <summary>The compiled condition of each tag, in the order of <see cref="Tags"/>.</summary>
+    public IReadOnlyList<Func<TagEvaluation, bool>> Checks { get; }
+
+    /// <summary>Indexes of the metrics whose value can change with the passing of time alone (windows, daysSince, hoursSince).</summary>
+    public IReadOnlyList<int> TimeDependentMetrics { get; }
+
+    /// <summary>Every metric compared with an <c>ago</c> operand, and the duration.</summary>
+    public IReadOnlyList<(Func<TagEvaluation, Scalar?> Value, TimeSpan Ago)> AgoComparisons { get; }
+
+    public IReadOnlySet<string> Ids { get; }
+
+    /// <summary>True when some tag can change with the passing of time alone (windows, daysSince, hoursSince, ago): profiles then need timers.</summary>
+    public bool IsTimeDependent { get; }
+
+    private static IEnumerable<(Metric Metric, TimeSpan Ago)> AgoComparisonsOf(Condition condition) => condition switch
+    {
+        AllCondition all => all.Conditions.SelectMany(AgoComparisonsOf),
+        AnyCondition any => any.Conditions.SelectMany(AgoComparisonsOf),
+        NotCondition not => AgoComparisonsOf(not.Condition),
+        MetricCondition m => m.Operands.OfType<AgoOperand>().Select(a => (m.Metric, a.Duration)),
+        _ => [],
     };
 
     public static TenantTags Empty(string tenant) => new(tenant, [], []);

@@ -16,37 +16,43 @@ public static class TagSchedule
     private const long MsPerHour = 3_600_000;
     private const long MsPerDay = 24 * MsPerHour;
 
-    public static long? NextDue(ProfileState state, TenantTags tags, long now)
+    public static long? NextDue(ProfileState state, TenantTags tags, long now) => NextDue(new TagEvaluation(state, tags, now), tags);
+
+    /// <summary>The next due time, reusing the metric values <paramref name="evaluation"/> computed for the tags.</summary>
+    public static long? NextDue(TagEvaluation evaluation, TenantTags tags)
     {
+        var (state, now) = (evaluation.State, evaluation.Now);
         long? due = null;
         void Consider(long at)
         {
             if (at > now && (due is null || at < due))
                 due = at;
         }
-        var cache = new Dictionary<string, Scalar?>(StringComparer.Ordinal);
-        var seen = new HashSet<string>(StringComparer.Ordinal);
-        foreach (var tag in tags.Tags)
+        foreach (var index in tags.TimeDependentMetrics)
         {
-            foreach (var (metric, source) in tag.Sources)
+            var (metric, source) = (tags.Metrics[index].Metric, tags.Metrics[index].Source);
+            var hasDays = false;
+            long? latest = null;
+            foreach (var id in source.SlotIds)
             {
-                if (!metric.DependsOnTime || !seen.Add(source.Key))
+                if (!state.Slots.TryGetValue(id, out var slot))
                     continue;
-                var slots = source.SlotIds.Select(id => state.Slots.GetValueOrDefault(id)).OfType<SlotData>().ToList();
-                if (metric.WindowDays is not null && slots.Any(s => s.Days.Count > 0))
-                    Consider(NextMidnight(now, source.Zone));
-                if (metric.Function is MetricFunction.DaysSince or MetricFunction.HoursSince && slots.Max(s => s.Last) is { } latest)
-                {
-                    var unit = metric.Function == MetricFunction.DaysSince ? MsPerDay : MsPerHour;
-                    Consider(latest + ((long)Math.Floor((now - latest) / (double)unit) + 1) * unit);
-                }
+                hasDays |= slot.Days.Count > 0;
+                if (slot.Last is { } last && (latest is null || last > latest))
+                    latest = last;
             }
-            var facts = new ProfileFacts(state, tag, now, cache);
-            foreach (var (metric, ago) in AgoComparisons(tag.Definition.Condition))
+            if (metric.WindowDays is not null && hasDays)
+                Consider(NextMidnight(now, source.Zone));
+            if (metric.Function is MetricFunction.DaysSince or MetricFunction.HoursSince && latest is { } l)
             {
-                if (ConditionEvaluator.Value(metric, facts) is { IsNumber: true } value)
-                    Consider((long)value.Number + (long)ago.TotalMilliseconds + 1);
+                var unit = metric.Function == MetricFunction.DaysSince ? MsPerDay : MsPerHour;
+                Consider(l + ((long)Math.Floor((now - l) / (double)unit) + 1) * unit);
             }
+        }
+        foreach (var (value, ago) in tags.AgoComparisons)
+        {
+            if (value(evaluation) is { IsNumber: true } v)
+                Consider((long)v.Number + (long)ago.TotalMilliseconds + 1);
         }
         return due;
     }
@@ -62,13 +68,4 @@ public static class TagSchedule
             ? new DateTimeOffset(TimeZoneInfo.ConvertTimeToUtc(midnight.AddHours(1), zone)).ToUnixTimeMilliseconds()
             : new DateTimeOffset(TimeZoneInfo.ConvertTimeToUtc(midnight, zone)).ToUnixTimeMilliseconds();
     }
-
-    private static IEnumerable<(Metric Metric, TimeSpan Ago)> AgoComparisons(Condition condition) => condition switch
-    {
-        AllCondition all => all.Conditions.SelectMany(AgoComparisons),
-        AnyCondition any => any.Conditions.SelectMany(AgoComparisons),
-        NotCondition not => AgoComparisons(not.Condition),
-        MetricCondition m => m.Operands.OfType<AgoOperand>().Select(a => (m.Metric, a.Duration)),
-        _ => [],
-    };
 }

@@ -40,6 +40,25 @@ public sealed class TagTimers(IConnectionMultiplexer redis)
             : _db.SortedSetRemoveAsync(key, Member(tenant, personId));
     }
 
+    /// <summary><see cref="ScheduleAsync"/> for many people: one ZADD and one ZREM per timer set.</summary>
+    public async Task ScheduleManyAsync(IReadOnlyList<(string Tenant, long PersonId, long? Due)> timers)
+    {
+        if (timers.Count == 0)
+            return;
+        var calls = new List<Task>();
+        foreach (var group in timers.GroupBy(t => PartitionOf(t.Tenant, t.PersonId)))
+        {
+            var key = Key(group.Key);
+            SortedSetEntry[] add = [.. group.Where(t => t.Due is not null).Select(t => new SortedSetEntry(Member(t.Tenant, t.PersonId), t.Due!.Value))];
+            RedisValue[] remove = [.. group.Where(t => t.Due is null).Select(t => (RedisValue)Member(t.Tenant, t.PersonId))];
+            if (add.Length > 0)
+                calls.Add(_db.SortedSetAddAsync(key, add));
+            if (remove.Length > 0)
+                calls.Add(_db.SortedSetRemoveAsync(key, remove));
+        }
+        await Task.WhenAll(calls);
+    }
+
     public async Task<IReadOnlyList<(string Tenant, long PersonId, long Due)>> DueAsync(int partition, long now, int limit)
     {
         var entries = await _db.SortedSetRangeByScoreWithScoresAsync(Key(partition), double.NegativeInfinity, now, take: limit);

@@ -69,10 +69,16 @@ public sealed class ProfilesScenario : IBenchScenario
 
         var store = new ProfileStore(multiplexer);
         var handler = new CountingHandler(new EventsHandler(store, catalog, new Streaming.Profiles.Timers.TagTimers(multiplexer), TimeProvider.System));
-        var runtime = new ConsumerRuntime<IdentifiedEvent>(new Subscription<IdentifiedEvent>(TopicCatalog.EventsIdentified, "profiles"), handler, producer, options,
+        var runtime = new ConsumerRuntime<IdentifiedEvent>(Streaming.Profiles.ProfilesExtensions.EventsSubscription, handler, producer, options,
             TimeProvider.System, NullLoggerFactory.Instance);
         var server = multiplexer.GetServer(multiplexer.GetEndPoints()[0]);
         var memoryBefore = UsedMemory(server);
+        server.ConfigResetStatistics();
+        var redisCpu = RedisCpuSeconds(server);
+        var gcPause = GC.GetTotalPauseDuration();
+        var gcCount = GC.CollectionCount(0);
+        var (gen1, gen2) = (GC.CollectionCount(1), GC.CollectionCount(2));
+        var allocated = GC.GetTotalAllocatedBytes();
         var cpu = Measure.CpuTime();
         var clock = Stopwatch.StartNew();
         await runtime.StartAsync(cancellationToken);
@@ -80,12 +86,21 @@ public sealed class ProfilesScenario : IBenchScenario
             await Task.Delay(20, cancellationToken);
         var elapsed = clock.Elapsed;
         var cpuUsed = Measure.CpuTime() - cpu;
+        var redisCpuUsed = RedisCpuSeconds(server) - redisCpu;
+        var (gcPauseUsed, gcCollections) = (GC.GetTotalPauseDuration() - gcPause, GC.CollectionCount(0) - gcCount);
+        var allocatedPerEvent = (GC.GetTotalAllocatedBytes() - allocated) / events;
+        var commands = server.Info("commandstats").SelectMany(g => g)
+            .Select(p => (Name: p.Key.Replace("cmdstat_", "", StringComparison.Ordinal), Stats: p.Value.Split(',').Select(kv => kv.Split('=')).ToDictionary(kv => kv[0], kv => kv[1])))
+            .Select(c => (c.Name, Calls: long.Parse(c.Stats["calls"], CultureInfo.InvariantCulture), Usec: double.Parse(c.Stats["usec"], CultureInfo.InvariantCulture)))
+            .Where(c => c.Calls > 0).OrderByDescending(c => c.Usec).ToList();
         var rate = events / elapsed.TotalSeconds;
         var bytesPerProfile = (UsedMemory(server) - memoryBefore) / (double)people;
         var sampled = new List<long>();
         for (var p = 1; p <= people; p += Math.Max(1, people / 200))
             sampled.Add(await store.MemoryUsageAsync(Tenant, p));
         Console.WriteLine($"applied {events:N0} events in {elapsed.TotalSeconds:F1} s: {rate:N0} events/s (service CPU {cpuUsed.TotalSeconds:F1} s, includes Kafka)");
+        Console.WriteLine($"CPU per event: service {cpuUsed.TotalMicroseconds / events:F1} µs, redis-server {redisCpuUsed * 1e6 / events:F1} µs; GC: {allocatedPerEvent:N0} B allocated per event, {gcCollections} collections ({GC.CollectionCount(1) - gen1} gen1, {GC.CollectionCount(2) - gen2} gen2), {gcPauseUsed.TotalMilliseconds:F0} ms paused; load average {LoadAverage()}");
+        Console.WriteLine("redis commands: " + string.Join(", ", commands.Take(6).Select(c => $"{c.Name} {c.Calls:N0} calls {c.Usec / events:F1} µs/event")));
         Console.WriteLine($"redis memory per profile: {bytesPerProfile:N0} B (used_memory delta), MEMORY USAGE median {Median(sampled):N0} B");
 
         // Latency: one qualifying order at a time for a fresh person; time until its tag_entered is read back.
@@ -121,6 +136,9 @@ public sealed class ProfilesScenario : IBenchScenario
             people,
             tag_definitions = catalog.For(Tenant).Tags.Count,
             events_per_s = Math.Round(rate),
+            service_cpu_us_per_event = Math.Round(cpuUsed.TotalMicroseconds / events, 1),
+            redis_cpu_us_per_event = Math.Round(redisCpuUsed * 1e6 / events, 1),
+            load_average = LoadAverage(),
             bytes_per_profile = Math.Round(bytesPerProfile),
             memory_usage_median_bytes = Median(sampled),
             tag_latency_p50_ms = Math.Round(p50, 1),
@@ -138,6 +156,17 @@ public sealed class ProfilesScenario : IBenchScenario
 
     private static long UsedMemory(IServer server) =>
         long.Parse(server.Info("memory").SelectMany(g => g).First(p => p.Key == "used_memory").Value, CultureInfo.InvariantCulture);
+
+    /// <summary>redis-server's own CPU (user + system seconds): the Redis-side cost per event.</summary>
+    private static double RedisCpuSeconds(IServer server)
+    {
+        var cpu = server.Info("cpu").SelectMany(g => g).ToDictionary(p => p.Key, p => p.Value);
+        double Seconds(string name) => cpu.TryGetValue(name, out var text) ? double.Parse(text, CultureInfo.InvariantCulture) : 0;
+        return Seconds("used_cpu_user") + Seconds("used_cpu_sys");
+    }
+
+    private static string LoadAverage() =>
+        File.Exists("/proc/loadavg") ? string.Join(' ', File.ReadAllText("/proc/loadavg").Split(' ').Take(3)) : "n/a";
 
     private static long Median(List<long> values) => values.Count == 0 ? 0 : values.Order().ElementAt(values.Count / 2);
 

@@ -12,7 +12,8 @@
 --                       a:<absorbed> = merged at, x:<person> / x:i:<type>:<value> = refusal recorded
 --   r:<absorbed>        absorbed person -> survivor, kept forever (points at the root: merges rewrite it)
 --   h:<person>          list of merge and refusal records (JSON): the audit trail
---   m:<gen>:<bucket>    dedup fence: hash '<message hash>' -> '<receivedAt>|<position>|<person>[|+]'
+--   m:<gen>:<bucket>    dedup fence: hash '<message hash>' -> '<receivedAt>|<position>|<person>[|+]', plus field
+--                       'e' = its expiry, written with the PEXPIREAT when missing (so expiry costs no call per event)
 --   mm:<messageId>      merge records of a fenced message that caused merges or refusals (JSON)
 --
 -- ARGV: window ms, limit count, (type, max)*, then per event until the end:
@@ -20,10 +21,16 @@
 --   receivedAt, timestamp, source, event type, identifier count, (type, value)*
 --   Identifiers come strongest first and free of junk; type '?previous' is an alias's previousId.
 --
+-- Cost (each redis.call is the unit): the identifiers of the whole batch are read with one MGET up front
+-- and kept in a table that every write of an 'i:' key updates; last-seen writes are gathered and made
+-- once per person at the end of the batch; a new person's fields are written with one HSET. An event of
+-- a known person then costs the fence read (one HMGET, plus one HGET of the previous generation) and write.
+--
 -- Returns one string per event: a status letter, the person id, and '|' + JSON merge records if any.
 --   N = stitched now; R = this message at this position was applied before (same result);
 --   D = duplicate: the same messageId at another position within the window (dropped).
 
+local unpack = unpack or table.unpack
 local prefix = string.sub(KEYS[1], 1, -4)
 local window = tonumber(ARGV[1])
 local limits, limitOf = {}, {}
@@ -37,6 +44,31 @@ end
 
 local function pkey(p) return prefix .. 'p:' .. p end
 local function hkey(p) return prefix .. 'h:' .. p end
+
+-- identifier -> live person ('type:value' -> id, or false when nobody carries it), read once per batch
+local owners = {}
+local function ownerOf(tv)
+  local o = owners[tv]
+  if o == nil then
+    o = redis.call('GET', prefix .. 'i:' .. tv) or false
+    owners[tv] = o
+  end
+  return o
+end
+local function setOwner(tv, p)
+  owners[tv] = p
+  redis.call('SET', prefix .. 'i:' .. tv, p)
+end
+
+-- persons absorbed in this batch -> survivor, and last-seen writes waiting for the end of the batch:
+-- identifier -> { person that carried it, receivedAt } of the latest event naming it
+local moved = {}
+local function live(p) while moved[p] do p = moved[p] end return p end
+local lastSeen, lastSeenOrder = {}, {}
+local function touch(p, tv, recv)
+  if not lastSeen[tv] then lastSeenOrder[#lastSeenOrder + 1] = tv end
+  lastSeen[tv] = { p, recv }
+end
 
 local function count(p, t)
   if not p then return 0 end
@@ -58,24 +90,6 @@ local function values(p, t)
   return out
 end
 
-local function create(ev)
-  local p = string.format('%d', redis.call('INCR', KEYS[1]))
-  redis.call('HSET', pkey(p), 'c', ev.ts, 'cm', ev.msg)
-  return p
-end
-
-local function attach(p, tv, t, ev)
-  redis.call('SET', prefix .. 'i:' .. tv, p)
-  redis.call('HSET', pkey(p), 'f:' .. tv, ev.ts .. '|' .. ev.source, 'l:' .. tv, ev.recv)
-  redis.call('HINCRBY', pkey(p), 'n:' .. t, 1)
-end
-
--- last seen is the receivedAt of the latest event carrying it: receivedAt follows the input order,
--- so one unconditional write is enough (an event time would need a read to never move backwards)
-local function touch(p, tv, recv)
-  redis.call('HSET', pkey(p), 'l:' .. tv, recv)
-end
-
 -- absorbed's identifiers, counts, refusals and history move to survivor; absorbed redirects forever
 local function merge(s, ab, ev)
   local skey = pkey(s)
@@ -85,7 +99,7 @@ local function merge(s, ab, ev)
     local kind = string.sub(f, 1, 2)
     if kind == 'f:' then
       redis.call('HSET', skey, f, v)
-      redis.call('SET', prefix .. 'i:' .. string.sub(f, 3), s)
+      setOwner(string.sub(f, 3), s)
     elseif kind == 'l:' then
       redis.call('HSET', skey, f, v)
     elseif kind == 'x:' then
@@ -117,28 +131,33 @@ local function record(ev, merges, rec, pushTo)
   for _, p in ipairs(pushTo) do redis.call('RPUSH', hkey(p), json) end
 end
 
-local function stitch(ev, ids)
+local function stitch(ev)
   local g = nil                  -- the event's person so far (nil: not created yet)
+  local fresh = nil              -- the person this event created (its fields are written at the end)
   local gnew, gcount = {}, {}    -- unknown identifiers that join g, and their count per type
-  local merges, seen, done, moved = {}, {}, {}, {}
+  local merges, done = {}, {}
   local function groupCount(t) return count(g, t) + (gcount[t] or 0) end
-  local function ensure() if not g then g = create(ev) end end
-  local function live(p) while moved[p] do p = moved[p] end return p end
+  local function ensure()
+    if not g then
+      g = string.format('%d', redis.call('INCR', KEYS[1]))
+      fresh = g
+    end
+  end
   local function groupValues(t)
     local out = values(g, t)
     for _, n in ipairs(gnew) do if n[2] == t then out[#out + 1] = string.sub(n[1], #t + 2) end end
     return table.concat(out, ', ')
   end
 
-  for _, id in ipairs(ids) do
-    local t, v = id[1], id[2]
+  for i = 1, ev.n do
+    local t, v = ARGV[ev.at + 2 * i - 2], ARGV[ev.at + 2 * i - 1]
     if t == '?previous' then
-      if redis.call('EXISTS', prefix .. 'i:userId:' .. v) == 1 then t = 'userId' else t = 'anonymousId' end
+      if ownerOf('userId:' .. v) then t = 'userId' else t = 'anonymousId' end
     end
     local tv = t .. ':' .. v
     if not done[tv] then
       done[tv] = true
-      local owner = redis.call('GET', prefix .. 'i:' .. tv)
+      local owner = ownerOf(tv)
       if not owner then
         local max = limitOf[t]
         if max and groupCount(t) + 1 > max then
@@ -155,7 +174,7 @@ local function stitch(ev, ids)
         end
       elseif owner == g or (not g and #gnew == 0) then
         g = owner
-        seen[#seen + 1] = { owner, tv }
+        touch(owner, tv, ev.recv)
       else
         local ct, cmax
         for _, l in ipairs(limits) do
@@ -173,10 +192,10 @@ local function stitch(ev, ids)
               r = string.format('%s %s links person %s (%s %s) and person %s (%s %s); at most %d %s per person, so they stay apart',
                 t, v, g, ct, mine, owner, ct, table.concat(values(owner, ct), ', '), cmax, ct) }, { s, ab })
           end
-          seen[#seen + 1] = { owner, tv }
+          touch(owner, tv, ev.recv)
         elseif not g then
           g = owner
-          seen[#seen + 1] = { owner, tv }
+          touch(owner, tv, ev.recv)
         else
           local s, ab = g, owner
           if tonumber(ab) < tonumber(s) then s, ab = ab, s end
@@ -185,33 +204,80 @@ local function stitch(ev, ids)
           g = s
           record(ev, merges, { o = 'merged', s = s, a = ab, t = t, v = v,
             r = string.format('%s %s belongs to both persons', t, v) }, { s })
-          seen[#seen + 1] = { owner, tv }
+          touch(owner, tv, ev.recv)
         end
       end
     end
   end
 
   ensure()
-  for _, n in ipairs(gnew) do attach(g, n[1], n[2], ev) end
-  for _, s in ipairs(seen) do touch(live(s[1]), s[2], ev.recv) end
+  -- the unknown identifiers join g: one HSET for their fields (and a new person's own), one SET each
+  if #gnew > 0 or fresh == g then
+    local fields = {}
+    if fresh == g then
+      fields[1], fields[2], fields[3], fields[4] = 'c', ev.ts, 'cm', ev.msg
+    end
+    local firstSeen = ev.ts .. '|' .. ev.source
+    for _, n in ipairs(gnew) do
+      fields[#fields + 1] = 'f:' .. n[1]
+      fields[#fields + 1] = firstSeen
+      fields[#fields + 1] = 'l:' .. n[1]
+      fields[#fields + 1] = ev.recv
+      setOwner(n[1], g)
+    end
+    for t, c in pairs(gcount) do
+      if fresh == g then
+        fields[#fields + 1] = 'n:' .. t
+        fields[#fields + 1] = c
+      else
+        redis.call('HINCRBY', pkey(g), 'n:' .. t, c)
+      end
+    end
+    redis.call('HSET', pkey(g), unpack(fields))
+  end
   return g, merges
 end
 
-local results = {}
-local expiring = {}
+-- the events, and every identifier they name, read from Redis in one call
+local events = {}
+local wanted, wantedKeys = {}, {}
+local function want(tv)
+  if not wanted[tv] then
+    wanted[tv] = true
+    wantedKeys[#wantedKeys + 1] = tv
+  end
+end
 while a <= #ARGV do
-  local ev = {
+  local n = tonumber(ARGV[a + 10])
+  events[#events + 1] = {
     msg = ARGV[a], fence = prefix .. ARGV[a + 1], previous = prefix .. ARGV[a + 2], field = ARGV[a + 3],
     expire = ARGV[a + 4], pos = ARGV[a + 5], recv = ARGV[a + 6], ts = ARGV[a + 7], source = ARGV[a + 8],
-    etype = ARGV[a + 9],
+    etype = ARGV[a + 9], n = n, at = a + 11,
   }
-  local n = tonumber(ARGV[a + 10])
-  local ids = {}
-  for i = 1, n do ids[i] = { ARGV[a + 9 + 2 * i], ARGV[a + 10 + 2 * i] } end
+  for i = 1, n do
+    local t, v = ARGV[a + 9 + 2 * i], ARGV[a + 10 + 2 * i]
+    if t == '?previous' then
+      want('userId:' .. v)
+      want('anonymousId:' .. v)
+    else
+      want(t .. ':' .. v)
+    end
+  end
   a = a + 11 + 2 * n
+end
+for from = 1, #wantedKeys, 1000 do
+  local to = math.min(from + 999, #wantedKeys)
+  local keys = {}
+  for i = from, to do keys[#keys + 1] = prefix .. 'i:' .. wantedKeys[i] end
+  local found = redis.call('MGET', unpack(keys))
+  for i = from, to do owners[wantedKeys[i]] = found[i - from + 1] end
+end
 
+local results = {}
+for _, ev in ipairs(events) do
   local out = nil
-  local stored = redis.call('HGET', ev.fence, ev.field) or redis.call('HGET', ev.previous, ev.field)
+  local current = redis.call('HMGET', ev.fence, ev.field, 'e')
+  local stored = current[1] or redis.call('HGET', ev.previous, ev.field)
   if stored then
     local recv0, pos0, person0, more = string.match(stored, '^([^|]*)|([^|]*)|([^|]*)(.*)$')
     local same = pos0 == ev.pos
@@ -222,7 +288,7 @@ while a <= #ARGV do
     end
   end
   if not out then
-    local person, merges = stitch(ev, ids)
+    local person, merges = stitch(ev)
     local fence = ev.recv .. '|' .. ev.pos .. '|' .. person
     local result = person
     if #merges > 0 then
@@ -232,13 +298,31 @@ while a <= #ARGV do
       fence = fence .. '|+'
       result = result .. '|' .. json
     end
-    redis.call('HSET', ev.fence, ev.field, fence)
-    if not expiring[ev.fence] then
+    if current[2] then
+      redis.call('HSET', ev.fence, ev.field, fence)
+    else
+      -- first write to this fence hash (or one written before the marker existed): give it its expiry
+      redis.call('HSET', ev.fence, ev.field, fence, 'e', ev.expire)
       redis.call('PEXPIREAT', ev.fence, ev.expire)
-      expiring[ev.fence] = true
     end
     out = 'N' .. result
   end
   results[#results + 1] = out
 end
+
+-- last seen: one write per person of the batch, on whoever carries the identifier now
+local byPerson, persons = {}, {}
+for _, tv in ipairs(lastSeenOrder) do
+  local seen = lastSeen[tv]
+  local p = live(seen[1])
+  local fields = byPerson[p]
+  if not fields then
+    fields = {}
+    byPerson[p] = fields
+    persons[#persons + 1] = p
+  end
+  fields[#fields + 1] = 'l:' .. tv
+  fields[#fields + 1] = seen[2]
+end
+for _, p in ipairs(persons) do redis.call('HSET', pkey(p), unpack(byPerson[p])) end
 return results

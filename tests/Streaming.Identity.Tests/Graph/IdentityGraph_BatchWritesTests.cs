@@ -69,4 +69,45 @@ public sealed class IdentityGraph_BatchWritesTests
             Assert.InRange(ttl.Value, expected - TimeSpan.FromMinutes(1), expected + TimeSpan.FromMinutes(1));
         }
     }
+
+    [Theory]
+    [RedisEngineData(RedisEngine.RedisServer)]
+    [RedisEngineData(RedisEngine.Garnet)]
+    public async Task Graph_stitches_identifiers_of_every_length_and_alphabet(RedisEngine engine)
+    {
+        // The events travel as one MessagePack blob: every string length form (fixstr, str8, str16) and UTF-8.
+        await using var bed = await GraphTestBed.StartAsync(engine);
+        string[] values = ["", "x", new('a', 31), new('b', 32), new('c', 255), new('d', 256), new('e', 70_000), "Zoë-中文-🙂"];
+        var events = values.Select((v, i) => bed.Event(new string('m', i * 20) + i, $"anonymousId:k{i}", $"email_hash:{v}")).ToList();
+
+        var results = await bed.Graph.StitchAsync(bed.Tenant, bed.Rules, events);
+
+        Assert.All(results, r => Assert.Equal(StitchStatus.Stitched, r.Status));
+        for (var i = 0; i < values.Length; i++)
+        {
+            Assert.Equal(results[i].PersonId, await bed.PersonOf($"email_hash:{values[i]}"));
+            Assert.Equal(results[i].PersonId, await bed.PersonOf($"anonymousId:k{i}"));
+        }
+        Assert.Equal(values.Length, results.Select(r => r.PersonId).Distinct().Count());
+    }
+
+    [Theory]
+    [RedisEngineData(RedisEngine.RedisServer)]
+    [RedisEngineData(RedisEngine.Garnet)]
+    public async Task Graph_throws_when_Redis_refuses_a_write_and_stitches_again_once_it_is_fixed(RedisEngine engine)
+    {
+        await using var bed = await GraphTestBed.StartAsync(engine);
+        var db = bed.Connection.GetDatabase();
+        const long t = 1_800_000_000_000;
+        var fence = GraphKeys.Prefix(bed.Tenant) + GraphKeys.FenceOf("w1", t, bed.Rules.DedupWindow, 64).Key;
+        await db.StringSetAsync(fence, "not a hash");
+
+        await Assert.ThrowsAsync<RedisServerException>(() => bed.StitchAsync(bed.Event("w1", t, "anonymousId:W")));
+        Assert.Null(await bed.PersonOf("anonymousId:W"));
+
+        await db.KeyDeleteAsync(fence);
+        var retried = await bed.StitchAsync(bed.Event("w1", t, "anonymousId:W"));
+        Assert.Equal(StitchStatus.Stitched, retried.Status);
+        Assert.Equal(retried.PersonId, await bed.PersonOf("anonymousId:W"));
+    }
 }

@@ -37,7 +37,7 @@ public sealed partial class IdentityScenario : IBenchScenario
         var count = Option(args, "--events") is { } n ? int.Parse(n, CultureInfo.InvariantCulture) : 200_000;
         var engine = Option(args, "--engine") == "garnet" || !RedisServerProcess.IsInstalled ? RedisEngine.Garnet : RedisEngine.RedisServer;
         using var redis = await TestRedis.StartAsync(engine, cancellationToken);
-        await using var connection = await ConnectionMultiplexer.ConnectAsync(redis.ConnectionString + ",allowAdmin=true");
+        await using var connection = await ConnectionMultiplexer.ConnectAsync(redis.ConnectionString + ",allowAdmin=true,asyncTimeout=60000,syncTimeout=60000");
         var graph = new IdentityGraph(connection, 4096);
         var rules = IdentityRules.BuiltIn;
         Console.WriteLine($"machine: {Measure.Machine}");

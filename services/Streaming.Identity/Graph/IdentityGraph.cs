@@ -51,7 +51,7 @@ public sealed class IdentityGraph
             throw new InvalidOperationException($"The stitch script answered {lines.Length} results for {events.Count} events.");
         var results = new StitchResult[lines.Length];
         for (var i = 0; i < lines.Length; i++)
-            results[i] = Parse((string)lines[i]!);
+            results[i] = Parse(((string?)lines[i]).AsSpan());
         return results;
     }
 
@@ -122,19 +122,20 @@ public sealed class IdentityGraph
         return new PersonRecord(live, personId, createdAt, createdBy, identifiers, [.. absorbed.OrderBy(a => a.PersonId)], merges);
     }
 
-    private static StitchResult Parse(string line)
+    private static StitchResult Parse(ReadOnlySpan<char> line)
     {
-        var status = line[0] switch
+        var status = line.IsEmpty ? '?' : line[0];
+        var kind = status switch
         {
             'N' => StitchStatus.Stitched,
             'R' => StitchStatus.Replayed,
             'D' => StitchStatus.Duplicate,
             _ => throw new InvalidOperationException($"Unexpected stitch result '{line}'."),
         };
-        var bar = line.IndexOf('|', StringComparison.Ordinal);
-        var person = ParseLong(bar < 0 ? line[1..] : line[1..bar]);
+        var bar = line.IndexOf('|');
+        var person = long.Parse(bar < 0 ? line[1..] : line[1..bar], NumberStyles.Integer, CultureInfo.InvariantCulture);
         IReadOnlyList<MergeRecord> merges = bar < 0 ? [] : JsonSerializer.Deserialize<List<MergeRecord>>(line[(bar + 1)..])!;
-        return new StitchResult(status, person, merges);
+        return new StitchResult(kind, person, merges);
     }
 
     private static long ParseLong(string value) => long.Parse(value, NumberStyles.Integer, CultureInfo.InvariantCulture);

@@ -43,6 +43,11 @@ for _ = 1, tonumber(ARGV[2]) do
   a = a + 2
 end
 
+-- small counts as strings: a Lua number passed to redis.call is formatted with '%.17g', which is slow
+local digits = {}
+for i = 1, 32 do digits[i] = string.format('%d', i) end
+local function text(n) return digits[n] or string.format('%d', n) end
+
 local data -- the events (see ARGV above), unpacked by batch()
 
 local function pkey(p) return prefix .. 'p:' .. p end
@@ -64,13 +69,13 @@ local function setOwner(tv, p)
 end
 
 -- persons absorbed in this batch -> survivor, and last-seen writes waiting for the end of the batch:
--- identifier -> { person that carried it, receivedAt } of the latest event naming it
+-- identifier -> the person that carried it and the receivedAt of the latest event naming it
 local moved = {}
 local function live(p) while moved[p] do p = moved[p] end return p end
-local lastSeen, lastSeenOrder = {}, {}
+local seenBy, seenAt, seenOrder = {}, {}, {}
 local function touch(p, tv, recv)
-  if not lastSeen[tv] then lastSeenOrder[#lastSeenOrder + 1] = tv end
-  lastSeen[tv] = { p, recv }
+  if not seenBy[tv] then seenOrder[#seenOrder + 1] = tv end
+  seenBy[tv], seenAt[tv] = p, recv
 end
 
 local function count(p, t)
@@ -93,8 +98,16 @@ local function values(p, t)
   return out
 end
 
+-- the event being stitched: its fields, and the state of its stitching (tables made only when needed)
+local msg, recv, ts, source, etype
+local g                 -- the event's person so far (nil: not created yet)
+local fresh             -- the person this event created (its fields are written at the end)
+local gnew, gcount      -- unknown identifiers that join g ({ 'type:value', type }), their count per type
+local merges            -- merge and refusal records of the event
+local names = {}        -- 'type:value' of the event's identifiers so far (to skip repeats)
+
 -- absorbed's identifiers, counts, refusals and history move to survivor; absorbed redirects forever
-local function merge(s, ab, ev)
+local function merge(s, ab)
   local skey = pkey(s)
   local all = redis.call('HGETALL', pkey(ab))
   for i = 1, #all, 2 do
@@ -108,76 +121,81 @@ local function merge(s, ab, ev)
     elseif kind == 'x:' then
       if string.sub(f, 3) ~= s then redis.call('HSET', skey, f, v) end
     elseif kind == 'n:' then
-      redis.call('HINCRBY', skey, f, tonumber(v))
+      redis.call('HINCRBY', skey, f, v)
     elseif kind == 'a:' then
       -- persons the absorbed one had absorbed now redirect straight to the new root
       redis.call('HSET', skey, f, v)
       redis.call('SET', prefix .. 'r:' .. string.sub(f, 3), s)
     end
   end
-  redis.call('HSET', skey, 'a:' .. ab, ev.recv)
+  redis.call('HSET', skey, 'a:' .. ab, recv)
   redis.call('SET', prefix .. 'r:' .. ab, s)
   redis.call('DEL', pkey(ab))
-  local moved = redis.call('LRANGE', hkey(ab), 0, -1)
-  for _, entry in ipairs(moved) do redis.call('RPUSH', hkey(s), entry) end
+  local history = redis.call('LRANGE', hkey(ab), 0, -1)
+  for _, entry in ipairs(history) do redis.call('RPUSH', hkey(s), entry) end
   redis.call('DEL', hkey(ab))
 end
 
-local function record(ev, merges, rec, pushTo)
+local function record(rec, pushTo)
+  merges = merges or {}
   rec.k = tostring(#merges)
-  rec.m = ev.msg
-  rec.e = ev.etype
-  rec.src = ev.source
-  rec.at = ev.recv
+  rec.m = msg
+  rec.e = etype
+  rec.src = source
+  rec.at = recv
   merges[#merges + 1] = rec
   local json = cjson.encode(rec)
   for _, p in ipairs(pushTo) do redis.call('RPUSH', hkey(p), json) end
 end
 
-local function stitch(ev)
-  local g = nil                  -- the event's person so far (nil: not created yet)
-  local fresh = nil              -- the person this event created (its fields are written at the end)
-  local gnew, gcount = {}, {}    -- unknown identifiers that join g, and their count per type
-  local merges, done = {}, {}
-  local function groupCount(t) return count(g, t) + (gcount[t] or 0) end
-  local function ensure()
-    if not g then
-      g = string.format('%d', redis.call('INCR', KEYS[1]))
-      fresh = g
-    end
+local function groupCount(t) return count(g, t) + (gcount and gcount[t] or 0) end
+local function ensure()
+  if not g then
+    g = string.format('%d', redis.call('INCR', KEYS[1]))
+    fresh = g
   end
-  local function groupValues(t)
-    local out = values(g, t)
+end
+local function groupValues(t)
+  local out = values(g, t)
+  if gnew then
     for _, n in ipairs(gnew) do if n[2] == t then out[#out + 1] = string.sub(n[1], #t + 2) end end
-    return table.concat(out, ', ')
   end
+  return table.concat(out, ', ')
+end
 
-  for i = 1, ev.n do
-    local t, v = data[ev.at + 2 * i - 2], data[ev.at + 2 * i - 1]
+-- the identifiers are data[at], data[at + 1], ... (type, value) * n
+local function stitch(at, n)
+  g, fresh, gnew, gcount, merges = nil, nil, nil, nil, nil
+  for i = 1, n do
+    local t, v = data[at + 2 * i - 2], data[at + 2 * i - 1]
     if t == '?previous' then
       if ownerOf('userId:' .. v) then t = 'userId' else t = 'anonymousId' end
     end
     local tv = t .. ':' .. v
-    if not done[tv] then
-      done[tv] = true
+    local repeated = false
+    for j = 1, i - 1 do if names[j] == tv then repeated = true; break end end
+    names[i] = tv
+    if not repeated then
       local owner = ownerOf(tv)
       if not owner then
         local max = limitOf[t]
         if max and groupCount(t) + 1 > max then
           -- the event's person is full for this type: the identifier stays unlinked
           ensure()
-          if redis.call('HSETNX', pkey(g), 'x:i:' .. tv, ev.recv) == 1 then
-            record(ev, merges, { o = 'refused', s = g, a = '0', t = t, v = v,
+          if redis.call('HSETNX', pkey(g), 'x:i:' .. tv, recv) == 1 then
+            record({ o = 'refused', s = g, a = '0', t = t, v = v,
               r = string.format('person %s already carries %d %s (%s); at most %d per person, so %s %s was not linked',
                 g, groupCount(t), t, groupValues(t), max, t, v) }, { g })
           end
         else
+          gnew = gnew or {}
+          gcount = gcount or {}
           gnew[#gnew + 1] = { tv, t }
           gcount[t] = (gcount[t] or 0) + 1
         end
-      elseif owner == g or (not g and #gnew == 0) then
+      elseif owner == g or (not g and not gnew) then
         g = owner
-        touch(owner, tv, ev.recv)
+        touch(owner, tv, recv)
       else
         local ct, cmax
         for _, l in ipairs(limits) do
@@ -189,25 +207,25 @@ local function stitch(ev)
           ensure()
           local s, ab = owner, g
           if tonumber(ab) < tonumber(s) then s, ab = ab, s end
-          if redis.call('HSETNX', pkey(g), 'x:' .. owner, ev.recv) == 1 then
-            redis.call('HSET', pkey(owner), 'x:' .. g, ev.recv)
-            record(ev, merges, { o = 'refused', s = s, a = ab, t = t, v = v,
+          if redis.call('HSETNX', pkey(g), 'x:' .. owner, recv) == 1 then
+            redis.call('HSET', pkey(owner), 'x:' .. g, recv)
+            record({ o = 'refused', s = s, a = ab, t = t, v = v,
               r = string.format('%s %s links person %s (%s %s) and person %s (%s %s); at most %d %s per person, so they stay apart',
                 t, v, g, ct, mine, owner, ct, table.concat(values(owner, ct), ', '), cmax, ct) }, { s, ab })
           end
-          touch(owner, tv, ev.recv)
+          touch(owner, tv, recv)
         elseif not g then
           g = owner
-          touch(owner, tv, ev.recv)
+          touch(owner, tv, recv)
         else
           local s, ab = g, owner
           if tonumber(ab) < tonumber(s) then s, ab = ab, s end
-          merge(s, ab, ev)
+          merge(s, ab)
           moved[ab] = s
           g = s
-          record(ev, merges, { o = 'merged', s = s, a = ab, t = t, v = v,
+          record({ o = 'merged', s = s, a = ab, t = t, v = v,
             r = string.format('%s %s belongs to both persons', t, v) }, { s })
-          touch(owner, tv, ev.recv)
+          touch(owner, tv, recv)
         end
       end
     end
@@ -215,25 +233,27 @@ local function stitch(ev)
 
   ensure()
   -- the unknown identifiers join g: one HSET for their fields (and a new person's own), one SET each
-  if #gnew > 0 or fresh == g then
+  if gnew or fresh == g then
     local fields = {}
     if fresh == g then
-      fields[1], fields[2], fields[3], fields[4] = 'c', ev.ts, 'cm', ev.msg
+      fields[1], fields[2], fields[3], fields[4] = 'c', ts, 'cm', msg
     end
-    local firstSeen = ev.ts .. '|' .. ev.source
-    for _, n in ipairs(gnew) do
-      fields[#fields + 1] = 'f:' .. n[1]
-      fields[#fields + 1] = firstSeen
-      fields[#fields + 1] = 'l:' .. n[1]
-      fields[#fields + 1] = ev.recv
-      setOwner(n[1], g)
-    end
-    for t, c in pairs(gcount) do
-      if fresh == g then
-        fields[#fields + 1] = 'n:' .. t
-        fields[#fields + 1] = c
-      else
-        redis.call('HINCRBY', pkey(g), 'n:' .. t, c)
+    if gnew then
+      local firstSeen = ts .. '|' .. source
+      for _, new in ipairs(gnew) do
+        fields[#fields + 1] = 'f:' .. new[1]
+        fields[#fields + 1] = firstSeen
+        fields[#fields + 1] = 'l:' .. new[1]
+        fields[#fields + 1] = recv
+        setOwner(new[1], g)
+      end
+      for t, c in pairs(gcount) do
+        if fresh == g then
+          fields[#fields + 1] = 'n:' .. t
+          fields[#fields + 1] = text(c)
+        else
+          redis.call('HINCRBY', pkey(g), 'n:' .. t, text(c))
+        end
       end
     end
     redis.call('HSET', pkey(g), unpack(fields))
@@ -243,23 +263,17 @@ end
 
 local function batch()
   data = cmsgpack.unpack(ARGV[a])
-  -- the events, and every identifier they name, read from Redis in one call
-  local events = {}
-  local wanted, wantedKeys = {}, {}
+  -- every identifier the events name, read from Redis in one call
+  local total, wanted, wantedKeys = #data, {}, {}
   local function want(tv)
     if not wanted[tv] then
       wanted[tv] = true
       wantedKeys[#wantedKeys + 1] = tv
     end
   end
-  local b, total = 1, #data
+  local b = 1
   while b <= total do
     local n = data[b + 10]
-    events[#events + 1] = {
-      msg = data[b], fence = data[b + 1], previous = data[b + 2], field = data[b + 3],
-      expire = data[b + 4], pos = data[b + 5], recv = data[b + 6], ts = data[b + 7], source = data[b + 8],
-      etype = data[b + 9], n = n, at = b + 11,
-    }
     for i = 1, n do
       local t, v = data[b + 9 + 2 * i], data[b + 10 + 2 * i]
       if t == '?previous' then
@@ -279,48 +293,54 @@ local function batch()
     for i = from, to do owners[wantedKeys[i]] = found[i - from + 1] end
   end
 
+  -- event by event: the fence, then stitching
   local results = {}
-  for _, ev in ipairs(events) do
+  b = 1
+  while b <= total do
+    local fenceKey, previousKey, field, expire, pos = data[b + 1], data[b + 2], data[b + 3], data[b + 4], data[b + 5]
+    local n = data[b + 10]
+    msg, recv, ts, source, etype = data[b], data[b + 6], data[b + 7], data[b + 8], data[b + 9]
     local out = nil
-    local current = redis.call('HMGET', ev.fence, ev.field, 'e')
-    local stored = current[1] or redis.call('HGET', ev.previous, ev.field)
+    local current = redis.call('HMGET', fenceKey, field, 'e')
+    local stored = current[1] or redis.call('HGET', previousKey, field)
     if stored then
       local recv0, pos0, person0, more = string.match(stored, '^([^|]*)|([^|]*)|([^|]*)(.*)$')
-      local same = pos0 == ev.pos
-      if same or math.abs(tonumber(ev.recv) - tonumber(recv0)) <= window then
+      local same = pos0 == pos
+      if same or math.abs(tonumber(recv) - tonumber(recv0)) <= window then
         local result = person0
-        if more == '|+' then result = result .. '|' .. (redis.call('GET', prefix .. 'mm:' .. ev.msg) or '[]') end
+        if more == '|+' then result = result .. '|' .. (redis.call('GET', prefix .. 'mm:' .. msg) or '[]') end
         if same then out = 'R' .. result else out = 'D' .. result end
       end
     end
     if not out then
-      local person, merges = stitch(ev)
-      local fence = ev.recv .. '|' .. ev.pos .. '|' .. person
-      local result = person
-      if #merges > 0 then
-        local json = cjson.encode(merges)
-        redis.call('SET', prefix .. 'mm:' .. ev.msg, json)
-        redis.call('PEXPIREAT', prefix .. 'mm:' .. ev.msg, ev.expire)
-        fence = fence .. '|+'
-        result = result .. '|' .. json
+      local person, made = stitch(b + 11, n)
+      local fence
+      if made then
+        local json = cjson.encode(made)
+        redis.call('SET', prefix .. 'mm:' .. msg, json)
+        redis.call('PEXPIREAT', prefix .. 'mm:' .. msg, expire)
+        fence = recv .. '|' .. pos .. '|' .. person .. '|+'
+        out = 'N' .. person .. '|' .. json
+      else
+        fence = recv .. '|' .. pos .. '|' .. person
+        out = 'N' .. person
       end
       if current[2] then
-        redis.call('HSET', ev.fence, ev.field, fence)
+        redis.call('HSET', fenceKey, field, fence)
       else
         -- first write to this fence hash (or one written before the marker existed): give it its expiry
-        redis.call('HSET', ev.fence, ev.field, fence, 'e', ev.expire)
-        redis.call('PEXPIREAT', ev.fence, ev.expire)
+        redis.call('HSET', fenceKey, field, fence, 'e', expire)
+        redis.call('PEXPIREAT', fenceKey, expire)
       end
-      out = 'N' .. result
     end
     results[#results + 1] = out
+    b = b + 11 + 2 * n
   end
 
   -- last seen: one write per person of the batch, on whoever carries the identifier now
   local byPerson, persons = {}, {}
-  for _, tv in ipairs(lastSeenOrder) do
-    local seen = lastSeen[tv]
-    local p = live(seen[1])
+  for _, tv in ipairs(seenOrder) do
+    local p = live(seenBy[tv])
     local fields = byPerson[p]
     if not fields then
       fields = {}
@@ -328,7 +348,7 @@ local function batch()
       persons[#persons + 1] = p
     end
     fields[#fields + 1] = 'l:' .. tv
-    fields[#fields + 1] = seen[2]
+    fields[#fields + 1] = seenAt[tv]
   end
   for _, p in ipairs(persons) do redis.call('HSET', pkey(p), unpack(byPerson[p])) end
   return results

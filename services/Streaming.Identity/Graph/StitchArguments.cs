@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Buffers.Binary;
+using System.Globalization;
 using System.Text;
 using Streaming.Identity.Rules;
 
@@ -24,13 +25,15 @@ internal static class StitchArguments
             count += 11 + 2 * e.Identifiers.Count;
         writer.ArrayHeader(count);
         Span<char> number = stackalloc char[20];
+        Span<char> key = stackalloc char[64];
         foreach (var e in events)
         {
             var fence = GraphKeys.FenceOf(e.MessageId, e.ReceivedAt, rules.DedupWindow, dedupBuckets);
             writer.String(e.MessageId);
-            writer.String(prefix, fence.Key);
-            writer.String(prefix, fence.PreviousKey);
-            writer.String(fence.Field);
+            writer.String(prefix, FenceKey(key, fence.Generation, fence.Bucket));
+            writer.String(prefix, FenceKey(key, fence.Generation - 1, fence.Bucket));
+            fence.Hash.TryFormat(number, out var hexLength, "x16", CultureInfo.InvariantCulture);
+            writer.String(number[..hexLength], "");
             writer.Number(fence.ExpiresAt, number);
             writer.String(e.Position);
             writer.Number(e.ReceivedAt, number);
@@ -45,6 +48,14 @@ internal static class StitchArguments
             }
         }
         return writer.ToArray();
+    }
+
+    /// <summary><c>m:&lt;generation&gt;:&lt;bucket&gt;</c>, as <see cref="GraphKeys.Fence.Key"/> names it, without a string.</summary>
+    private static ReadOnlySpan<char> FenceKey(Span<char> buffer, long generation, long bucket)
+    {
+        if (!buffer.TryWrite(CultureInfo.InvariantCulture, $"m:{generation}:{bucket}", out var written))
+            throw new InvalidOperationException("A fence key does not fit its buffer.");
+        return buffer[..written];
     }
 
     /// <summary>The few MessagePack forms the script needs: an array header, strings and a small integer.</summary>
@@ -91,16 +102,16 @@ internal static class StitchArguments
             }
         }
 
-        public void String(string value) => String(value, "");
+        public void String(string value) => Chars(value, "");
 
         public void Number(long value, Span<char> scratch)
         {
-            value.TryFormat(scratch, out var written, default, System.Globalization.CultureInfo.InvariantCulture);
+            value.TryFormat(scratch, out var written, default, CultureInfo.InvariantCulture);
             Chars(scratch[..written], ReadOnlySpan<char>.Empty);
         }
 
         /// <summary>Two strings written as one (a key prefix and the rest), without joining them first.</summary>
-        public void String(string first, string second) => Chars(first, second);
+        public void String(ReadOnlySpan<char> first, ReadOnlySpan<char> second) => Chars(first, second);
 
         private void Chars(ReadOnlySpan<char> first, ReadOnlySpan<char> second)
         {

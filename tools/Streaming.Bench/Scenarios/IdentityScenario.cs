@@ -75,7 +75,7 @@ public sealed partial class IdentityScenario : IBenchScenario
         var graphCommandsAfter = await CommandCalls(connection);
         var graphCount = graphEvents.Sum(g => g.Count());
         Console.WriteLine($"graph only (12 writers, batches of 500): {graphRate:N0} events/s, .NET CPU {graphCpuUsed.TotalMicroseconds / graphCount:F1} µs per event, "
-            + $"Redis CPU {graphServerCpuUsed * 1e6 / graphCount:F1} µs per event, time inside Redis scripts "
+            + $"Redis CPU {(graphServerCpuUsed > 0 ? $"{graphServerCpuUsed * 1e6 / graphCount:F1} µs" : "(not reported)")} per event, time inside Redis scripts "
             + (graphScriptsAfter.Calls == 0 ? "(not reported by this engine)" : $"{(double)(graphScriptsAfter.Micros - graphScriptsBefore.Micros) / graphCount:F1} µs per event"));
         if (graphCommandsAfter.Count > 0)
         {
@@ -121,7 +121,7 @@ public sealed partial class IdentityScenario : IBenchScenario
         var rate = count / elapsed.TotalSeconds;
         var roundTrips = (double)scripts / count;
         Console.WriteLine($"pipeline (runtime + graph + outputs): {rate:N0} events/s, CPU {cpuUsed.TotalSeconds:F1} s ({cpuUsed.TotalMicroseconds / count:F1} µs per event), "
-            + $"Redis CPU {serverCpuUsed * 1e6 / count:F1} µs per event, RSS {Measure.RssBytes() / (1 << 20)} MiB");
+            + $"Redis CPU {(serverCpuUsed > 0 ? $"{serverCpuUsed * 1e6 / count:F1} µs" : "(not reported)")} per event, RSS {Measure.RssBytes() / (1 << 20)} MiB");
         Console.WriteLine($"redis round trips per event: {roundTrips:F4} (script calls {scripts:N0}), time inside Redis {(redisMicrosPerEvent is { } us ? $"{us:F1} µs" : "(not reported by this engine)")} per event");
 
         var benchmark = RedisBenchmark(redis.ConnectionString);
@@ -140,7 +140,7 @@ public sealed partial class IdentityScenario : IBenchScenario
             redis_benchmark_pipelined_ops_per_s = benchmark,
             cpu_s = Math.Round(cpuUsed.TotalSeconds, 1),
             cpu_us_per_event = Math.Round(cpuUsed.TotalMicroseconds / count, 1),
-            redis_cpu_us_per_event = Math.Round(serverCpuUsed * 1e6 / count, 1),
+            redis_cpu_us_per_event = serverCpuUsed > 0 ? Math.Round(serverCpuUsed * 1e6 / count, 1) : (double?)null,
             rss_mib = Measure.RssBytes() / (1 << 20),
         }));
         return 0;

@@ -31,18 +31,21 @@ internal static class GraphKeys
     /// </summary>
     public static Fence FenceOf(string messageId, long receivedAt, TimeSpan window, int buckets)
     {
+        var bytes = Encoding.UTF8.GetMaxByteCount(messageId.Length) <= 512 ? stackalloc byte[512] : new byte[Encoding.UTF8.GetByteCount(messageId)];
+        var written = Encoding.UTF8.GetBytes(messageId, bytes);
         Span<byte> hash = stackalloc byte[32];
-        SHA256.HashData(Encoding.UTF8.GetBytes(messageId), hash);
+        SHA256.HashData(bytes[..written], hash);
         var value = BitConverter.ToUInt64(hash[..8]);
         var windowMs = (long)window.TotalMilliseconds;
         var generation = Math.Max(0, receivedAt) / windowMs;
-        var bucket = (value % (ulong)buckets).ToString(CultureInfo.InvariantCulture);
-        return new Fence(
-            Field: value.ToString("x16", CultureInfo.InvariantCulture),
-            Key: string.Create(CultureInfo.InvariantCulture, $"m:{generation}:{bucket}"),
-            PreviousKey: string.Create(CultureInfo.InvariantCulture, $"m:{generation - 1}:{bucket}"),
-            ExpiresAt: (generation + 2) * windowMs);
+        return new Fence(value, generation, (long)(value % (ulong)buckets), (generation + 2) * windowMs);
     }
 
-    public readonly record struct Fence(string Field, string Key, string PreviousKey, long ExpiresAt);
+    /// <summary>A message's fence; the names are made on demand (the stitch arguments write them without strings).</summary>
+    public readonly record struct Fence(ulong Hash, long Generation, long Bucket, long ExpiresAt)
+    {
+        public string Field => Hash.ToString("x16", CultureInfo.InvariantCulture);
+        public string Key => string.Create(CultureInfo.InvariantCulture, $"m:{Generation}:{Bucket}");
+        public string PreviousKey => string.Create(CultureInfo.InvariantCulture, $"m:{Generation - 1}:{Bucket}");
+    }
 }

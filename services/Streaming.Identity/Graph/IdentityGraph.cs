@@ -33,45 +33,25 @@ public sealed class IdentityGraph
     {
         if (events.Count == 0)
             return [];
-        var args = new List<RedisValue>(2 + rules.Limits.Count * 2 + events.Count * 14)
-        {
-            (long)rules.DedupWindow.TotalMilliseconds,
-            rules.Limits.Count,
-        };
+        var args = new RedisValue[3 + rules.Limits.Count * 2];
+        args[0] = (long)rules.DedupWindow.TotalMilliseconds;
+        args[1] = rules.Limits.Count;
+        var a = 2;
         foreach (var limit in rules.Limits)
         {
-            args.Add(limit.Type);
-            args.Add(limit.Max);
+            args[a++] = limit.Type;
+            args[a++] = limit.Max;
         }
-        foreach (var e in events)
-        {
-            var fence = GraphKeys.FenceOf(e.MessageId, e.ReceivedAt, rules.DedupWindow, _dedupBuckets);
-            args.Add(e.MessageId);
-            args.Add(fence.Key);
-            args.Add(fence.PreviousKey);
-            args.Add(fence.Field);
-            args.Add(fence.ExpiresAt);
-            args.Add(e.Position);
-            args.Add(e.ReceivedAt);
-            args.Add(e.Timestamp);
-            args.Add(e.Source);
-            args.Add(e.EventType);
-            args.Add(e.Identifiers.Count);
-            foreach (var id in e.Identifiers)
-            {
-                args.Add(id.Type);
-                args.Add(id.Value);
-            }
-        }
+        args[a] = StitchArguments.Encode(tenant, rules, events, _dedupBuckets);
 
         Interlocked.Increment(ref _scriptCalls);
-        var result = await _redis.GetDatabase().ScriptEvaluateAsync(Script, [GraphKeys.Sequence(tenant)], [.. args]);
+        var result = await _redis.GetDatabase().ScriptEvaluateAsync(Script, [GraphKeys.Sequence(tenant)], args);
         var lines = (RedisResult[])result!;
         if (lines.Length != events.Count)
             throw new InvalidOperationException($"The stitch script answered {lines.Length} results for {events.Count} events.");
         var results = new StitchResult[lines.Length];
         for (var i = 0; i < lines.Length; i++)
-            results[i] = Parse((string)lines[i]!);
+            results[i] = Parse(((string?)lines[i]).AsSpan());
         return results;
     }
 
@@ -142,19 +122,20 @@ public sealed class IdentityGraph
         return new PersonRecord(live, personId, createdAt, createdBy, identifiers, [.. absorbed.OrderBy(a => a.PersonId)], merges);
     }
 
-    private static StitchResult Parse(string line)
+    private static StitchResult Parse(ReadOnlySpan<char> line)
     {
-        var status = line[0] switch
+        var status = line.IsEmpty ? '?' : line[0];
+        var kind = status switch
         {
             'N' => StitchStatus.Stitched,
             'R' => StitchStatus.Replayed,
             'D' => StitchStatus.Duplicate,
             _ => throw new InvalidOperationException($"Unexpected stitch result '{line}'."),
         };
-        var bar = line.IndexOf('|', StringComparison.Ordinal);
-        var person = ParseLong(bar < 0 ? line[1..] : line[1..bar]);
+        var bar = line.IndexOf('|');
+        var person = long.Parse(bar < 0 ? line[1..] : line[1..bar], NumberStyles.Integer, CultureInfo.InvariantCulture);
         IReadOnlyList<MergeRecord> merges = bar < 0 ? [] : JsonSerializer.Deserialize<List<MergeRecord>>(line[(bar + 1)..])!;
-        return new StitchResult(status, person, merges);
+        return new StitchResult(kind, person, merges);
     }
 
     private static long ParseLong(string value) => long.Parse(value, NumberStyles.Integer, CultureInfo.InvariantCulture);

@@ -50,6 +50,35 @@ public sealed class ReadIdentifiersTests
     }
 
     [Fact]
+    public void ReadIdentifiers_takes_the_first_path_that_holds_a_value_and_skips_broken_json()
+    {
+        var rules = IdentityRules.BuiltIn.With(new IdentityRulesDocument
+        {
+            Identifiers = [new IdentifierSourceDocument { Type = "member_card", Paths = ["properties.card", "traits.card.no"] }],
+        }, out _)!;
+        var alias = new TrackingEvent
+        {
+            MessageId = "m",
+            Type = "alias",
+            Tenant = "t",
+            Source = "app",
+            UserId = "U1",
+            PreviousId = "P1",
+            AnonymousId = "A1",
+            Traits = """{"card":{"no":"C-7"},"email_hash":"e1"}""",
+            Context = """{"traits":{"phone_hash":"p2", "email_hash":"e2"}, "wechat":{"openid":"o1"}""",
+            Properties = """{"card": null}""",
+        };
+
+        var read = ReadIdentifiers.From(alias, rules);
+
+        // context is not valid JSON (a brace is missing): it names nobody, the rest still counts.
+        Assert.Equal(["userId:U1", "email_hash:e1", "member_card:C-7", "?previous:P1", "anonymousId:A1"], read.Identifiers.Select(i => i.ToString()));
+        Assert.Equal("C-7", ReadIdentifiers.ReadPath(alias, "traits.card.no"));
+        Assert.Null(ReadIdentifiers.ReadPath(alias, "context.wechat.openid"));
+    }
+
+    [Fact]
     public void Rules_name_the_field_and_the_fix_when_a_document_is_wrong()
     {
         var rules = new TenantRules(IdentityRules.BuiltIn);

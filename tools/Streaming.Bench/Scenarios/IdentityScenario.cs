@@ -37,7 +37,7 @@ public sealed partial class IdentityScenario : IBenchScenario
         var count = Option(args, "--events") is { } n ? int.Parse(n, CultureInfo.InvariantCulture) : 200_000;
         var engine = Option(args, "--engine") == "garnet" || !RedisServerProcess.IsInstalled ? RedisEngine.Garnet : RedisEngine.RedisServer;
         using var redis = await TestRedis.StartAsync(engine, cancellationToken);
-        await using var connection = await ConnectionMultiplexer.ConnectAsync(redis.ConnectionString + ",allowAdmin=true");
+        await using var connection = await ConnectionMultiplexer.ConnectAsync(redis.ConnectionString + ",allowAdmin=true,asyncTimeout=60000,syncTimeout=60000");
         var graph = new IdentityGraph(connection, 4096);
         var rules = IdentityRules.BuiltIn;
         Console.WriteLine($"machine: {Measure.Machine}");
@@ -54,6 +54,10 @@ public sealed partial class IdentityScenario : IBenchScenario
 
         // 1. The graph alone: 12 writers (like 12 partitions) with batches of 500, no Kafka.
         var graphEvents = events.Take(Math.Min(count, 120_000)).Select((e, i) => (e, i)).GroupBy(x => x.i % 12).ToList();
+        var graphScriptsBefore = await ScriptCalls(connection);
+        var graphCommandsBefore = await CommandCalls(connection);
+        var graphServerCpu = await ServerCpu(connection);
+        var graphCpu = Measure.CpuTime();
         var clock = Stopwatch.StartNew();
         await Task.WhenAll(graphEvents.Select(g => Task.Run(async () =>
         {
@@ -65,7 +69,25 @@ public sealed partial class IdentityScenario : IBenchScenario
             }
         }, cancellationToken)));
         var graphRate = graphEvents.Sum(g => g.Count()) / clock.Elapsed.TotalSeconds;
-        Console.WriteLine($"graph only (12 writers, batches of 500): {graphRate:N0} events/s");
+        var graphCpuUsed = Measure.CpuTime() - graphCpu;
+        var graphServerCpuUsed = await ServerCpu(connection) - graphServerCpu;
+        var graphScriptsAfter = await ScriptCalls(connection);
+        var graphCommandsAfter = await CommandCalls(connection);
+        var graphCount = graphEvents.Sum(g => g.Count());
+        Console.WriteLine($"graph only (12 writers, batches of 500): {graphRate:N0} events/s, .NET CPU {graphCpuUsed.TotalMicroseconds / graphCount:F1} µs per event, "
+            + $"Redis CPU {(graphServerCpuUsed > 0 ? $"{graphServerCpuUsed * 1e6 / graphCount:F1} µs" : "(not reported)")} per event, time inside Redis scripts "
+            + (graphScriptsAfter.Calls == 0 ? "(not reported by this engine)" : $"{(double)(graphScriptsAfter.Micros - graphScriptsBefore.Micros) / graphCount:F1} µs per event"));
+        if (graphCommandsAfter.Count > 0)
+        {
+            var inner = graphCommandsAfter
+                .Select(kv => (Name: kv.Key, Calls: kv.Value - graphCommandsBefore.GetValueOrDefault(kv.Key)))
+                .Where(c => c.Name is not ("eval" or "evalsha" or "info") && c.Calls > 0)
+                .OrderByDescending(c => c.Calls).ToList();
+            Console.WriteLine($"  Redis calls inside the script per event: {(double)inner.Sum(c => c.Calls) / graphCount:F2} ("
+                + string.Join(", ", inner.Where(c => c.Calls * 100 >= graphCount).Select(c => $"{c.Name} {(double)c.Calls / graphCount:F2}")) + ")");
+        }
+        if (Option(args, "--only") == "graph")
+            return 0;
 
         // 2. The whole pipeline through Kafka.
         using var kafka = EmbeddedKafka.Start(1,
@@ -84,19 +106,22 @@ public sealed partial class IdentityScenario : IBenchScenario
         var scriptsBefore = await ScriptCalls(connection);
         var callsBefore = graph.ScriptCalls;
         var cpu = Measure.CpuTime();
+        var serverCpu = await ServerCpu(connection);
         clock.Restart();
         await runtime.StartAsync(cancellationToken);
         while (pipeline.Count < count && !cancellationToken.IsCancellationRequested)
             await Task.Delay(20, cancellationToken);
         var elapsed = clock.Elapsed;
         var cpuUsed = Measure.CpuTime() - cpu;
+        var serverCpuUsed = await ServerCpu(connection) - serverCpu;
         await runtime.StopAsync(CancellationToken.None);
         var scriptsAfter = await ScriptCalls(connection);
         var scripts = graph.ScriptCalls - callsBefore;
         double? redisMicrosPerEvent = scriptsAfter.Calls == 0 ? null : (double)(scriptsAfter.Micros - scriptsBefore.Micros) / count;
         var rate = count / elapsed.TotalSeconds;
         var roundTrips = (double)scripts / count;
-        Console.WriteLine($"pipeline (runtime + graph + outputs): {rate:N0} events/s, CPU {cpuUsed.TotalSeconds:F1} s, RSS {Measure.RssBytes() / (1 << 20)} MiB");
+        Console.WriteLine($"pipeline (runtime + graph + outputs): {rate:N0} events/s, CPU {cpuUsed.TotalSeconds:F1} s ({cpuUsed.TotalMicroseconds / count:F1} µs per event), "
+            + $"Redis CPU {(serverCpuUsed > 0 ? $"{serverCpuUsed * 1e6 / count:F1} µs" : "(not reported)")} per event, RSS {Measure.RssBytes() / (1 << 20)} MiB");
         Console.WriteLine($"redis round trips per event: {roundTrips:F4} (script calls {scripts:N0}), time inside Redis {(redisMicrosPerEvent is { } us ? $"{us:F1} µs" : "(not reported by this engine)")} per event");
 
         var benchmark = RedisBenchmark(redis.ConnectionString);
@@ -114,6 +139,8 @@ public sealed partial class IdentityScenario : IBenchScenario
             redis_us_per_event = redisMicrosPerEvent is { } micros ? Math.Round(micros, 1) : (double?)null,
             redis_benchmark_pipelined_ops_per_s = benchmark,
             cpu_s = Math.Round(cpuUsed.TotalSeconds, 1),
+            cpu_us_per_event = Math.Round(cpuUsed.TotalMicroseconds / count, 1),
+            redis_cpu_us_per_event = serverCpuUsed > 0 ? Math.Round(serverCpuUsed * 1e6 / count, 1) : (double?)null,
             rss_mib = Measure.RssBytes() / (1 << 20),
         }));
         return 0;
@@ -149,6 +176,36 @@ public sealed partial class IdentityScenario : IBenchScenario
             });
         }
         return events;
+    }
+
+    /// <summary>CPU seconds the server used so far (user + system, INFO cpu), 0 when the engine does not report it.</summary>
+    private static async Task<double> ServerCpu(ConnectionMultiplexer connection)
+    {
+        try
+        {
+            var info = await connection.GetServers()[0].InfoAsync("cpu");
+            return info.SelectMany(g => g).Where(kv => kv.Key is "used_cpu_user" or "used_cpu_sys")
+                .Sum(kv => double.Parse(kv.Value, CultureInfo.InvariantCulture));
+        }
+        catch (Exception ex) when (ex is RedisException or FormatException)
+        {
+            return 0;
+        }
+    }
+
+    /// <summary>Calls so far per command (INFO commandstats, which counts the calls scripts make too); empty when the engine has none.</summary>
+    private static async Task<Dictionary<string, long>> CommandCalls(ConnectionMultiplexer connection)
+    {
+        try
+        {
+            var info = await connection.GetServers()[0].InfoAsync("commandstats");
+            return info.SelectMany(g => g).Where(kv => kv.Key.StartsWith("cmdstat_", StringComparison.Ordinal))
+                .ToDictionary(kv => kv.Key["cmdstat_".Length..], kv => long.Parse(CallsPattern().Match(kv.Value).Groups[1].Value, CultureInfo.InvariantCulture));
+        }
+        catch (RedisException)
+        {
+            return [];
+        }
     }
 
     /// <summary>Script calls so far and the microseconds Redis spent in them (0, 0 when the engine has no INFO commandstats).</summary>

@@ -71,8 +71,7 @@ public sealed class TagConditions_SqlMatchesProfiles(ClickHouseFixture fixture)
             Assert.Equal(HttpStatusCode.OK, (await http.SendAsync(put)).StatusCode);
         }
         var changes = new ConcurrentQueue<ProfileChange>();
-        using var stop = new CancellationTokenSource();
-        var reader = Task.Factory.StartNew(() => ReadChanges(kafka, changes, stop.Token), TaskCreationOptions.LongRunning);
+        var reader = new TopicTail<ProfileChange>(kafka.BootstrapServers, TopicCatalog.ProfilesChanges, changes.Enqueue);
 
         // Profiles: through Kafka, each person's events in order, a final "Synced" event marking the person done.
         var producer = app.Services.GetRequiredService<IEventProducer>();
@@ -84,8 +83,7 @@ public sealed class TagConditions_SqlMatchesProfiles(ClickHouseFixture fixture)
             await Task.Delay(50);
         }
         await Task.Delay(300);
-        await stop.CancelAsync();
-        await reader;
+        await reader.DisposeAsync();
 
         // ClickHouse: the same events through the events sink, the trait changes Profiles emitted through the changes sink.
         await db.StoreAsync(events);
@@ -239,23 +237,4 @@ public sealed class TagConditions_SqlMatchesProfiles(ClickHouseFixture fixture)
         return http;
     }
 
-    private static void ReadChanges(EmbeddedKafka kafka, ConcurrentQueue<ProfileChange> changes, CancellationToken stop)
-    {
-        using var consumer = new ConsumerBuilder<byte[], byte[]>(new ConsumerConfig
-        {
-            BootstrapServers = kafka.BootstrapServers,
-            GroupId = "sqltags-" + Guid.NewGuid().ToString("N"),
-            EnableAutoCommit = false,
-            FetchWaitMaxMs = 5,
-        }).Build();
-        var topic = TopicCatalog.ProfilesChanges;
-        consumer.Assign(Enumerable.Range(0, topic.Partitions).Select(p => new TopicPartitionOffset(topic.Name, p, Offset.Beginning)));
-        while (!stop.IsCancellationRequested)
-        {
-            var result = consumer.Consume(TimeSpan.FromMilliseconds(50));
-            if (result is { IsPartitionEOF: false, Message.Value: not null })
-                changes.Enqueue(topic.Serde.Deserialize(result.Message.Value));
-        }
-        consumer.Close();
-    }
 }

@@ -30,8 +30,7 @@ public sealed class ProfilesTestHost : IAsyncDisposable
 {
     public const string AdminKey = "ak_profiles_tests_0001";
 
-    private readonly CancellationTokenSource _stop = new();
-    private readonly Task _reader;
+    private readonly TopicTail<ProfileChange> _reader;
 
     private readonly bool _ownsInfrastructure;
 
@@ -44,7 +43,7 @@ public sealed class ProfilesTestHost : IAsyncDisposable
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
         Http = new HttpClient { BaseAddress = new Uri(address) };
         Http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", AdminKey);
-        _reader = Task.Factory.StartNew(ReadChanges, TaskCreationOptions.LongRunning);
+        _reader = new TopicTail<ProfileChange>(kafka.BootstrapServers, TopicCatalog.ProfilesChanges, Changes.Enqueue);
     }
 
     public EmbeddedKafka Kafka { get; }
@@ -163,30 +162,9 @@ public sealed class ProfilesTestHost : IAsyncDisposable
         }
     }
 
-    private void ReadChanges()
-    {
-        using var consumer = new ConsumerBuilder<byte[], byte[]>(new ConsumerConfig
-        {
-            BootstrapServers = Kafka.BootstrapServers,
-            GroupId = "changes-reader-" + Guid.NewGuid().ToString("N"),
-            EnableAutoCommit = false,
-            FetchWaitMaxMs = 5,
-        }).Build();
-        var topic = TopicCatalog.ProfilesChanges;
-        consumer.Assign(Enumerable.Range(0, topic.Partitions).Select(p => new TopicPartitionOffset(topic.Name, p, Offset.Beginning)));
-        while (!_stop.IsCancellationRequested)
-        {
-            var result = consumer.Consume(TimeSpan.FromMilliseconds(50));
-            if (result is { IsPartitionEOF: false, Message.Value: not null })
-                Changes.Enqueue(topic.Serde.Deserialize(result.Message.Value));
-        }
-        consumer.Close();
-    }
-
     public async ValueTask DisposeAsync()
     {
-        await _stop.CancelAsync();
-        await _reader;
+        await _reader.DisposeAsync();
         Http.Dispose();
         await App.StopAsync();
         await App.DisposeAsync();
@@ -195,6 +173,5 @@ public sealed class ProfilesTestHost : IAsyncDisposable
             Redis.Dispose();
             Kafka.Dispose();
         }
-        _stop.Dispose();
     }
 }

@@ -104,7 +104,12 @@ public sealed class ProfilesScenario : IBenchScenario
         Console.WriteLine($"redis memory per profile: {bytesPerProfile:N0} B (used_memory delta), MEMORY USAGE median {Median(sampled):N0} B");
 
         // Latency: one qualifying order at a time for a fresh person; time until its tag_entered is read back.
-        var changes = new ChangesReader(kafka.BootstrapServers);
+        var entered = new ConcurrentDictionary<(long, string), bool>();
+        var changes = new TopicTail<ProfileChange>(kafka.BootstrapServers, TopicCatalog.ProfilesChanges, change =>
+        {
+            if (change.Kind == ProfileChangeKind.TagEntered)
+                entered[(change.PersonId, change.TagId!)] = true;
+        }, fromBeginning: false);
         await Task.Delay(1000, cancellationToken);
         var latencies = new List<double>(probes);
         for (var i = 0; i < probes && !cancellationToken.IsCancellationRequested; i++)
@@ -114,7 +119,7 @@ public sealed class ProfilesScenario : IBenchScenario
             var order = new IdentifiedEvent(person, probe.Event with { Type = "track", Event = "Order Completed", Name = null, Properties = """{"revenue": 1500}""" });
             var sent = Stopwatch.StartNew();
             await producer.ProduceAsync(TopicCatalog.EventsIdentified, PartitionKey.For(Tenant, person), order, cancellationToken);
-            while (!changes.Entered.ContainsKey((person, "big-order")))
+            while (!entered.ContainsKey((person, "big-order")))
             {
                 if (sent.Elapsed > TimeSpan.FromSeconds(10))
                     throw new TimeoutException($"no big-order tag for person {person} after 10 s");
@@ -204,48 +209,6 @@ public sealed class ProfilesScenario : IBenchScenario
             var outcomes = await inner.HandleAsync(batch, cancellationToken);
             Interlocked.Add(ref _count, batch.Count);
             return outcomes;
-        }
-    }
-
-    /// <summary>Follows profiles.changes from its end and records tag entries.</summary>
-    private sealed class ChangesReader : IAsyncDisposable
-    {
-        private readonly CancellationTokenSource _stop = new();
-        private readonly Task _loop;
-
-        public ChangesReader(string bootstrap)
-        {
-            _loop = Task.Factory.StartNew(() =>
-            {
-                using var consumer = new ConsumerBuilder<byte[], byte[]>(new ConsumerConfig
-                {
-                    BootstrapServers = bootstrap,
-                    GroupId = "bench-changes-" + Guid.NewGuid().ToString("N"),
-                    EnableAutoCommit = false,
-                    FetchWaitMaxMs = 1,
-                }).Build();
-                var topic = TopicCatalog.ProfilesChanges;
-                consumer.Assign(Enumerable.Range(0, topic.Partitions).Select(p => new TopicPartitionOffset(topic.Name, p, Offset.End)));
-                while (!_stop.IsCancellationRequested)
-                {
-                    var result = consumer.Consume(TimeSpan.FromMilliseconds(20));
-                    if (result is not { IsPartitionEOF: false, Message.Value: not null })
-                        continue;
-                    var change = topic.Serde.Deserialize(result.Message.Value);
-                    if (change.Kind == ProfileChangeKind.TagEntered)
-                        Entered[(change.PersonId, change.TagId!)] = true;
-                }
-                consumer.Close();
-            }, TaskCreationOptions.LongRunning);
-        }
-
-        public ConcurrentDictionary<(long, string), bool> Entered { get; } = new();
-
-        public async ValueTask DisposeAsync()
-        {
-            await _stop.CancelAsync();
-            await _loop;
-            _stop.Dispose();
         }
     }
 }

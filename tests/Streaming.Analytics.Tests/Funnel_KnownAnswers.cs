@@ -77,6 +77,37 @@ public sealed class Funnel_KnownAnswers(ClickHouseFixture fixture)
     }
 
     [Fact]
+    public async Task Funnel_counts_an_event_for_every_step_it_matches_in_step_order_when_a_step_event_repeats()
+    {
+        var db = await fixture.NewDatabaseAsync();
+        // Steps View -> Cart -> View -> Order: one View event matches steps 1 and 3 (split into two entries),
+        // a Cart or an Order one step (entry taken directly). Entries of one second are taken in step order.
+        //   1: one View                                                -> 1 step (step 3 needs a Cart before it)
+        //   2: View, Cart +10 s, View +20 s, Order +30 s               -> 4 steps
+        //   3: Cart at .900 and View at .100 of one second, Order +2 s -> 4 steps (View, Cart, View of that second)
+        //   4: Cart, Order                                             -> not in the funnel
+        var at = Day(1, 1, 10);
+        await db.StoreAsync(
+        [
+            Track("t", 1, "View", at),
+            Track("t", 2, "View", at), Track("t", 2, "Cart", at.AddSeconds(10)), Track("t", 2, "View", at.AddSeconds(20)), Track("t", 2, "Order", at.AddSeconds(30)),
+            Track("t", 3, "Cart", at.AddMilliseconds(900)), Track("t", 3, "View", at.AddMilliseconds(100)), Track("t", 3, "Order", at.AddSeconds(2)),
+            Track("t", 4, "Cart", at), Track("t", 4, "Order", at.AddSeconds(5)),
+        ]);
+        FunnelStep[] steps = [new("View"), new("Cart"), new("View"), new("Order")];
+
+        var result = await db.Queries().FunnelAsync("t", new FunnelRequest(steps, Day(1, 1, 0), Day(2, 1, 0), WindowSeconds: 3_600), default);
+
+        Assert.Equal([3L, 2L, 2L, 2L], result.Steps.Select(s => s.Persons));
+        for (var level = 1; level <= steps.Length; level++)
+            Assert.Equal(await db.ScalarAsync($"""
+                SELECT countIf(level >= {level}) FROM (
+                  SELECT person_id, windowFunnel(3600)(toDateTime(timestamp), event = 'View', event = 'Cart', event = 'View', event = 'Order') AS level
+                  FROM {db.Name}.events WHERE tenant = 't' GROUP BY person_id)
+                """), result.Steps[level - 1].Persons);
+    }
+
+    [Fact]
     public async Task Funnel_levels_equal_the_engines_windowFunnel_when_events_tie_repeat_and_touch_the_window_edge()
     {
         var db = await fixture.NewDatabaseAsync();

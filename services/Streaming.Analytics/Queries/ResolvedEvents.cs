@@ -15,15 +15,25 @@ internal static class ResolvedEvents
             // Counts and sums do not depend on who did the event: skip the merge lookup.
             return $"(SELECT e.person_id AS pid, e.event AS event, e.timestamp AS ts, e.properties AS properties FROM {database}.events AS e WHERE e.tenant = {tenantParam} AND e.timestamp >= {p.Time(from)} AND e.timestamp < {p.Time(to)}{eventFilter})";
         }
-        // The tenant's overrides are read once into two constant arrays and mapped with transform():
-        // no join, so the scan stays parallel and costs nothing extra when the tenant has no merges.
         return $"""
-            (WITH (SELECT (groupArray(absorbed_person_id), groupArray(survivor))
-                   FROM (SELECT absorbed_person_id, argMax(survivor_person_id, merged_at) AS survivor
-                         FROM {database}.person_overrides WHERE tenant = {tenantParam} GROUP BY absorbed_person_id)) AS overrides
-             SELECT transform(e.person_id, overrides.1, overrides.2, e.person_id) AS pid, e.event AS event, e.timestamp AS ts, e.properties AS properties
+            ({OverridesWith(database, tenantParam)}
+             SELECT {PersonColumn} AS pid, e.event AS event, e.timestamp AS ts, e.properties AS properties
              FROM {database}.events AS e
              WHERE e.tenant = {tenantParam} AND e.timestamp >= {p.Time(from)} AND e.timestamp < {p.Time(to)}{eventFilter})
             """;
     }
+
+    /// <summary>
+    /// A WITH clause naming the tenant's overrides (latest survivor per absorbed person) as two
+    /// constant arrays, read once; <see cref="PersonColumn"/> maps <c>e.person_id</c> through them with
+    /// transform(): no join, so the scan stays parallel and costs nothing extra when the tenant has no merges.
+    /// </summary>
+    public static string OverridesWith(string database, string tenantParam) => $"""
+        WITH (SELECT (groupArray(absorbed_person_id), groupArray(survivor))
+              FROM (SELECT absorbed_person_id, argMax(survivor_person_id, merged_at) AS survivor
+                    FROM {database}.person_overrides WHERE tenant = {tenantParam} GROUP BY absorbed_person_id)) AS overrides
+        """;
+
+    /// <summary>The person of event <c>e</c> after merges (needs <see cref="OverridesWith"/>).</summary>
+    public const string PersonColumn = "transform(e.person_id, overrides.1, overrides.2, e.person_id)";
 }

@@ -62,10 +62,8 @@ internal sealed class TagConditionSql
         for (var i = 0; i < compiler.aggregates.Count; i++)
             columns.Append(", ").Append(compiler.aggregates[i]).Append(" AS a").Append(i.ToString(CultureInfo.InvariantCulture));
         var events = $"""
-            WITH (SELECT (groupArray(absorbed_person_id), groupArray(survivor))
-                  FROM (SELECT absorbed_person_id, argMax(survivor_person_id, merged_at) AS survivor
-                        FROM {database}.person_overrides WHERE tenant = {tenantParam} GROUP BY absorbed_person_id)) AS overrides
-            SELECT transform(e.person_id, overrides.1, overrides.2, e.person_id) AS pid, e.event AS event, e.type AS type, e.source AS source, e.message_id AS message_id,
+            {ResolvedEvents.OverridesWith(database, tenantParam)}
+            SELECT {ResolvedEvents.PersonColumn} AS pid, e.event AS event, e.type AS type, e.source AS source, e.message_id AS message_id,
                    e.timestamp AS ts, e.properties AS properties, e.context AS context, e.traits AS traits
             FROM {database}.events AS e
             WHERE e.tenant = {tenantParam} AND e.timestamp <= fromUnixTimestamp64Milli({compiler.asOfMs}, 'UTC')

@@ -20,6 +20,8 @@ public sealed record EncodedProfile(string Tenant, long PersonId, long Version, 
     public long? MergedInto => Data is null ? null : ProfileCodec.MergedInto(Data);
 
     public ProfileState Decode() => Data is null ? new ProfileState() : ProfileCodec.Decode(Data);
+
+    public StoredProfile Decoded() => new(Tenant, PersonId, Version, Decode());
 }
 
 /// <summary>One compare-and-set of a batch write: the new state (encoded) if the version is still <see cref="Version"/>.</summary>
@@ -96,14 +98,8 @@ public sealed partial class ProfileStore(IConnectionMultiplexer redis)
 
     public static RedisKey IdentifierKey(string tenant, string identifier) => $"pid:{{{tenant}}}:{identifier}";
 
-    public async Task<StoredProfile> LoadAsync(string tenant, long personId)
-    {
-        var values = await _db.HashGetAsync(Key(tenant, personId), ["v", "d"]);
-        if (values[0].IsNull || values[1].IsNull)
-            return new StoredProfile(tenant, personId, 0, new ProfileState());
-        var state = ProfileCodec.Decode((byte[])values[1]!);
-        return new StoredProfile(tenant, personId, (long)values[0], state);
-    }
+    public async Task<StoredProfile> LoadAsync(string tenant, long personId) =>
+        (await LoadEncodedManyAsync(tenant, [personId]))[0].Decoded();
 
     /// <summary>Profiles of one tenant in one round trip, still encoded (absent ones: version 0, no data).</summary>
     public async Task<EncodedProfile[]> LoadEncodedManyAsync(string tenant, IReadOnlyList<long> personIds)
@@ -145,13 +141,8 @@ public sealed partial class ProfileStore(IConnectionMultiplexer redis)
     }
 
     /// <summary>The profile of a person, following merge redirects to the surviving person.</summary>
-    public async Task<StoredProfile> LoadCurrentAsync(string tenant, long personId)
-    {
-        var profile = await LoadAsync(tenant, personId);
-        for (var hop = 0; hop < MaxRedirects && profile.State.MergedInto is { } survivor; hop++)
-            profile = await LoadAsync(tenant, survivor);
-        return profile;
-    }
+    public async Task<StoredProfile> LoadCurrentAsync(string tenant, long personId) =>
+        (await LoadCurrentEncodedManyAsync(tenant, [personId]))[0].Decoded();
 
     /// <summary>Writes the profiles if none changed since they were loaded; false means "reload and redo".</summary>
     public async Task<bool> TrySaveAsync(IReadOnlyList<(StoredProfile Profile, bool Delete)> profiles, IReadOnlyList<(string Tenant, string Identifier, long PersonId)> index)

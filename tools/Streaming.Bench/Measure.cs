@@ -1,4 +1,6 @@
 using System.Diagnostics;
+using System.Globalization;
+using StackExchange.Redis;
 
 namespace Streaming.Bench;
 
@@ -26,6 +28,25 @@ public static class Measure
     {
         using var process = Process.GetCurrentProcess();
         return process.TotalProcessorTime;
+    }
+
+    /// <summary>The 1, 5 and 15 minute load averages, printed next to figures a busy machine would move.</summary>
+    public static string LoadAverage() =>
+        File.Exists("/proc/loadavg") ? string.Join(' ', File.ReadAllText("/proc/loadavg").Split(' ').Take(3)) : "n/a";
+
+    /// <summary>CPU seconds a Redis server used so far (user + system, INFO cpu); 0 when the engine does not report it (Garnet).</summary>
+    public static async Task<double> RedisCpuSecondsAsync(IServer server)
+    {
+        try
+        {
+            var info = await server.InfoAsync("cpu");
+            return info.SelectMany(g => g).Where(kv => kv.Key is "used_cpu_user" or "used_cpu_sys")
+                .Sum(kv => double.Parse(kv.Value, CultureInfo.InvariantCulture));
+        }
+        catch (Exception ex) when (ex is RedisException or FormatException)
+        {
+            return 0;
+        }
     }
 
     public static string Machine =>

@@ -30,10 +30,10 @@ public sealed class AnalyticsScenario : IBenchScenario
 
     public async Task<int> RunAsync(string[] args, CancellationToken cancellationToken)
     {
-        var events = Option(args, "--events", 10_000_000);
-        var persons = Option(args, "--persons", 1_000_000);
-        var sinkEvents = Option(args, "--sink-events", 200_000);
-        var kept = Text(args, "--data");
+        var events = BenchArgs.Int(args, "--events", 10_000_000);
+        var persons = BenchArgs.Int(args, "--persons", 1_000_000);
+        var sinkEvents = BenchArgs.Int(args, "--sink-events", 200_000);
+        var kept = BenchArgs.Text(args, "--data");
         var serve = args.Contains("--serve");
         var dir = kept ?? Path.Combine(Path.GetTempPath(), "streaming-bench-analytics-" + Guid.NewGuid().ToString("N")[..8]);
         await using var clickHouse = await EmbeddedClickHouse.StartAsync(new EmbeddedClickHouseOptions { DataPath = dir }, cancellationToken);
@@ -54,7 +54,7 @@ public sealed class AnalyticsScenario : IBenchScenario
             var generate = Stopwatch.StartNew();
             if (!reused)
                 await GenerateAsync(connection, events, persons);
-            Console.WriteLine($"generated {events:N0} events over {persons:N0} persons and 3 tags in {generate.Elapsed.TotalSeconds:F1} s (load {Load()})");
+            Console.WriteLine($"generated {events:N0} events over {persons:N0} persons and 3 tags in {generate.Elapsed.TotalSeconds:F1} s (load {Measure.LoadAverage()})");
             if (serve)
             {
                 Console.WriteLine($"serving {clickHouse.Endpoint} (data in {dir}); Ctrl-C stops");
@@ -143,7 +143,7 @@ public sealed class AnalyticsScenario : IBenchScenario
             while (reader.Read()) { }
         });
         // The engine runs in this process: process CPU time per query is less sensitive to other load than wall time.
-        Console.WriteLine($"{name,-16} API {apiMs,6:F0} ms (cpu {apiCpuMs,5:F0})   hand-written SQL {sqlMs,6:F0} ms (cpu {sqlCpuMs,5:F0})   ratio {apiMs / sqlMs:F2} (cpu {apiCpuMs / sqlCpuMs:F2})   load {Load()}");
+        Console.WriteLine($"{name,-16} API {apiMs,6:F0} ms (cpu {apiCpuMs,5:F0})   hand-written SQL {sqlMs,6:F0} ms (cpu {sqlCpuMs,5:F0})   ratio {apiMs / sqlMs:F2} (cpu {apiCpuMs / sqlCpuMs:F2})   load {Measure.LoadAverage()}");
         figures[name + "_ms"] = Math.Round(apiMs);
         figures[name + "_sql_ms"] = Math.Round(sqlMs);
         figures[name + "_cpu_ms"] = Math.Round(apiCpuMs);
@@ -163,19 +163,5 @@ public sealed class AnalyticsScenario : IBenchScenario
             times.Add((clock.Elapsed.TotalMilliseconds, (Measure.CpuTime() - cpu).TotalMilliseconds));
         }
         return (times.Select(t => t.Wall).Order().ElementAt(1), times.Select(t => t.Cpu).Order().ElementAt(1));
-    }
-
-    private static string Load() => File.Exists("/proc/loadavg") ? string.Join(' ', File.ReadAllText("/proc/loadavg").Split(' ').Take(3)) : "?";
-
-    private static string? Text(string[] args, string name)
-    {
-        var i = Array.IndexOf(args, name);
-        return i >= 0 && i + 1 < args.Length ? args[i + 1] : null;
-    }
-
-    private static int Option(string[] args, string name, int fallback)
-    {
-        var i = Array.IndexOf(args, name);
-        return i >= 0 && i + 1 < args.Length ? int.Parse(args[i + 1], CultureInfo.InvariantCulture) : fallback;
     }
 }

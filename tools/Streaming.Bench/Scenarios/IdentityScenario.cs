@@ -34,8 +34,8 @@ public sealed partial class IdentityScenario : IBenchScenario
 
     public async Task<int> RunAsync(string[] args, CancellationToken cancellationToken)
     {
-        var count = Option(args, "--events") is { } n ? int.Parse(n, CultureInfo.InvariantCulture) : 200_000;
-        var engine = Option(args, "--engine") == "garnet" || !RedisServerProcess.IsInstalled ? RedisEngine.Garnet : RedisEngine.RedisServer;
+        var count = BenchArgs.Int(args, "--events", 200_000);
+        var engine = BenchArgs.Text(args, "--engine") == "garnet" || !RedisServerProcess.IsInstalled ? RedisEngine.Garnet : RedisEngine.RedisServer;
         using var redis = await TestRedis.StartAsync(engine, cancellationToken);
         await using var connection = await ConnectionMultiplexer.ConnectAsync(redis.ConnectionString + ",allowAdmin=true,asyncTimeout=60000,syncTimeout=60000");
         var graph = new IdentityGraph(connection, 4096);
@@ -56,7 +56,7 @@ public sealed partial class IdentityScenario : IBenchScenario
         var graphEvents = events.Take(Math.Min(count, 120_000)).Select((e, i) => (e, i)).GroupBy(x => x.i % 12).ToList();
         var graphScriptsBefore = await ScriptCalls(connection);
         var graphCommandsBefore = await CommandCalls(connection);
-        var graphServerCpu = await ServerCpu(connection);
+        var graphServerCpu = await Measure.RedisCpuSecondsAsync(connection.GetServers()[0]);
         var graphCpu = Measure.CpuTime();
         var clock = Stopwatch.StartNew();
         await Task.WhenAll(graphEvents.Select(g => Task.Run(async () =>
@@ -70,7 +70,7 @@ public sealed partial class IdentityScenario : IBenchScenario
         }, cancellationToken)));
         var graphRate = graphEvents.Sum(g => g.Count()) / clock.Elapsed.TotalSeconds;
         var graphCpuUsed = Measure.CpuTime() - graphCpu;
-        var graphServerCpuUsed = await ServerCpu(connection) - graphServerCpu;
+        var graphServerCpuUsed = await Measure.RedisCpuSecondsAsync(connection.GetServers()[0]) - graphServerCpu;
         var graphScriptsAfter = await ScriptCalls(connection);
         var graphCommandsAfter = await CommandCalls(connection);
         var graphCount = graphEvents.Sum(g => g.Count());
@@ -86,7 +86,7 @@ public sealed partial class IdentityScenario : IBenchScenario
             Console.WriteLine($"  Redis calls inside the script per event: {(double)inner.Sum(c => c.Calls) / graphCount:F2} ("
                 + string.Join(", ", inner.Where(c => c.Calls * 100 >= graphCount).Select(c => $"{c.Name} {(double)c.Calls / graphCount:F2}")) + ")");
         }
-        if (Option(args, "--only") == "graph")
+        if (BenchArgs.Text(args, "--only") == "graph")
             return 0;
 
         // 2. The whole pipeline through Kafka.
@@ -106,14 +106,14 @@ public sealed partial class IdentityScenario : IBenchScenario
         var scriptsBefore = await ScriptCalls(connection);
         var callsBefore = graph.ScriptCalls;
         var cpu = Measure.CpuTime();
-        var serverCpu = await ServerCpu(connection);
+        var serverCpu = await Measure.RedisCpuSecondsAsync(connection.GetServers()[0]);
         clock.Restart();
         await runtime.StartAsync(cancellationToken);
         while (pipeline.Count < count && !cancellationToken.IsCancellationRequested)
             await Task.Delay(20, cancellationToken);
         var elapsed = clock.Elapsed;
         var cpuUsed = Measure.CpuTime() - cpu;
-        var serverCpuUsed = await ServerCpu(connection) - serverCpu;
+        var serverCpuUsed = await Measure.RedisCpuSecondsAsync(connection.GetServers()[0]) - serverCpu;
         await runtime.StopAsync(CancellationToken.None);
         var scriptsAfter = await ScriptCalls(connection);
         var scripts = graph.ScriptCalls - callsBefore;
@@ -178,21 +178,6 @@ public sealed partial class IdentityScenario : IBenchScenario
         return events;
     }
 
-    /// <summary>CPU seconds the server used so far (user + system, INFO cpu), 0 when the engine does not report it.</summary>
-    private static async Task<double> ServerCpu(ConnectionMultiplexer connection)
-    {
-        try
-        {
-            var info = await connection.GetServers()[0].InfoAsync("cpu");
-            return info.SelectMany(g => g).Where(kv => kv.Key is "used_cpu_user" or "used_cpu_sys")
-                .Sum(kv => double.Parse(kv.Value, CultureInfo.InvariantCulture));
-        }
-        catch (Exception ex) when (ex is RedisException or FormatException)
-        {
-            return 0;
-        }
-    }
-
     /// <summary>Calls so far per command (INFO commandstats, which counts the calls scripts make too); empty when the engine has none.</summary>
     private static async Task<Dictionary<string, long>> CommandCalls(ConnectionMultiplexer connection)
     {
@@ -245,12 +230,6 @@ public sealed partial class IdentityScenario : IBenchScenario
         {
             return null;
         }
-    }
-
-    private static string? Option(string[] args, string name)
-    {
-        var index = Array.IndexOf(args, name);
-        return index >= 0 && index + 1 < args.Length ? args[index + 1] : null;
     }
 
     [GeneratedRegex(@"calls=(\d+)")]

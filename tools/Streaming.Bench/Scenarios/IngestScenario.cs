@@ -40,8 +40,8 @@ public sealed class IngestScenario : IBenchScenario
 
     public async Task<int> RunAsync(string[] args, CancellationToken cancellationToken)
     {
-        var seconds = Option(args, "--seconds", 10);
-        var connections = Option(args, "--connections", 32);
+        var seconds = BenchArgs.Int(args, "--seconds", 10);
+        var connections = BenchArgs.Int(args, "--connections", 32);
         var data = Path.Combine(Path.GetTempPath(), "streaming-bench-ingest-" + Guid.NewGuid().ToString("N")[..8]);
         Console.WriteLine($"machine: {Measure.Machine}");
         Console.WriteLine($"{seconds} s per phase, {connections} keep-alive connections, {EventsPerBatch} events per batch");
@@ -281,12 +281,6 @@ public sealed class IngestScenario : IBenchScenario
             messages.Add(new OutboundMessage(TopicCatalog.EventsRaw, PartitionKey.For("default", record.UserId ?? record.AnonymousId!), TrackingEventEncoder.Encode(record)));
         }
         return messages;
-    }
-
-    private static int Option(string[] args, string name, int fallback)
-    {
-        var at = Array.IndexOf(args, name);
-        return at >= 0 && at + 1 < args.Length ? int.Parse(args[at + 1], CultureInfo.InvariantCulture) : fallback;
     }
 
     /// <summary>A Kestrel endpoint that reads each body to the end and answers 200 with a small JSON body.</summary>

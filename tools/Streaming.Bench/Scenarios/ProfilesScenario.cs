@@ -35,9 +35,9 @@ public sealed class ProfilesScenario : IBenchScenario
 
     public async Task<int> RunAsync(string[] args, CancellationToken cancellationToken)
     {
-        var events = Option(args, "--events", 200_000);
-        var people = Option(args, "--people", 20_000);
-        var probes = Option(args, "--probes", 200);
+        var events = BenchArgs.Int(args, "--events", 200_000);
+        var people = BenchArgs.Int(args, "--people", 20_000);
+        var probes = BenchArgs.Int(args, "--probes", 200);
         Console.WriteLine($"machine: {Measure.Machine}");
 
         using var kafka = EmbeddedKafka.Start(1, TopicCatalog.All.Select(t => (t.Name, t.Partitions)));
@@ -74,7 +74,7 @@ public sealed class ProfilesScenario : IBenchScenario
         var server = multiplexer.GetServer(multiplexer.GetEndPoints()[0]);
         var memoryBefore = UsedMemory(server);
         server.ConfigResetStatistics();
-        var redisCpu = RedisCpuSeconds(server);
+        var redisCpu = await Measure.RedisCpuSecondsAsync(server);
         var gcPause = GC.GetTotalPauseDuration();
         var gcCount = GC.CollectionCount(0);
         var (gen1, gen2) = (GC.CollectionCount(1), GC.CollectionCount(2));
@@ -86,7 +86,7 @@ public sealed class ProfilesScenario : IBenchScenario
             await Task.Delay(20, cancellationToken);
         var elapsed = clock.Elapsed;
         var cpuUsed = Measure.CpuTime() - cpu;
-        var redisCpuUsed = RedisCpuSeconds(server) - redisCpu;
+        var redisCpuUsed = await Measure.RedisCpuSecondsAsync(server) - redisCpu;
         var (gcPauseUsed, gcCollections) = (GC.GetTotalPauseDuration() - gcPause, GC.CollectionCount(0) - gcCount);
         var allocatedPerEvent = (GC.GetTotalAllocatedBytes() - allocated) / events;
         var commands = server.Info("commandstats").SelectMany(g => g)
@@ -99,7 +99,7 @@ public sealed class ProfilesScenario : IBenchScenario
         for (var p = 1; p <= people; p += Math.Max(1, people / 200))
             sampled.Add(await store.MemoryUsageAsync(Tenant, p));
         Console.WriteLine($"applied {events:N0} events in {elapsed.TotalSeconds:F1} s: {rate:N0} events/s (service CPU {cpuUsed.TotalSeconds:F1} s, includes Kafka)");
-        Console.WriteLine($"CPU per event: service {cpuUsed.TotalMicroseconds / events:F1} µs, redis-server {redisCpuUsed * 1e6 / events:F1} µs; GC: {allocatedPerEvent:N0} B allocated per event, {gcCollections} collections ({GC.CollectionCount(1) - gen1} gen1, {GC.CollectionCount(2) - gen2} gen2), {gcPauseUsed.TotalMilliseconds:F0} ms paused; load average {LoadAverage()}");
+        Console.WriteLine($"CPU per event: service {cpuUsed.TotalMicroseconds / events:F1} µs, redis-server {redisCpuUsed * 1e6 / events:F1} µs; GC: {allocatedPerEvent:N0} B allocated per event, {gcCollections} collections ({GC.CollectionCount(1) - gen1} gen1, {GC.CollectionCount(2) - gen2} gen2), {gcPauseUsed.TotalMilliseconds:F0} ms paused; load average {Measure.LoadAverage()}");
         Console.WriteLine("redis commands: " + string.Join(", ", commands.Take(6).Select(c => $"{c.Name} {c.Calls:N0} calls {c.Usec / events:F1} µs/event")));
         Console.WriteLine($"redis memory per profile: {bytesPerProfile:N0} B (used_memory delta), MEMORY USAGE median {Median(sampled):N0} B");
 
@@ -143,7 +143,7 @@ public sealed class ProfilesScenario : IBenchScenario
             events_per_s = Math.Round(rate),
             service_cpu_us_per_event = Math.Round(cpuUsed.TotalMicroseconds / events, 1),
             redis_cpu_us_per_event = Math.Round(redisCpuUsed * 1e6 / events, 1),
-            load_average = LoadAverage(),
+            load_average = Measure.LoadAverage(),
             bytes_per_profile = Math.Round(bytesPerProfile),
             memory_usage_median_bytes = Median(sampled),
             tag_latency_p50_ms = Math.Round(p50, 1),
@@ -153,25 +153,8 @@ public sealed class ProfilesScenario : IBenchScenario
         return 0;
     }
 
-    private static int Option(string[] args, string name, int fallback)
-    {
-        var i = Array.IndexOf(args, name);
-        return i >= 0 && i + 1 < args.Length ? int.Parse(args[i + 1], CultureInfo.InvariantCulture) : fallback;
-    }
-
     private static long UsedMemory(IServer server) =>
         long.Parse(server.Info("memory").SelectMany(g => g).First(p => p.Key == "used_memory").Value, CultureInfo.InvariantCulture);
-
-    /// <summary>redis-server's own CPU (user + system seconds): the Redis-side cost per event.</summary>
-    private static double RedisCpuSeconds(IServer server)
-    {
-        var cpu = server.Info("cpu").SelectMany(g => g).ToDictionary(p => p.Key, p => p.Value);
-        double Seconds(string name) => cpu.TryGetValue(name, out var text) ? double.Parse(text, CultureInfo.InvariantCulture) : 0;
-        return Seconds("used_cpu_user") + Seconds("used_cpu_sys");
-    }
-
-    private static string LoadAverage() =>
-        File.Exists("/proc/loadavg") ? string.Join(' ', File.ReadAllText("/proc/loadavg").Split(' ').Take(3)) : "n/a";
 
     private static long Median(List<long> values) => values.Count == 0 ? 0 : values.Order().ElementAt(values.Count / 2);
 

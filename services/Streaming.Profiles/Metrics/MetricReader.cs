@@ -11,6 +11,26 @@ public static class MetricReader
     private const long MsPerHour = 3_600_000;
     private const long MsPerDay = 24 * MsPerHour;
 
+    private static readonly SlotData NoEvents = new();
+
+    /// <summary>The metric over the profile's series that <paramref name="source"/> names (a missing series: no events).</summary>
+    public static Scalar? Read(EventMetric metric, MetricSource source, ProfileState state, long now)
+    {
+        var slots = new SlotData[source.SlotIds.Count];
+        for (var i = 0; i < slots.Length; i++)
+            slots[i] = state.Slots.GetValueOrDefault(source.SlotIds[i]) ?? NoEvents;
+        return Read(metric, slots, source.Zone, now);
+    }
+
+    /// <summary>A trait's current value as the condition language sees it (null when the profile has none).</summary>
+    public static Scalar? Trait(ProfileState state, string name)
+    {
+        if (!state.Traits.TryGetValue(name, out var trait))
+            return null;
+        using var document = JsonDocument.Parse(trait.Json);
+        return Scalar.FromJson(document.RootElement);
+    }
+
     public static Scalar? Read(EventMetric metric, IReadOnlyList<SlotData> slots, TimeZoneInfo zone, long now)
     {
         switch (metric.Function)

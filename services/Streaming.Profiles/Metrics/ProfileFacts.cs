@@ -1,4 +1,3 @@
-using System.Text.Json;
 using Streaming.Conditions.Evaluation;
 using Streaming.Conditions.Model;
 using Streaming.Profiles.Model;
@@ -12,8 +11,6 @@ namespace Streaming.Profiles.Metrics;
 /// </summary>
 public sealed class ProfileFacts(ProfileState state, CompiledTag tag, long now, Dictionary<string, Scalar?>? cache = null) : IConditionFacts
 {
-    private static readonly SlotData NoEvents = new();
-
     public long Now => now;
 
     public Scalar? Metric(EventMetric metric)
@@ -21,20 +18,11 @@ public sealed class ProfileFacts(ProfileState state, CompiledTag tag, long now, 
         var source = tag.Sources[metric];
         if (cache is not null && cache.TryGetValue(source.Key, out var known))
             return known;
-        var slots = new SlotData[source.SlotIds.Count];
-        for (var i = 0; i < slots.Length; i++)
-            slots[i] = state.Slots.GetValueOrDefault(source.SlotIds[i]) ?? NoEvents;
-        var value = MetricReader.Read(metric, slots, source.Zone, now);
+        var value = MetricReader.Read(metric, source, state, now);
         if (cache is not null)
             cache[source.Key] = value;
         return value;
     }
 
-    public Scalar? Trait(string name)
-    {
-        if (!state.Traits.TryGetValue(name, out var trait))
-            return null;
-        using var document = JsonDocument.Parse(trait.Json);
-        return Scalar.FromJson(document.RootElement);
-    }
+    public Scalar? Trait(string name) => MetricReader.Trait(state, name);
 }

@@ -1,4 +1,3 @@
-using System.Text.Json;
 using Streaming.Conditions.Model;
 using Streaming.Profiles.Metrics;
 using Streaming.Profiles.Model;
@@ -39,26 +38,11 @@ public sealed class TagEvaluation
         return value;
     }
 
-    public Scalar? Trait(string name)
-    {
-        if (!State.Traits.TryGetValue(name, out var trait))
-            return null;
-        using var document = JsonDocument.Parse(trait.Json);
-        return Scalar.FromJson(document.RootElement);
-    }
+    public Scalar? Trait(string name) => MetricReader.Trait(State, name);
 }
 
 /// <summary>A distinct metric of a tenant's tags and the series it reads (<see cref="MetricSource.Key"/> identifies it).</summary>
 public sealed record TenantMetric(EventMetric Metric, MetricSource Source)
 {
-    private static readonly SlotData NoEvents = new();
-
-    public Scalar? Read(ProfileState state, long now)
-    {
-        var ids = Source.SlotIds;
-        var slots = new SlotData[ids.Count];
-        for (var i = 0; i < slots.Length; i++)
-            slots[i] = state.Slots.GetValueOrDefault(ids[i]) ?? NoEvents;
-        return MetricReader.Read(Metric, slots, Source.Zone, now);
-    }
+    public Scalar? Read(ProfileState state, long now) => MetricReader.Read(Metric, Source, state, now);
 }

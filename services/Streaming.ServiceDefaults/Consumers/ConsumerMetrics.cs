@@ -4,7 +4,7 @@ using Streaming.ServiceDefaults.Telemetry;
 
 namespace Streaming.ServiceDefaults.Consumers;
 
-/// <summary>Per-subscription metrics: messages by outcome, handler latency, retries, lag per partition.</summary>
+/// <summary>Per-subscription metrics: messages by outcome, handler latency, retries, pauses, lag per partition.</summary>
 internal static class ConsumerMetrics
 {
     public static readonly Counter<long> Messages = StreamingTelemetry.Meter.CreateCounter<long>(
@@ -15,6 +15,9 @@ internal static class ConsumerMetrics
 
     public static readonly Counter<long> Retries = StreamingTelemetry.Meter.CreateCounter<long>(
         "streaming.consumer.retries", "{attempt}", "Handler retries, by subscription and whether the failure was transient");
+
+    public static readonly Counter<long> Pauses = StreamingTelemetry.Meter.CreateCounter<long>(
+        "streaming.consumer.pauses", "{pause}", "Partitions paused because their worker fell a whole queue behind");
 
     private static readonly ConcurrentDictionary<(string Subscription, string Topic, int Partition), long> Lags = new();
 

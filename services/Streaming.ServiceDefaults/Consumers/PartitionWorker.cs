@@ -62,6 +62,29 @@ internal sealed class PartitionWorker<T>
 
     public bool TryEnqueue(ConsumeResult<byte[], byte[]> message) => _queue.Writer.TryWrite(message);
 
+    /// <summary>Queues the message, waiting at most <paramref name="timeout"/> for room (blocks the caller).</summary>
+    public bool TryEnqueue(ConsumeResult<byte[], byte[]> message, TimeSpan timeout)
+    {
+        var deadline = Environment.TickCount64 + (long)timeout.TotalMilliseconds;
+        while (!_queue.Writer.TryWrite(message))
+        {
+            var left = deadline - Environment.TickCount64;
+            if (left <= 0 || _stopping)
+                return false;
+            var room = _queue.Writer.WaitToWriteAsync(_abort.Token).AsTask();
+            try
+            {
+                if (!room.Wait(TimeSpan.FromMilliseconds(left)) || !room.Result)
+                    return false;
+            }
+            catch (AggregateException)
+            {
+                return false;
+            }
+        }
+        return true;
+    }
+
     /// <summary>Stops after the batch in flight; gives up on it after <paramref name="timeout"/>.</summary>
     public async Task StopAsync(TimeSpan timeout)
     {

@@ -75,6 +75,7 @@ public sealed class ConsumerRuntime_DeadLetterTests : IDisposable
         {
             await KafkaTestBed.WaitUntil(() => handler.Batches > 10, TimeSpan.FromSeconds(20), "retries during the outage");
             Assert.Empty(handler.Seen);
+            Assert.True(runtime.Pauses > 0, "a partition whose worker is stuck must be paused, not buffered without bound");
             down = false;
             await KafkaTestBed.WaitUntil(() => handler.Seen.Select(s => (s.Key, s.Sequence)).Distinct().Count() == 500, TimeSpan.FromSeconds(30), "all messages after recovery");
             Assert.Empty(_bed.ReadAll(_bed.Input.DeadLetterName, 1, 1, TimeSpan.FromSeconds(1)));

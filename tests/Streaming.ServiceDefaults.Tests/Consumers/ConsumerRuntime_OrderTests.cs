@@ -37,5 +37,29 @@ public sealed class ConsumerRuntime_OrderTests : IDisposable
         }
     }
 
+    [Fact]
+    public async Task Backlog_many_times_the_queue_is_consumed_in_order_without_pausing_a_worker_that_keeps_up()
+    {
+        // A backlog (a replay, a restart after downtime) fills every partition queue at once. A worker
+        // that keeps up must not be paused: a paused partition refetches what librdkafka had buffered,
+        // and with every partition paused fetching restarted only up to a second later.
+        const int keys = 24, perKey = 250;
+        await _bed.ProduceSequencesAsync(keys, perKey);
+        var handler = new RecordingHandler();
+        var runtime = _bed.Runtime(handler, "backlog-group", s => s with { QueueCapacity = 40, MaxBatchSize = 20 });
+        await runtime.StartAsync(CancellationToken.None);
+        try
+        {
+            await KafkaTestBed.WaitUntil(() => handler.Seen.Count >= keys * perKey, TimeSpan.FromSeconds(60), "the whole backlog handled");
+            foreach (var perKeySeen in handler.Seen.GroupBy(s => s.Key))
+                Assert.Equal(Enumerable.Range(0, perKey), perKeySeen.Select(s => s.Sequence));
+            Assert.Equal(0, runtime.Pauses);
+        }
+        finally
+        {
+            await runtime.StopAsync(CancellationToken.None);
+        }
+    }
+
     public void Dispose() => _bed.Dispose();
 }

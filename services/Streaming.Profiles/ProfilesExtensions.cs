@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore.Builder;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
@@ -33,6 +34,10 @@ public static class ProfilesExtensions
             throw new InvalidOperationException("The profiles service keeps live profiles in Redis: set Redis:Configuration (env Redis__Configuration), e.g. 'redis:6379'.");
         var services = builder.Services;
         services.AddDefinitionStore();
+        var cacheMegabytes = builder.Configuration.GetValue("Profiles:CacheMegabytes", ProfileCache.DefaultCapacityBytes >> 20);
+        if (cacheMegabytes < 0)
+            throw new InvalidOperationException($"Profiles:CacheMegabytes must be 0 (no cache) or more (got {cacheMegabytes}).");
+        services.TryAddSingleton(new ProfileCache(cacheMegabytes << 20));
         services.TryAddSingleton<ProfileStore>();
         services.TryAddSingleton<TagCatalog>();
         services.TryAddSingleton<TagTimers>();

@@ -70,6 +70,27 @@ public sealed class EventsHandler_BatchTests : IAsyncLifetime
             Assert.Equal(2 * rounds, await CountAsync(tenant, p));
     }
 
+    [Fact]
+    public async Task A_profile_another_instance_wrote_since_is_reloaded_not_overwritten_from_this_instances_cache()
+    {
+        const string tenant = "t-cache";
+        var services = _host.App.Services;
+        // A second instance: its own store and cache over the same Redis (a partition that moved and came back).
+        var other = new EventsHandler(new ProfileStore(services.GetRequiredService<StackExchange.Redis.IConnectionMultiplexer>()),
+            services.GetRequiredService<Streaming.Profiles.Tags.TagCatalog>(), services.GetRequiredService<Streaming.Profiles.Timers.TagTimers>(), TimeProvider.System);
+
+        await Handler.HandleAsync([Message(tenant, 0, 0, 7)], CancellationToken.None);
+        await other.HandleAsync([Message(tenant, 1, 0, 7)], CancellationToken.None);
+        var hits = Store.Cache.Hits;
+        await Handler.HandleAsync([Message(tenant, 0, 1, 7)], CancellationToken.None);
+
+        Assert.Equal(hits + 1, Store.Cache.Hits);
+        Assert.Equal(3, await CountAsync(tenant, 7));
+        var state = (await Store.LoadAsync(tenant, 7)).State;
+        Assert.Equal(1, state.Fences[$"{Topic}/0"]);
+        Assert.Equal(0, state.Fences[$"{Topic}/1"]);
+    }
+
     private static List<string> Ids(IReadOnlyList<HandlerOutcome> outcomes) =>
         [.. outcomes.SelectMany(o => o.Outputs).Select(m => (TopicCatalog.ProfilesChanges.Serde.Deserialize(m.Value)).ChangeId)];
 }

@@ -78,9 +78,10 @@ public sealed class EventsHandler(ProfileStore store, TagCatalog catalog, TagTim
     {
         var tags = catalog.For(tenant);
         var remaining = people.Keys.ToList();
-        while (remaining.Count > 0)
+        // First from what this instance wrote last; a compare-and-set that fails is redone from Redis.
+        for (var attempt = 0; remaining.Count > 0; attempt++)
         {
-            var loaded = await store.LoadCurrentEncodedManyAsync(tenant, remaining);
+            var loaded = await store.LoadCurrentEncodedManyAsync(tenant, remaining, cached: attempt == 0);
             var groups = new Dictionary<long, Group>();
             for (var i = 0; i < loaded.Length; i++)
             {

@@ -33,9 +33,17 @@ public sealed record ProfileWrite(long PersonId, long Version, byte[] State, IRe
 /// write is one compare-and-set script over all the profiles it touches, so an update, its fence
 /// and the changes it caused are applied together or not at all. The tenant hash tag keeps a merge's
 /// two profiles in one Redis Cluster slot (the price: one tenant lives on one shard).
+/// What this instance writes in a batch is kept in <see cref="Cache"/>, so the next batch of the
+/// same people need not load them again.
 /// </summary>
-public sealed partial class ProfileStore(IConnectionMultiplexer redis)
+public sealed partial class ProfileStore(IConnectionMultiplexer redis, ProfileCache cache)
 {
+    public ProfileStore(IConnectionMultiplexer redis) : this(redis, new ProfileCache(ProfileCache.DefaultCapacityBytes))
+    {
+    }
+
+    public ProfileCache Cache => cache;
+
     private const int MaxRedirects = 8;
 
     // KEYS: n profiles, then identifier index keys. ARGV: n, n expected versions, n states ('' = delete), index values.
@@ -119,10 +127,14 @@ public sealed partial class ProfileStore(IConnectionMultiplexer redis)
         return profiles;
     }
 
-    /// <summary>Like <see cref="LoadCurrentAsync"/> for many people of one tenant: redirects are followed in further round trips.</summary>
-    public async Task<EncodedProfile[]> LoadCurrentEncodedManyAsync(string tenant, IReadOnlyList<long> personIds)
+    /// <summary>
+    /// Like <see cref="LoadCurrentAsync"/> for many people of one tenant: redirects are followed in
+    /// further round trips. With <paramref name="cached"/>, profiles this instance wrote last come
+    /// from <see cref="Cache"/> (only for a compare-and-set write: they may be stale).
+    /// </summary>
+    public async Task<EncodedProfile[]> LoadCurrentEncodedManyAsync(string tenant, IReadOnlyList<long> personIds, bool cached = false)
     {
-        var profiles = await LoadEncodedManyAsync(tenant, personIds);
+        var profiles = cached ? await LoadCachedManyAsync(tenant, personIds) : await LoadEncodedManyAsync(tenant, personIds);
         for (var hop = 0; hop < MaxRedirects; hop++)
         {
             var redirected = new List<(int Index, long Survivor)>();
@@ -137,6 +149,22 @@ public sealed partial class ProfileStore(IConnectionMultiplexer redis)
             for (var j = 0; j < redirected.Count; j++)
                 profiles[redirected[j].Index] = survivors[j];
         }
+        return profiles;
+    }
+
+    private async Task<EncodedProfile[]> LoadCachedManyAsync(string tenant, IReadOnlyList<long> personIds)
+    {
+        var found = cache.GetMany(tenant, personIds);
+        var missing = new List<long>();
+        foreach (var (profile, personId) in found.Zip(personIds))
+        {
+            if (profile is null)
+                missing.Add(personId);
+        }
+        var loaded = missing.Count > 0 ? await LoadEncodedManyAsync(tenant, missing) : [];
+        var profiles = new EncodedProfile[found.Length];
+        for (int i = 0, next = 0; i < profiles.Length; i++)
+            profiles[i] = found[i] ?? loaded[next++];
         return profiles;
     }
 
@@ -158,6 +186,8 @@ public sealed partial class ProfileStore(IConnectionMultiplexer redis)
             args.Add(personId);
         }
         var result = await _db.ScriptEvaluateAsync(CompareAndSet, [.. keys], [.. args]);
+        foreach (var (profile, _) in profiles)
+            cache.Remove(profile.Tenant, profile.PersonId);
         return (int)result == 1;
     }
 
@@ -185,7 +215,13 @@ public sealed partial class ProfileStore(IConnectionMultiplexer redis)
         var results = (RedisResult[])(await _db.ScriptEvaluateAsync(CompareAndSetMany, [.. keys], [.. args]))!;
         var written = new bool[writes.Count];
         for (var i = 0; i < written.Length; i++)
+        {
             written[i] = (int)results[i] == 1;
+            if (written[i])
+                cache.Set(new EncodedProfile(tenant, writes[i].PersonId, writes[i].Version + 1, writes[i].State));
+            else
+                cache.Remove(tenant, writes[i].PersonId);
+        }
         return written;
     }
 

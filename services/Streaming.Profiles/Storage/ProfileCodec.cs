@@ -178,18 +178,18 @@ public static class ProfileCodec
     {
         var f = (SlotFields)r.ReadUInt16();
         var s = new SlotData { Count = r.Read7BitEncodedInt64() };
-        if (f.HasFlag(SlotFields.Sum)) s.Sum = ReadDecimal(r);
-        if (f.HasFlag(SlotFields.Numeric)) s.Numeric = r.Read7BitEncodedInt64();
-        if (f.HasFlag(SlotFields.InHours)) s.InHours = r.Read7BitEncodedInt64();
-        if (f.HasFlag(SlotFields.Min)) s.Min = ReadDecimal(r);
-        if (f.HasFlag(SlotFields.Max)) s.Max = ReadDecimal(r);
-        if (f.HasFlag(SlotFields.First)) s.First = r.Read7BitEncodedInt64();
-        if (f.HasFlag(SlotFields.Last)) s.Last = r.Read7BitEncodedInt64();
-        if (f.HasFlag(SlotFields.FirstId)) s.FirstId = r.ReadString();
-        if (f.HasFlag(SlotFields.LastId)) s.LastId = r.ReadString();
-        if (f.HasFlag(SlotFields.FirstValue)) s.FirstValue = r.ReadString();
-        if (f.HasFlag(SlotFields.LastValue)) s.LastValue = r.ReadString();
-        if (f.HasFlag(SlotFields.Distinct)) ReadMap(r, s.Distinct = new(StringComparer.Ordinal), x => x.Read7BitEncodedInt(), pooledKeys: false);
+        if ((f & SlotFields.Sum) != 0) s.Sum = ReadDecimal(r);
+        if ((f & SlotFields.Numeric) != 0) s.Numeric = r.Read7BitEncodedInt64();
+        if ((f & SlotFields.InHours) != 0) s.InHours = r.Read7BitEncodedInt64();
+        if ((f & SlotFields.Min) != 0) s.Min = ReadDecimal(r);
+        if ((f & SlotFields.Max) != 0) s.Max = ReadDecimal(r);
+        if ((f & SlotFields.First) != 0) s.First = r.Read7BitEncodedInt64();
+        if ((f & SlotFields.Last) != 0) s.Last = r.Read7BitEncodedInt64();
+        if ((f & SlotFields.FirstId) != 0) s.FirstId = r.ReadString();
+        if ((f & SlotFields.LastId) != 0) s.LastId = r.ReadString();
+        if ((f & SlotFields.FirstValue) != 0) s.FirstValue = r.ReadString();
+        if ((f & SlotFields.LastValue) != 0) s.LastValue = r.ReadString();
+        if ((f & SlotFields.Distinct) != 0) ReadMap(r, s.Distinct = new(StringComparer.Ordinal), x => x.Read7BitEncodedInt(), pooledKeys: false);
         var days = r.Read7BitEncodedInt();
         s.Days.EnsureCapacity(days);
         for (var i = 0; i < days; i++)
@@ -197,11 +197,11 @@ public static class ProfileCodec
             var day = r.Read7BitEncodedInt();
             var bf = (BucketFields)r.ReadByte();
             var b = new DayBucket { Count = r.Read7BitEncodedInt64() };
-            if (bf.HasFlag(BucketFields.Sum)) b.Sum = ReadDecimal(r);
-            if (bf.HasFlag(BucketFields.Numeric)) b.Numeric = r.Read7BitEncodedInt64();
-            if (bf.HasFlag(BucketFields.InHours)) b.InHours = r.Read7BitEncodedInt64();
-            if (bf.HasFlag(BucketFields.Min)) b.Min = ReadDecimal(r);
-            if (bf.HasFlag(BucketFields.Max)) b.Max = ReadDecimal(r);
+            if ((bf & BucketFields.Sum) != 0) b.Sum = ReadDecimal(r);
+            if ((bf & BucketFields.Numeric) != 0) b.Numeric = r.Read7BitEncodedInt64();
+            if ((bf & BucketFields.InHours) != 0) b.InHours = r.Read7BitEncodedInt64();
+            if ((bf & BucketFields.Min) != 0) b.Min = ReadDecimal(r);
+            if ((bf & BucketFields.Max) != 0) b.Max = ReadDecimal(r);
             s.Days[day] = b;
         }
         return s;

@@ -28,6 +28,20 @@ public class DeterministicIdTests
         Assert.Equal(expected, DeterministicId.From(parts));
 
     [Fact]
+    public void From_gives_the_same_ids_on_many_threads_at_once()
+    {
+        var expected = PinnedIds.Select(row => (Parts: (string[])row[0], Id: (string)row[1])).ToList();
+        var wrong = 0;
+        Parallel.For(0, 2_000, i =>
+        {
+            var (parts, id) = expected[i % expected.Count];
+            if (DeterministicId.From(parts) != id)
+                Interlocked.Increment(ref wrong);
+        });
+        Assert.Equal(0, wrong);
+    }
+
+    [Fact]
     public void From_tells_apart_parts_that_concatenate_to_the_same_text()
     {
         Assert.NotEqual(DeterministicId.From("ab", "c"), DeterministicId.From("a", "bc"));

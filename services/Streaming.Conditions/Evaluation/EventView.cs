@@ -12,6 +12,7 @@ public sealed class EventView
 {
     private readonly TrackingEvent _event;
     private JsonElement? _properties, _context, _traits;
+    private string? _channel;
 
     public EventView(TrackingEvent trackingEvent) => _event = trackingEvent;
 
@@ -27,24 +28,7 @@ public sealed class EventView
     public JsonElement Traits => _traits ??= Parse(_event.Traits);
 
     /// <summary>The channel: context.channel, else miniprogram / app / web by context keys, else server.</summary>
-    public string Channel
-    {
-        get
-        {
-            var context = Context;
-            if (context.ValueKind != JsonValueKind.Object)
-                return "server";
-            if (context.TryGetProperty("channel", out var channel) && channel.ValueKind == JsonValueKind.String && channel.GetString()!.Length > 0)
-                return channel.GetString()!;
-            if (context.TryGetProperty("miniprogram", out _))
-                return "miniprogram";
-            if (context.TryGetProperty("app", out _))
-                return "app";
-            if (context.TryGetProperty("page", out _) || context.TryGetProperty("userAgent", out _))
-                return "web";
-            return "server";
-        }
-    }
+    public string Channel => _channel ??= ChannelOf(Context);
 
     /// <summary>The value at a path (null when missing, JSON null, an object or an array).</summary>
     public Scalar? Value(FieldPath path, TimeZoneInfo zone) => path.Root switch
@@ -67,33 +51,66 @@ public sealed class EventView
     /// <summary>True when the event passes the filter: name, type and every predicate.</summary>
     public bool Matches(EventFilter filter, TimeZoneInfo zone)
     {
-        if (filter.Names.Count > 0 && !filter.Names.Contains(Name, StringComparer.Ordinal))
+        if (filter.Names.Count > 0 && !Contains(filter.Names, Name))
             return false;
-        if (filter.Types.Count > 0 && !filter.Types.Contains(_event.Type, StringComparer.Ordinal))
+        if (filter.Types.Count > 0 && !Contains(filter.Types, _event.Type))
             return false;
-        foreach (var predicate in filter.Where)
+        // Indexed loops: this runs for every event and filter, and enumerators would be allocated.
+        var where = filter.Where;
+        for (var i = 0; i < where.Count; i++)
         {
-            if (!Comparisons.Holds(Value(predicate.Path, zone), predicate.Operator, [.. predicate.Values.Select(v => (Scalar?)v)]))
+            var predicate = where[i];
+            if (!Comparisons.Holds(Value(predicate.Path, zone), predicate.Operator, predicate.Values))
                 return false;
         }
         return true;
     }
 
+    private static bool Contains(IReadOnlyList<string> values, string value)
+    {
+        for (var i = 0; i < values.Count; i++)
+        {
+            if (string.Equals(values[i], value, StringComparison.Ordinal))
+                return true;
+        }
+        return false;
+    }
+
+    private static string ChannelOf(JsonElement context)
+    {
+        if (context.ValueKind != JsonValueKind.Object)
+            return "server";
+        if (context.TryGetProperty("channel"u8, out var channel) && channel.ValueKind == JsonValueKind.String && channel.GetString() is { Length: > 0 } named)
+            return named;
+        if (context.TryGetProperty("miniprogram"u8, out _))
+            return "miniprogram";
+        if (context.TryGetProperty("app"u8, out _))
+            return "app";
+        if (context.TryGetProperty("page"u8, out _) || context.TryGetProperty("userAgent"u8, out _))
+            return "web";
+        return "server";
+    }
+
     private static Scalar? Walk(JsonElement element, IReadOnlyList<string> segments)
     {
-        foreach (var segment in segments)
+        for (var i = 0; i < segments.Count; i++)
         {
-            if (element.ValueKind != JsonValueKind.Object || !element.TryGetProperty(segment, out element))
+            if (element.ValueKind != JsonValueKind.Object || !element.TryGetProperty(segments[i], out element))
                 return null;
         }
         return Scalar.FromJson(element);
     }
 
+    /// <summary>
+    /// One pass over the text into a document of its own (exact-size arrays, nothing pooled, so the
+    /// elements stay valid as long as the view is used and nobody has to dispose it). Unreadable JSON
+    /// (<see cref="JsonException"/>) reads as missing.
+    /// </summary>
     private static JsonElement Parse(string json)
     {
         try
         {
-            return string.IsNullOrWhiteSpace(json) ? default : JsonSerializer.Deserialize<JsonElement>(json);
+            return string.IsNullOrWhiteSpace(json) ? default : JsonElement.Parse(json);
         }
         catch (JsonException)
         {

@@ -38,7 +38,7 @@ public sealed class ProfilesScenario : IBenchScenario
         var events = BenchArgs.Int(args, "--events", 200_000);
         var people = BenchArgs.Int(args, "--people", 20_000);
         var probes = BenchArgs.Int(args, "--probes", 200);
-        var warmup = BenchArgs.Int(args, "--warmup", 100_000);
+        var warmup = BenchArgs.Int(args, "--warmup", 300_000);
         var cacheMegabytes = BenchArgs.Int(args, "--cache-mb", (int)(ProfileCache.DefaultCapacityBytes >> 20));
         Console.WriteLine($"machine: {Measure.Machine}");
 
@@ -58,8 +58,9 @@ public sealed class ProfilesScenario : IBenchScenario
 
         var now = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
         // Warm-up events (other people, produced first) let the JIT reach its optimised code before the
-        // measurement starts: with 20,000 the first seconds still ran partly unoptimised code (the
-        // same build measured 63-68 µs of CPU per event after 20,000 and 36 µs after 100,000).
+        // measurement starts: on 2 cores the tier-1 recompilation competes with the work, and the same
+        // build measured 63-68 µs of CPU per event after 20,000 warm-up events, 40-43 µs after 100,000
+        // (the first measured second still at half speed) and 28-32 µs after 300,000.
         Console.WriteLine($"producing {warmup:N0} warm-up events, then {events:N0} events for {people:N0} people ...");
         var random = new Random(42);
         var warmupPeople = Math.Max(1, people / 10);
@@ -94,7 +95,8 @@ public sealed class ProfilesScenario : IBenchScenario
         var clock = Stopwatch.StartNew();
         // Events applied in each second of the run: a stall shows up as a dip, not just a lower average.
         var perSecond = new List<long>();
-        var lastCount = handler.Count;
+        var changesPerSecond = new List<long>();
+        var (lastCount, lastOutputs) = (handler.Count, handler.Outputs);
         var nextSecond = clock.Elapsed + TimeSpan.FromSeconds(1);
         while (handler.Count < warmup + events && !cancellationToken.IsCancellationRequested)
         {
@@ -102,7 +104,8 @@ public sealed class ProfilesScenario : IBenchScenario
             if (clock.Elapsed < nextSecond)
                 continue;
             perSecond.Add(handler.Count - lastCount);
-            lastCount = handler.Count;
+            changesPerSecond.Add(handler.Outputs - lastOutputs);
+            (lastCount, lastOutputs) = (handler.Count, handler.Outputs);
             nextSecond += TimeSpan.FromSeconds(1);
         }
         var elapsed = clock.Elapsed;
@@ -123,6 +126,7 @@ public sealed class ProfilesScenario : IBenchScenario
         Console.WriteLine($"applied {events:N0} events in {elapsed.TotalSeconds:F1} s: {rate:N0} events/s (service CPU {cpuUsed.TotalSeconds:F1} s, includes Kafka)");
         Console.WriteLine($"CPU per event: service {cpuUsed.TotalMicroseconds / events:F1} µs, redis-server {redisCpuUsed * 1e6 / events:F1} µs; GC: {allocatedPerEvent:N0} B allocated per event, {gcCollections} collections ({GC.CollectionCount(1) - gen1} gen1, {GC.CollectionCount(2) - gen2} gen2), {gcPauseUsed.TotalMilliseconds:F0} ms paused; load average {Measure.LoadAverage()}");
         Console.WriteLine("events applied per second: " + string.Join(" ", perSecond.Select(n => $"{n / 1000.0:F1}k")));
+        Console.WriteLine("profile changes per event, by second: " + string.Join(" ", perSecond.Zip(changesPerSecond, (n, c) => $"{c / (double)Math.Max(1, n):F2}")));
         Console.WriteLine("redis commands: " + string.Join(", ", commands.Take(6).Select(c => $"{c.Name} {c.Calls:N0} calls {c.Usec / events:F1} µs/event")));
         Console.WriteLine($"redis memory per profile: {bytesPerProfile:N0} B (used_memory delta), MEMORY USAGE median {Median(sampled):N0} B");
         Console.WriteLine($"profile cache: {cacheHits / (double)Math.Max(1, cacheHits + cacheMisses):P0} of loads answered ({cacheHits:N0} hits, {cacheMisses:N0} from Redis), {store.Cache.Count:N0} profiles in {store.Cache.Bytes / (1 << 20):N0} MiB of {store.Cache.CapacityBytes / (1 << 20):N0}");
@@ -210,12 +214,15 @@ public sealed class ProfilesScenario : IBenchScenario
 
     private sealed class CountingHandler(IConsumerHandler<IdentifiedEvent> inner) : IConsumerHandler<IdentifiedEvent>
     {
-        private long _count;
+        private long _count, _outputs;
         public long Count => Interlocked.Read(ref _count);
+        /// <summary>Profile changes produced (tag entered/left, trait changed).</summary>
+        public long Outputs => Interlocked.Read(ref _outputs);
 
         public async Task<IReadOnlyList<HandlerOutcome>> HandleAsync(IReadOnlyList<InboundMessage<IdentifiedEvent>> batch, CancellationToken cancellationToken)
         {
             var outcomes = await inner.HandleAsync(batch, cancellationToken);
+            Interlocked.Add(ref _outputs, outcomes.Sum(o => o.Outputs.Count));
             Interlocked.Add(ref _count, batch.Count);
             return outcomes;
         }

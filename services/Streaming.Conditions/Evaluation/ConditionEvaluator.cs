@@ -14,7 +14,7 @@ public static class ConditionEvaluator
         AnyCondition any => any.Conditions.Any(c => Evaluate(c, facts)),
         NotCondition not => !Evaluate(not.Condition, facts),
         MetricCondition m => Comparisons.Holds(Value(m.Metric, facts), m.Operator, [.. m.Operands.Select(o => Operand(o, facts))]),
-        TraitCondition t => Comparisons.Holds(facts.Trait(t.Trait), t.Operator, [.. t.Values.Select(v => (Scalar?)v)]),
+        TraitCondition t => Comparisons.Holds(facts.Trait(t.Trait), t.Operator, t.Values),
         _ => throw new ArgumentOutOfRangeException(nameof(condition), condition.GetType().Name, "Unknown condition node."),
     };
 

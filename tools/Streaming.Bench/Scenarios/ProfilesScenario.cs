@@ -119,6 +119,7 @@ public sealed class ProfilesScenario : IBenchScenario
             .Where(c => c.Calls > 0).OrderByDescending(c => c.Usec).ToList();
         var rate = events / elapsed.TotalSeconds;
         var (cacheHits, cacheMisses) = (store.Cache.Hits - hits, store.Cache.Misses - misses);
+        var cacheHitRatio = cacheHits / (double)Math.Max(1, cacheHits + cacheMisses);
         var bytesPerProfile = (UsedMemory(server) - memoryBefore) / (double)people;
         var sampled = new List<long>();
         for (var p = 1; p <= people; p += Math.Max(1, people / 200))
@@ -129,7 +130,7 @@ public sealed class ProfilesScenario : IBenchScenario
         Console.WriteLine("profile changes per event, by second: " + string.Join(" ", perSecond.Zip(changesPerSecond, (n, c) => $"{c / (double)Math.Max(1, n):F2}")));
         Console.WriteLine("redis commands: " + string.Join(", ", commands.Take(6).Select(c => $"{c.Name} {c.Calls:N0} calls {c.Usec / events:F1} µs/event")));
         Console.WriteLine($"redis memory per profile: {bytesPerProfile:N0} B (used_memory delta), MEMORY USAGE median {Median(sampled):N0} B");
-        Console.WriteLine($"profile cache: {cacheHits / (double)Math.Max(1, cacheHits + cacheMisses):P0} of loads answered ({cacheHits:N0} hits, {cacheMisses:N0} from Redis), {store.Cache.Count:N0} profiles in {store.Cache.Bytes / (1 << 20):N0} MiB of {store.Cache.CapacityBytes / (1 << 20):N0}");
+        Console.WriteLine($"profile cache: {cacheHitRatio:P0} of loads answered ({cacheHits:N0} hits, {cacheMisses:N0} from Redis), {store.Cache.Count:N0} profiles in {store.Cache.Bytes / (1 << 20):N0} MiB of {store.Cache.CapacityBytes / (1 << 20):N0}");
 
         // Latency: one qualifying order at a time for a fresh person; time until its tag_entered is read back.
         var entered = new ConcurrentDictionary<(long, string), bool>();
@@ -170,7 +171,7 @@ public sealed class ProfilesScenario : IBenchScenario
             tag_definitions = catalog.For(Tenant).Tags.Count,
             warmup_events = warmup,
             events_per_s = Math.Round(rate),
-            cache_hit_ratio = Math.Round(cacheHits / (double)Math.Max(1, cacheHits + cacheMisses), 3),
+            cache_hit_ratio = Math.Round(cacheHitRatio, 3),
             service_cpu_us_per_event = Math.Round(cpuUsed.TotalMicroseconds / events, 1),
             redis_cpu_us_per_event = Math.Round(redisCpuUsed * 1e6 / events, 1),
             load_average = Measure.LoadAverage(),

@@ -14,7 +14,8 @@ internal static class Commands
                                [--user-column C] [--anonymous-column C] [--message-id-column C]
                                [--gateway URL] [--write-key KEY] [--batch N]
         --gateway defaults to http://127.0.0.1:8080, --write-key to $STREAMING_WRITE_KEY, --max-event-bytes
-        to 32768 (the gateway's Gateway:MaxEventBytes; a larger invoice is sent without product names).
+        to 32768 (the gateway's Gateway:MaxEventBytes; a larger invoice keeps its order event and carries the
+        rest of its products in "Order Continued" events, see docs/analytics.md#import).
         Exit code 0: every event imported; 1: the gateway refused some events (listed); 2: bad usage or input.
         """;
 
@@ -39,9 +40,15 @@ internal static class Commands
 
             using var http = handler is null ? new HttpClient() : new HttpClient(handler, disposeHandler: false);
             var importer = new Importer(new GatewayClient(http, gateway, writeKey), output, batch);
+            Dictionary<string, int>? invoiceLines = null;
+            if (args[1] == "online-retail")
+            {
+                using var counting = new CsvReader(file);
+                invoiceLines = OnlineRetail.LineCounts(counting);
+            }
             using var csv = new CsvReader(file);
-            var events = args[1] == "online-retail"
-                ? OnlineRetail.Invoices(csv, maxEventBytes).Select(i => (i.Event, i.Lines))
+            var events = invoiceLines is not null
+                ? OnlineRetail.Events(csv, invoiceLines, maxEventBytes).Select(i => (i.Event, i.Lines))
                 : new CsvMapping(Value(options, "--event-column"), Value(options, "--event"), Value(options, "--user-column"), Value(options, "--anonymous-column"),
                     Value(options, "--timestamp-column") ?? throw new ImportException("--timestamp-column is required for import csv."),
                     Value(options, "--message-id-column")) is var mapping && mapping.EventColumn is null && mapping.EventName is null

@@ -5,86 +5,88 @@ using System.Text.Json.Nodes;
 namespace Streaming.Cli.Import;
 
 /// <summary>
-/// The UCI Online Retail file as tracking events (see ../shared/datasets/README.md): one event per
-/// invoice, <c>Order Completed</c> (or <c>Order Refunded</c> for a 'C' invoice) of userId =
+/// The UCI Online Retail file as tracking events (see ../shared/datasets/README.md): one order event
+/// per invoice, <c>Order Completed</c> (or <c>Order Refunded</c> for a 'C' invoice) of userId =
 /// CustomerID (a guest invoice gets the anonymous id <c>guest-&lt;InvoiceNo&gt;</c>), at InvoiceDate
 /// read as UK time, with properties order_id, revenue (sum of Quantity x UnitPrice), products,
 /// country. The messageId is derived from the InvoiceNo, so importing twice stores nothing twice.
-/// An invoice whose event would be larger than the gateway's event limit (Segment's 32 KB; 27 of the
-/// 10,783 invoices of the 2010-12..2011-05 slice, up to 675 lines) keeps every line but leaves out the
-/// product names (the descriptions, which the StockCode already identifies) and says so with
-/// <c>products_names_omitted: true</c>, so order counts, revenue and line counts stay exact.
+/// An invoice too large for one event (<see cref="OrderSplit"/>) keeps its order event, with the
+/// whole revenue, and carries the rest of its products in <c>Order Continued</c> events.
 /// </summary>
 internal static class OnlineRetail
 {
     public static readonly string[] Header = ["InvoiceNo", "StockCode", "Description", "Quantity", "InvoiceDate", "UnitPrice", "CustomerID", "Country"];
     private static readonly TimeZoneInfo UkTime = TimeZoneInfo.FindSystemTimeZoneById("Europe/London");
 
-    public sealed record Invoice(JsonObject Event, int Lines);
+    /// <summary>One event to send and the number of file lines it carries.</summary>
+    public sealed record OrderEvent(JsonObject Event, int Lines);
 
-    /// <summary>How many lines after its last line an invoice stays open for more of its lines.</summary>
-    public const int InterleaveWindow = 1_000;
-
-    /// <summary>
-    /// Invoices in order of their first line. The lines of one invoice are nearly always consecutive,
-    /// but the file interleaves a few (an invoice continued after another one of the same minute), so
-    /// an invoice is emitted once <see cref="InterleaveWindow"/> lines passed without more of it. A
-    /// part seen even later still gets its own messageId (<c>-2</c>, ...): a repeated messageId would
-    /// be dropped downstream as a duplicate and its lines lost.
-    /// </summary>
     /// <summary>The gateway's default <c>Gateway:MaxEventBytes</c>.</summary>
     public const int DefaultMaxEventBytes = 32 * 1024;
 
-    public static IEnumerable<Invoice> Invoices(CsvReader csv, int maxEventBytes = DefaultMaxEventBytes)
+    /// <summary>
+    /// Lines per invoice, from a first pass over the file. The lines of one invoice are nearly always
+    /// consecutive, but the file interleaves a few (542806 continues after C542805), so an invoice is
+    /// sent once all its lines were read: one order is one order event, wherever its lines are.
+    /// </summary>
+    public static Dictionary<string, int> LineCounts(CsvReader csv)
     {
-        using var rows = csv.Rows().GetEnumerator();
-        if (!rows.MoveNext() || !rows.Current.SequenceEqual(Header))
-            throw new FormatException($"Not an Online Retail file: the first line must be {string.Join(',', Header)}.");
-        var open = new Dictionary<string, (List<string[]> Lines, int Last)>(StringComparer.Ordinal);
-        var order = new Queue<string>();
-        var parts = new Dictionary<string, int>(StringComparer.Ordinal);
+        var counts = new Dictionary<string, int>(StringComparer.Ordinal);
         var line = 1;
-        while (rows.MoveNext())
+        foreach (var row in Rows(csv))
         {
             line++;
-            var row = rows.Current;
             if (row.Length != Header.Length)
                 throw new FormatException($"Line {line}: expected {Header.Length} columns, found {row.Length}.");
-            if (open.TryGetValue(row[0], out var invoice))
-            {
-                invoice.Lines.Add(row);
-                open[row[0]] = (invoice.Lines, line);
-            }
-            else
-            {
-                open[row[0]] = ([row], line);
-                order.Enqueue(row[0]);
-            }
-            while (order.TryPeek(out var first) && open[first].Last < line - InterleaveWindow)
-                yield return Close(order.Dequeue());
+            counts[row[0]] = counts.GetValueOrDefault(row[0]) + 1;
         }
-        while (order.Count > 0)
-            yield return Close(order.Dequeue());
+        return counts;
+    }
 
-        Invoice Close(string number)
+    /// <summary>The events of every invoice, in the order invoices are completed (see <see cref="LineCounts"/>).</summary>
+    public static IEnumerable<OrderEvent> Events(CsvReader csv, IReadOnlyDictionary<string, int> lineCounts, int maxEventBytes = DefaultMaxEventBytes)
+    {
+        var open = new Dictionary<string, List<string[]>>(StringComparer.Ordinal);
+        var line = 1;
+        foreach (var row in Rows(csv))
         {
-            var lines = open[number].Lines;
-            open.Remove(number);
-            var part = parts[number] = parts.GetValueOrDefault(number) + 1;
-            return ToEvent(lines, part, maxEventBytes);
+            line++;
+            if (row.Length != Header.Length)
+                throw new FormatException($"Line {line}: expected {Header.Length} columns, found {row.Length}.");
+            if (!lineCounts.TryGetValue(row[0], out var expected))
+                throw new FormatException($"Line {line}: invoice {row[0]} was not in the file when its lines were counted (was the file changed during the import?).");
+            if (!open.TryGetValue(row[0], out var lines))
+                open[row[0]] = lines = new List<string[]>(expected);
+            lines.Add(row);
+            if (lines.Count < expected)
+                continue;
+            open.Remove(row[0]);
+            foreach (var e in ToEvents(lines, maxEventBytes))
+                yield return e;
         }
+        if (open.Count > 0)
+            throw new FormatException($"Invoices {string.Join(", ", open.Keys.Take(5))} have fewer lines than when they were counted (was the file changed during the import?).");
     }
 
     public static string MessageId(string invoiceNo) => "online-retail-" + invoiceNo;
 
-    private static Invoice ToEvent(List<string[]> lines, int part, int maxEventBytes)
+    private static IEnumerable<string[]> Rows(CsvReader csv)
+    {
+        using var rows = csv.Rows().GetEnumerator();
+        if (!rows.MoveNext() || !rows.Current.SequenceEqual(Header))
+            throw new FormatException($"Not an Online Retail file: the first line must be {string.Join(',', Header)}.");
+        while (rows.MoveNext())
+            yield return rows.Current;
+    }
+
+    private static IEnumerable<OrderEvent> ToEvents(List<string[]> lines, int maxEventBytes)
     {
         var first = lines[0];
         var invoice = first[0];
         var local = DateTime.ParseExact(first[4], "yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture, DateTimeStyles.None);
         var at = new DateTimeOffset(local, UkTime.GetUtcOffset(local));
         decimal revenue = 0;
-        var products = new JsonArray();
+        var products = new List<JsonObject>(lines.Count);
         foreach (var l in lines)
         {
             var quantity = int.Parse(l[3], CultureInfo.InvariantCulture);
@@ -93,11 +95,11 @@ internal static class OnlineRetail
             products.Add(new JsonObject { ["sku"] = l[1], ["name"] = l[2], ["quantity"] = quantity, ["price"] = price });
         }
         var customer = first[6];
-        var e = new JsonObject
+        var order = new JsonObject
         {
             ["type"] = "track",
             ["event"] = invoice.StartsWith('C') ? "Order Refunded" : "Order Completed",
-            ["messageId"] = part == 1 ? MessageId(invoice) : $"{MessageId(invoice)}-{part}",
+            ["messageId"] = MessageId(invoice),
             ["timestamp"] = at.ToString("yyyy-MM-ddTHH:mm:sszzz", CultureInfo.InvariantCulture),
             ["properties"] = new JsonObject
             {
@@ -105,19 +107,12 @@ internal static class OnlineRetail
                 ["revenue"] = revenue,
                 ["currency"] = "GBP",
                 ["country"] = first[7],
-                ["products"] = products,
             },
         };
         if (customer.Length > 0)
-            e["userId"] = customer;
+            order["userId"] = customer;
         else
-            e["anonymousId"] = "guest-" + invoice;
-        if (Encoding.UTF8.GetByteCount(e.ToJsonString()) > maxEventBytes)
-        {
-            foreach (var product in products)
-                product!.AsObject().Remove("name");
-            e["properties"]!["products_names_omitted"] = true;
-        }
-        return new Invoice(e, lines.Count);
+            order["anonymousId"] = "guest-" + invoice;
+        return OrderSplit.Split(order, products, maxEventBytes).Select(e => new OrderEvent(e.Event, e.Products));
     }
 }

@@ -52,6 +52,21 @@ public sealed class Import_OnlineRetail(ClickHouseFixture fixture)
         var guestsExcluded = retention.Cohorts.Select(c => (c.Cohort.ToString("yyyy-MM", CultureInfo.InvariantCulture), c.Persons, c.Returned.ToArray()));
         // Guests (one anonymous person per invoice) are cohorts of one-time buyers: the expectation counts them too.
         Assert.Equal(expected.Retention.Select(r => (r.Cohort, r.Persons, r.Returned)), guestsExcluded, new RetentionRowComparer());
+
+        // Identified persons only: a filter on the person in the tag language (has an event with a userId), not on event properties.
+        using var identified = JsonDocument.Parse("""
+            {"metric": {"fn": "count", "event": {"where": [{"path": "$userId", "op": "exists"}]}}, "op": "gte", "value": 1}
+            """);
+        var request = new RetentionRequest(from, to, "Order Completed", "Order Completed", "month", 5) { Persons = identified.RootElement.Clone() };
+        Assert.Null(request.Problem());
+        var customersOnly = await queries.RetentionAsync("default", request, default);
+        Assert.Equal(expected.CustomerRetention.Select(r => (r.Cohort, r.Persons, r.Returned)),
+            customersOnly.Cohorts.Select(c => (c.Cohort.ToString("yyyy-MM", CultureInfo.InvariantCulture), c.Persons, c.Returned.ToArray())), new RetentionRowComparer());
+        Assert.True(customersOnly.Cohorts[0].Persons < retention.Cohorts[0].Persons);
+        var buyers = await queries.TrendsAsync("default", new TrendsRequest("Order Completed", from, to, "persons", Interval: "month") { Persons = identified.RootElement.Clone() }, default);
+        Assert.Equal(expected.CustomersWithOrders.Select(m => (double)m.Persons), buyers.Select(b => b.Value));
+        var funnel = await queries.FunnelAsync("default", new FunnelRequest([new("Order Completed"), new("Order Completed")], from, to, 366L * 86_400) { Persons = identified.RootElement.Clone() }, default);
+        Assert.Equal(expected.CustomerRetention.Sum(r => r.Persons), funnel.Steps[0].Persons);
     }
 
     private sealed class RetentionRowComparer : IEqualityComparer<(string, long, long[])>
@@ -61,7 +76,9 @@ public sealed class Import_OnlineRetail(ClickHouseFixture fixture)
     }
 
     /// <summary>Figures computed straight from the CSV lines, without the importer's code.</summary>
-    private sealed record Expected(long Rows, long Invoices, long Customers, long Orders, decimal OrderRevenue, List<(string Cohort, long Persons, long[] Returned)> Retention)
+    private sealed record Expected(long Rows, long Invoices, long Customers, long Orders, decimal OrderRevenue,
+        List<(string Cohort, long Persons, long[] Returned)> Retention, List<(string Cohort, long Persons, long[] Returned)> CustomerRetention,
+        List<(string Month, long Persons)> CustomersWithOrders)
     {
         public static Expected From(string path)
         {
@@ -71,19 +88,23 @@ public sealed class Import_OnlineRetail(ClickHouseFixture fixture)
             var buyerMonths = orders.Select(g => (Person: g.First()[6].Length > 0 ? g.First()[6] : "guest-" + g.Key, Month: g.First()[4][..7]))
                 .GroupBy(x => x.Person).ToDictionary(g => g.Key, g => g.Select(x => x.Month).Distinct().Order(StringComparer.Ordinal).ToList());
             string[] months = ["2010-12", "2011-01", "2011-02", "2011-03", "2011-04", "2011-05"];
-            var retention = months.Select((cohort, ci) =>
+            List<(string, long, long[])> Retention(bool guests) => months.Select((cohort, ci) =>
             {
-                var members = buyerMonths.Where(b => b.Value[0] == cohort).ToList();
+                var members = buyerMonths.Where(b => b.Value[0] == cohort && (guests || !b.Key.StartsWith("guest-", StringComparison.Ordinal))).ToList();
                 var returned = Enumerable.Range(0, 6).Select(k => ci + k < months.Length ? (long)members.Count(m => m.Value.Contains(months[ci + k])) : 0L).ToArray();
                 return (cohort, (long)members.Count, returned);
             }).Where(r => r.Item2 > 0).ToList();
+            var retention = Retention(guests: true);
+            var customersWithOrders = months.Select(m => (m, (long)buyerMonths.Count(b => !b.Key.StartsWith("guest-", StringComparison.Ordinal) && b.Value.Contains(m)))).ToList();
             return new Expected(
                 lines.Count,
                 invoices.Count,
                 lines.Select(l => l[6]).Where(c => c.Length > 0).Distinct().Count(),
                 orders.Count,
                 orders.SelectMany(g => g).Sum(l => decimal.Parse(l[3], CultureInfo.InvariantCulture) * decimal.Parse(l[5], CultureInfo.InvariantCulture)),
-                retention);
+                retention,
+                Retention(guests: false),
+                customersWithOrders);
         }
     }
 

@@ -34,10 +34,11 @@ public class SerdeRoundTripTests
     [Fact]
     public void IdentifiedEvent_round_trips_person_and_event()
     {
-        var identified = new IdentifiedEvent(42, Event);
+        var identified = new IdentifiedEvent(42, Event) { Identifiers = ["userId:u1", "anonymousId:a1", "phone_hash:9f"] };
         var back = RoundTrip(TopicCatalog.EventsIdentified.Serde, identified);
         Assert.Equal(42, back.PersonId);
         Assert.Equal(Event, back.Event);
+        Assert.Equal(identified.Identifiers, back.Identifiers);
     }
 
     [Fact]

@@ -74,8 +74,12 @@ public static class AvroMaps
         {
             record.Add("personId", value.PersonId);
             WriteEventFields(record, value.Event);
+            record.Add("identifiers", value.Identifiers.Cast<object>().ToArray());
         }
-        public IdentifiedEvent Read(GenericRecord record) => new(record.Long("personId"), ReadEventFields(record));
+        public IdentifiedEvent Read(GenericRecord record) => new(record.Long("personId"), ReadEventFields(record))
+        {
+            Identifiers = [.. ((IEnumerable<object>)record["identifiers"]).Cast<string>()],
+        };
     }
 
     private sealed class RejectedEventMap : IAvroMap<RejectedEvent>

@@ -29,4 +29,12 @@ public sealed record TrackingEvent
 }
 
 /// <summary>A deduplicated event resolved to a person (topic <c>events.identified</c>).</summary>
-public sealed record IdentifiedEvent(long PersonId, TrackingEvent Event);
+public sealed record IdentifiedEvent(long PersonId, TrackingEvent Event)
+{
+    /// <summary>
+    /// <c>type:value</c> of every identifier of the event as identity linked it (userId, anonymousId,
+    /// an alias's previousId under the type it was linked as, the tenant's extra types), so consumers
+    /// need not re-derive identity's rules. Empty for events written before v2 of the schema.
+    /// </summary>
+    public IReadOnlyList<string> Identifiers { get; init; } = [];
+}

@@ -3,7 +3,7 @@ using Streaming.ServiceDefaults.Consumers;
 
 namespace Streaming.Analytics.Pipeline;
 
-/// <summary>Step: an identified event becomes one row of <c>events</c>.</summary>
+/// <summary>Step: an identified event becomes one row of <c>events</c>; its <c>event</c> is <see cref="EventNames"/>' rule, the profiles' and the condition language's name.</summary>
 internal static class EventRow
 {
     public static readonly string[] Columns =
@@ -13,20 +13,12 @@ internal static class EventRow
         "kafka_partition", "kafka_offset",
     ];
 
-    /// <summary>The event name queries group by: the track event, else the page/screen name, else the type.</summary>
-    public static string EventName(TrackingEvent e) => e.Type switch
-    {
-        "track" => e.Event ?? "",
-        "page" or "screen" => e.Name is { Length: > 0 } name ? $"{e.Type}:{name}" : e.Type,
-        _ => e.Type,
-    };
-
     public static object[] From(InboundMessage<IdentifiedEvent> message)
     {
         var e = message.Value.Event;
         return
         [
-            e.Tenant, EventName(e), e.Type, e.MessageId, message.Value.PersonId, e.AnonymousId ?? "", e.UserId ?? "", e.Source,
+            e.Tenant, EventNames.Of(e), e.Type, e.MessageId, message.Value.PersonId, e.AnonymousId ?? "", e.UserId ?? "", e.Source,
             Time(e.Timestamp), Nullable(e.OriginalTimestamp), Nullable(e.SentAt), Time(e.ReceivedAt),
             e.Context, e.Properties, e.Traits,
             (ushort)message.Partition, (ulong)message.Offset,

@@ -13,6 +13,9 @@ public sealed record FunnelRequest(
     long WindowSeconds = 86_400,
     string? Breakdown = null)
 {
+    /// <summary>Only persons for whom this tag-language condition holds as of <c>to</c> (<see cref="PersonsFilter"/>); none: everyone.</summary>
+    public System.Text.Json.JsonElement Persons { get; init; }
+
     public string? Problem()
     {
         if (Steps is not { Count: >= 2 and <= 20 })
@@ -27,7 +30,7 @@ public sealed record FunnelRequest(
         }
         if (WindowSeconds is <= 0 or > 366L * 86_400)
             return "windowSeconds must be between 1 and 31622400 (366 days).";
-        return QueryRange.Problem(From, To);
+        return QueryRange.Problem(From, To) ?? PersonsFilter.Problem(Persons, To);
     }
 }
 
@@ -56,12 +59,13 @@ internal static class FunnelQuery
             return sql.ToString();
         }).ToList();
         var window = p.UInt64((ulong)r.WindowSeconds);
+        var persons = PersonsFilter.Sql(r.Persons, p, database, tenant, r.To);
         var breakdown = r.Breakdown is { Length: > 0 } b ? $"JSONExtractString(properties, {p.String(b)})" : "''";
         // Steps are at most 20 (FunnelRequest.Problem), so the mask fits in the low 20 bits.
         var mask = string.Join(" + ", conditions.Select((c, i) => string.Create(CultureInfo.InvariantCulture, $"bitShiftLeft(toUInt64({c}), {i})")));
 
         var perPerson = $"SELECT pid, any({breakdown}) AS breakdown, groupArrayIf(bitShiftLeft(toUInt64(toUnixTimestamp64Milli(ts)), 20) + mask, mask > 0) AS steps"
-            + $" FROM (SELECT *, {mask} AS mask FROM {ResolvedEvents.Sql(database, p, tenant, r.From, r.To, events)}) GROUP BY pid";
+            + $" FROM (SELECT *, {mask} AS mask FROM {ResolvedEvents.Sql(database, p, tenant, r.From, r.To, events, persons: persons)}) GROUP BY pid";
 
         // t{i}: milliseconds of the first step-i event at or after t{i-1} (0 when there is none).
         var chain = new StringBuilder("arraySort(steps) AS sorted, bitShiftRight(arrayFirst(x -> bitTest(x, 0), sorted), 20) AS t0");

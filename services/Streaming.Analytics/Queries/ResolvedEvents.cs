@@ -6,11 +6,13 @@ namespace Streaming.Analytics.Queries;
 /// </summary>
 internal static class ResolvedEvents
 {
-    public static string Sql(string database, SqlParameters p, string tenant, DateTimeOffset from, DateTimeOffset to, IReadOnlyList<string>? events = null, bool resolvePersons = true)
+    public static string Sql(string database, SqlParameters p, string tenant, DateTimeOffset from, DateTimeOffset to, IReadOnlyList<string>? events = null, bool resolvePersons = true, string? persons = null)
     {
         var tenantParam = p.String(tenant);
         var eventFilter = events is { Count: > 0 } ? $" AND e.event IN {p.Strings(events)}" : "";
-        if (!resolvePersons)
+        // A person filter (PersonsFilter) keeps the events of the persons it selects, after merges.
+        var personFilter = persons is null ? "" : $" AND {PersonColumn} IN ({persons})";
+        if (!resolvePersons && persons is null)
         {
             // Counts and sums do not depend on who did the event: skip the merge lookup.
             return $"(SELECT e.person_id AS pid, e.event AS event, e.timestamp AS ts, e.properties AS properties FROM {database}.events AS e WHERE e.tenant = {tenantParam} AND e.timestamp >= {p.Time(from)} AND e.timestamp < {p.Time(to)}{eventFilter})";
@@ -19,7 +21,7 @@ internal static class ResolvedEvents
             ({OverridesWith(database, tenantParam)}
              SELECT {PersonColumn} AS pid, e.event AS event, e.timestamp AS ts, e.properties AS properties
              FROM {database}.events AS e
-             WHERE e.tenant = {tenantParam} AND e.timestamp >= {p.Time(from)} AND e.timestamp < {p.Time(to)}{eventFilter})
+             WHERE e.tenant = {tenantParam} AND e.timestamp >= {p.Time(from)} AND e.timestamp < {p.Time(to)}{eventFilter}{personFilter})
             """;
     }
 

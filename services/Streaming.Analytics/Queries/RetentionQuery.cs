@@ -13,10 +13,13 @@ public sealed record RetentionRequest(
     string Period = "month",
     int Periods = 12)
 {
+    /// <summary>Only persons for whom this tag-language condition holds as of <c>to</c> (<see cref="PersonsFilter"/>); none: everyone.</summary>
+    public System.Text.Json.JsonElement Persons { get; init; }
+
     public string? Problem() =>
         Period is not ("day" or "week" or "month") ? "period must be day, week or month."
         : Periods is < 1 or > 366 ? "periods must be between 1 and 366."
-        : QueryRange.Problem(From, To);
+        : QueryRange.Problem(From, To) ?? PersonsFilter.Problem(Persons, To);
 }
 
 public sealed record RetentionCohort(DateTime Cohort, long Persons, IReadOnlyList<long> Returned);
@@ -41,13 +44,14 @@ internal static class RetentionQuery
         IReadOnlyList<string>? events = cohortEvent is not null && returnEvent is not null ? [cohortEvent, returnEvent] : null;
         var unit = Queries.Periods.Unit(r.Period);
         var periods = p.Int64(r.Periods);
+        var persons = PersonsFilter.Sql(r.Persons, p, database, tenant, r.To);
         // First occurrence looks at all history before `to`, so a person seen before `from` is not new in range.
         return $"""
             SELECT cohort, idx, count() AS persons
             FROM (
                 SELECT pid, {Queries.Periods.StartOf(r.Period, $"minIf(ts, {isCohort})")} AS cohort,
                        groupUniqArrayIf({Queries.Periods.StartOf(r.Period, "ts")}, {isReturn}) AS returned
-                FROM {ResolvedEvents.Sql(database, p, tenant, DateTimeOffset.UnixEpoch, r.To, events)}
+                FROM {ResolvedEvents.Sql(database, p, tenant, DateTimeOffset.UnixEpoch, r.To, events, persons: persons)}
                 GROUP BY pid
                 HAVING countIf({isCohort}) > 0 AND cohort >= {Queries.Periods.StartOf(r.Period, p.Time(r.From))}
             )

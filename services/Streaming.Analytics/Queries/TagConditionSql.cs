@@ -20,7 +20,8 @@ namespace Streaming.Analytics.Queries;
 internal sealed class TagConditionSql
 {
     private const string Dec = "Decimal128(9)";
-    private const string NameSql = "multiIf(type = 'track', event, type IN ('page', 'screen'), if(startsWith(event, concat(type, ':')), substring(event, length(type) + 2), ''), '')";
+    // The events table stores the name by the one rule (Contracts' EventNames), so `event` is `$name`.
+    private const string NameSql = "event";
     private const string ChannelSql = "multiIf(JSONExtractString(context, 'channel') != '', JSONExtractString(context, 'channel'), JSONHas(context, 'miniprogram'), 'miniprogram', JSONHas(context, 'app'), 'app', JSONHas(context, 'page') OR JSONHas(context, 'userAgent'), 'web', 'server')";
 
     private readonly SqlParameters p;
@@ -64,7 +65,8 @@ internal sealed class TagConditionSql
         var events = $"""
             {ResolvedEvents.OverridesWith(database, tenantParam)}
             SELECT {ResolvedEvents.PersonColumn} AS pid, e.event AS event, e.type AS type, e.source AS source, e.message_id AS message_id,
-                   e.timestamp AS ts, e.properties AS properties, e.context AS context, e.traits AS traits
+                   e.timestamp AS ts, e.properties AS properties, e.context AS context, e.traits AS traits,
+                   e.user_id AS user_id, e.anonymous_id AS anonymous_id
             FROM {database}.events AS e
             WHERE e.tenant = {tenantParam} AND e.timestamp <= fromUnixTimestamp64Milli({compiler.asOfMs}, 'UTC')
             """;
@@ -100,8 +102,8 @@ internal sealed class TagConditionSql
     /// <summary>The value at <c>keys</c> inside the JSON text <c>doc</c>.</summary>
     private sealed record JsonValue(string Doc, string Keys) : Value;
 
-    /// <summary>A string that is always present (an attribute).</summary>
-    private sealed record TextValue(string Sql) : Value;
+    /// <summary>A string attribute, present when <paramref name="Present"/> holds (always, for most).</summary>
+    private sealed record TextValue(string Sql, string Present = "1") : Value;
 
     /// <summary>A number, NULL when missing.</summary>
     private sealed record NumberValue(string Sql) : Value;
@@ -131,6 +133,8 @@ internal sealed class TagConditionSql
                     FieldPath.Channel => new TextValue(ChannelSql),
                     FieldPath.Day => new NumberValue($"toDecimal128(toUInt16(toDate(ts, {zone})), 9)"),
                     FieldPath.Hour => new NumberValue($"toDecimal128(toHour(ts, {zone}), 9)"),
+                    FieldPath.UserId => new TextValue("user_id", "user_id != ''"),
+                    FieldPath.AnonymousId => new TextValue("anonymous_id", "anonymous_id != ''"),
                     _ => throw new UnsupportedException(at, $"attribute {path} has no SQL form."),
                 };
             default:
@@ -142,7 +146,7 @@ internal sealed class TagConditionSql
     private static string IsScalar(Value v) => v switch
     {
         JsonValue j => $"JSONType({j.Doc}, {j.Keys}) IN ('Int64', 'UInt64', 'Double', 'String', 'Bool')",
-        TextValue => "1",
+        TextValue t => t.Present,
         NumberValue n => $"({n.Sql}) IS NOT NULL",
         _ => "0",
     };
@@ -157,7 +161,7 @@ internal sealed class TagConditionSql
     private static (string Is, string Value)? AsString(Value v) => v switch
     {
         JsonValue j => ($"JSONType({j.Doc}, {j.Keys}) = 'String'", $"JSONExtractString({j.Doc}, {j.Keys})"),
-        TextValue t => ("1", t.Sql),
+        TextValue t => (t.Present, t.Sql),
         _ => null,
     };
 

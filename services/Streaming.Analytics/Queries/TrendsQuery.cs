@@ -11,6 +11,9 @@ public sealed record TrendsRequest(
     string? Breakdown = null,
     IReadOnlyList<PropertyFilter>? Filters = null)
 {
+    /// <summary>Only persons for whom this tag-language condition holds as of <c>to</c> (<see cref="PersonsFilter"/>); none: everyone.</summary>
+    public System.Text.Json.JsonElement Persons { get; init; }
+
     public string? Problem()
     {
         if (string.IsNullOrWhiteSpace(Event))
@@ -24,7 +27,7 @@ public sealed record TrendsRequest(
         foreach (var (f, i) in (Filters ?? []).Select((f, i) => (f, i)))
             if (f.Problem($"filters[{i}]") is { } problem)
                 return problem;
-        return QueryRange.Problem(From, To);
+        return QueryRange.Problem(From, To) ?? PersonsFilter.Problem(Persons, To);
     }
 }
 
@@ -42,9 +45,10 @@ internal static class TrendsQuery
         };
         var breakdown = r.Breakdown is { Length: > 0 } b ? $"JSONExtractString(properties, {p.String(b)})" : "''";
         var filters = string.Concat((r.Filters ?? []).Select(f => " AND " + f.Sql(p)));
+        var persons = PersonsFilter.Sql(r.Persons, p, database, tenant, r.To);
         return $"""
             SELECT {Periods.StartOf(r.Interval, "ts")} AS period, {breakdown} AS breakdown, {measure} AS value
-            FROM {ResolvedEvents.Sql(database, p, tenant, r.From, r.To, [r.Event], resolvePersons: r.Measure == "persons")}
+            FROM {ResolvedEvents.Sql(database, p, tenant, r.From, r.To, [r.Event], resolvePersons: r.Measure == "persons", persons: persons)}
             WHERE 1{filters}
             GROUP BY period, breakdown ORDER BY period, breakdown LIMIT 10000
             """;

@@ -12,14 +12,19 @@ public sealed class EventView
 {
     private readonly TrackingEvent _event;
     private JsonElement? _properties, _context, _traits;
-    private string? _channel;
+    private string? _channel, _name;
 
     public EventView(TrackingEvent trackingEvent) => _event = trackingEvent;
 
     public TrackingEvent Event => _event;
 
-    /// <summary><c>event</c> for track calls, <c>name</c> for page/screen calls, else empty.</summary>
-    public string Name => _event.Type == "track" ? _event.Event ?? "" : _event.Name ?? _event.Event ?? "";
+    /// <summary>The event's name by the one rule of every store (<see cref="EventNames"/>): track's event, a page's "category name", else the type.</summary>
+    public string Name => _name ??= _event.Type switch
+    {
+        "track" => _event.Event ?? "",
+        "page" or "screen" => EventNames.Of(_event.Type, _event.Name, CategoryOf(Properties)),
+        _ => _event.Type,
+    };
 
     public long Timestamp => _event.Timestamp;
 
@@ -41,6 +46,8 @@ public sealed class EventView
             FieldPath.Channel => Scalar.Of(Channel),
             FieldPath.Day => Scalar.Of(LocalTime.Day(Timestamp, zone)),
             FieldPath.Hour => Scalar.Of(LocalTime.Hour(Timestamp, zone)),
+            FieldPath.UserId => string.IsNullOrEmpty(_event.UserId) ? null : Scalar.Of(_event.UserId),
+            FieldPath.AnonymousId => string.IsNullOrEmpty(_event.AnonymousId) ? null : Scalar.Of(_event.AnonymousId),
             _ => null,
         },
         FieldRoot.Properties => Walk(Properties, path.Segments),
@@ -75,6 +82,10 @@ public sealed class EventView
         }
         return false;
     }
+
+    private static string? CategoryOf(JsonElement properties) =>
+        properties.ValueKind == JsonValueKind.Object && properties.TryGetProperty("category", out var category) && category.ValueKind == JsonValueKind.String
+            ? category.GetString() : null;
 
     private static string ChannelOf(JsonElement context)
     {

@@ -6,7 +6,7 @@ public enum FieldRoot
     Properties,
     Context,
     Traits,
-    /// <summary>A computed attribute: <c>$name</c>, <c>$type</c>, <c>$source</c>, <c>$channel</c>, <c>$day</c>, <c>$hour</c>.</summary>
+    /// <summary>A computed attribute: <c>$name</c>, <c>$type</c>, <c>$source</c>, <c>$channel</c>, <c>$day</c>, <c>$hour</c>, <c>$userId</c>, <c>$anonymousId</c>.</summary>
     Attribute,
 }
 
@@ -22,8 +22,11 @@ public sealed record FieldPath(FieldRoot Root, IReadOnlyList<string> Segments)
     public const string Channel = "$channel";
     public const string Day = "$day";
     public const string Hour = "$hour";
+    /// <summary>The event's userId / anonymousId (missing when the event has none): who the person was known as.</summary>
+    public const string UserId = "$userId";
+    public const string AnonymousId = "$anonymousId";
 
-    public static readonly IReadOnlyList<string> Attributes = [Name, Type, Source, Channel, Day, Hour];
+    public static readonly IReadOnlyList<string> Attributes = [Name, Type, Source, Channel, Day, Hour, UserId, AnonymousId];
 
     public static FieldPath Property(params string[] segments) => new(FieldRoot.Properties, segments);
 

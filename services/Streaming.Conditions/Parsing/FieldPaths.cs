@@ -5,7 +5,7 @@ namespace Streaming.Conditions.Parsing;
 /// <summary>Reads the text form of <see cref="FieldPath"/>.</summary>
 public static class FieldPaths
 {
-    public const string Help = "must be a path such as \"revenue\" (= properties.revenue), \"properties.product.sku\", \"context.app.version\", \"traits.plan\" or an attribute ($name, $type, $source, $channel, $day, $hour)";
+    public const string Help = "must be a path such as \"revenue\" (= properties.revenue), \"properties.product.sku\", \"context.app.version\", \"traits.plan\" or an attribute ($name, $type, $source, $channel, $day, $hour, $userId, $anonymousId)";
 
     public static bool TryParse(string text, out FieldPath path, out string? problem)
     {

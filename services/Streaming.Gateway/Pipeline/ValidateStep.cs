@@ -34,6 +34,7 @@ public sealed class ValidateStep(IOptions<GatewayOptions> options, IdentifierBlo
         var errors = new List<ValidationError>(0);
         string? type = scope.Batch.ImpliedType;
         JsonElement? context = null;
+        string? category = null;
         foreach (var property in raw.EnumerateObject())
         {
             var value = property.Value;
@@ -70,6 +71,8 @@ public sealed class ValidateStep(IOptions<GatewayOptions> options, IdentifierBlo
                 context = ReadObject(value, "context", errors);
             else if (property.NameEquals("integrations"u8))
                 draft.Integrations = ReadObject(value, "integrations", errors);
+            else if (property.NameEquals("category"u8) && value.ValueKind == JsonValueKind.String)
+                JsonText.TryGetString(value, out category);
             else if (property.NameEquals("writeKey"u8) && value.ValueKind == JsonValueKind.String)
                 CheckWriteKey(value, scope.Source, errors);
         }
@@ -83,6 +86,10 @@ public sealed class ValidateStep(IOptions<GatewayOptions> options, IdentifierBlo
         else if (Array.IndexOf(Types, type) < 0)
             errors.Add(new(InvalidType, "type", $"\"{Shorten(type)}\" is not an event type; use track, identify, page, screen, group or alias."));
         draft.Type = type ?? "";
+        // Server and mobile SDKs send a page/screen category at the top level, analytics.js in
+        // properties as well: keep it where every store reads it for the event's name (EventNames).
+        if (type is "page" or "screen" && !string.IsNullOrWhiteSpace(category) && draft.Properties?.Has("category") != true)
+            (draft.Properties ??= new JsonObjectDraft()).SetString("category", category);
 
         if (type == "track" && string.IsNullOrWhiteSpace(draft.Event))
             errors.Add(new(MissingEventName, "event", "A track call needs \"event\": the name of the action, e.g. \"Order Completed\"."));

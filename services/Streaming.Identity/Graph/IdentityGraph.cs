@@ -63,6 +63,17 @@ public sealed class IdentityGraph
     }
 
     /// <summary>
+    /// The type an alias's previousId was linked as: the stitch script links it as a userId when a
+    /// userId with that value exists, else as an anonymousId; null when neither is linked (refused).
+    /// </summary>
+    public async Task<string?> PreviousIdTypeAsync(string tenant, string value)
+    {
+        var found = await _redis.GetDatabase().StringGetAsync(
+            [GraphKeys.Identifier(tenant, IdentifierTypes.UserId, value), GraphKeys.Identifier(tenant, IdentifierTypes.AnonymousId, value)]);
+        return found[0].HasValue ? IdentifierTypes.UserId : found[1].HasValue ? IdentifierTypes.AnonymousId : null;
+    }
+
+    /// <summary>
     /// A person as stored, following the redirect of an absorbed person to its survivor; null
     /// when the id was never issued.
     /// </summary>

@@ -8,13 +8,13 @@ using Streaming.ServiceDefaults.Kafka;
 namespace Streaming.Identity.Pipeline;
 
 /// <summary>
-/// Step 3: the identified event (keyed tenant + personId) and one <see cref="IdentityMerge"/> per
+/// Step 3: the identified event (keyed tenant + personId, with the identifiers as linked) and one <see cref="IdentityMerge"/> per
 /// merge or refused merge the event caused (keyed tenant + survivor). Merge ids derive from the
 /// cause (tenant, messageId, index), so a redelivery or a replay publishes the same ids.
 /// </summary>
 public static class EmitOutputs
 {
-    public static IReadOnlyList<OutboundMessage> For(TrackingEvent e, StitchResult result)
+    public static IReadOnlyList<OutboundMessage> For(TrackingEvent e, StitchResult result, IReadOnlyList<string> identifiers)
     {
         var outputs = new List<OutboundMessage>(1 + result.Merges.Count);
         foreach (var merge in result.Merges)
@@ -34,7 +34,7 @@ public static class EmitOutputs
                 At = long.Parse(merge.At, CultureInfo.InvariantCulture),
             }));
         }
-        outputs.Add(OutboundMessage.Create(TopicCatalog.EventsIdentified, PartitionKey.For(e.Tenant, result.PersonId), new IdentifiedEvent(result.PersonId, e)));
+        outputs.Add(OutboundMessage.Create(TopicCatalog.EventsIdentified, PartitionKey.For(e.Tenant, result.PersonId), new IdentifiedEvent(result.PersonId, e) { Identifiers = identifiers }));
         return outputs;
     }
 

@@ -17,7 +17,7 @@ namespace Streaming.Identity.Pipeline;
 /// </list>
 /// A Redis failure throws, so the runtime retries the batch; the fence makes that harmless.
 /// </summary>
-public sealed class IdentityPipeline(TenantRules tenantRules, StitchPersons stitch) : IConsumerHandler<TrackingEvent>
+public sealed class IdentityPipeline(TenantRules tenantRules, StitchPersons stitch, IdentityGraph graph) : IConsumerHandler<TrackingEvent>
 {
     private static readonly Counter<long> Events = StreamingTelemetry.Meter.CreateCounter<long>(
         "streaming.identity.events", "{event}", "Events through identity resolution, by result (stitched, replayed, duplicate, no_identifier)");
@@ -58,6 +58,7 @@ public sealed class IdentityPipeline(TenantRules tenantRules, StitchPersons stit
             var i = stitchedIndex[j];
             var e = batch[i].Value;
             var result = results[j];
+            var (tenant, _, request) = toStitch[j];
             if (result.Status == StitchStatus.Duplicate)
             {
                 outcomes[i] = Count(HandlerOutcome.Drop(
@@ -69,9 +70,27 @@ public sealed class IdentityPipeline(TenantRules tenantRules, StitchPersons stit
                 foreach (var merge in result.Merges)
                     Merges.Add(1, new KeyValuePair<string, object?>("outcome", merge.Outcome));
             }
-            outcomes[i] = Count(HandlerOutcome.Continue(EmitOutputs.For(e, result)), result.Status == StitchStatus.Stitched ? "stitched" : "replayed");
+            var identifiers = await LinkedIdentifiers(tenant, request.Identifiers);
+            outcomes[i] = Count(HandlerOutcome.Continue(EmitOutputs.For(e, result, identifiers)), result.Status == StitchStatus.Stitched ? "stitched" : "replayed");
         }
         return outcomes;
+    }
+
+    /// <summary>
+    /// The event's identifiers as <c>type:value</c>, an alias's previousId under the type the stitch
+    /// script linked it as (one read, alias events only; left out when it could not be linked).
+    /// </summary>
+    private async Task<IReadOnlyList<string>> LinkedIdentifiers(string tenant, IReadOnlyList<Identifier> identifiers)
+    {
+        var linked = new List<string>(identifiers.Count);
+        foreach (var identifier in identifiers)
+        {
+            if (identifier.Type != IdentifierTypes.PreviousId)
+                linked.Add(identifier.ToString());
+            else if (await graph.PreviousIdTypeAsync(tenant, identifier.Value) is { } type)
+                linked.Add($"{type}:{identifier.Value}");
+        }
+        return linked;
     }
 
     private static HandlerOutcome Count(HandlerOutcome outcome, string result)

@@ -10,7 +10,9 @@ namespace Streaming.Profiles.Api;
 /// <summary><c>GET /api/profiles/{personId}</c> and <c>GET /api/profiles/lookup?type=userId&amp;value=U1</c> (admin key, X-Tenant).</summary>
 public static class ProfilesApi
 {
-    private static readonly string[] IdentifierTypes = ["userId", "anonymousId"];
+    /// <summary>Identifier types are names (userId, anonymousId, phone_hash, the tenant's own types from identity rules).</summary>
+    private static bool IsIdentifierType([System.Diagnostics.CodeAnalysis.NotNullWhen(true)] string? type) =>
+        type is { Length: > 0 and <= 64 } && char.IsAsciiLetter(type[0]) && type.All(c => char.IsAsciiLetterOrDigit(c) || c == '_');
 
     public static void MapProfilesApi(this IEndpointRouteBuilder app)
     {
@@ -18,8 +20,8 @@ public static class ProfilesApi
 
         group.MapGet("/lookup", async (HttpContext http, string? type, string? value, ProfileStore store, TagCatalog catalog, TimeProvider time) =>
         {
-            if (string.IsNullOrEmpty(type) || !IdentifierTypes.Contains(type))
-                return AdminAuthorization.Problem(400, "bad type", $"type must be one of {string.Join(", ", IdentifierTypes)}, e.g. ?type=userId&value=U1");
+            if (!IsIdentifierType(type))
+                return AdminAuthorization.Problem(400, "bad type", "type must be an identifier type (userId, anonymousId, phone_hash, email_hash or one of the tenant's identity rules; letters, digits, '_'), e.g. ?type=userId&value=U1");
             if (string.IsNullOrEmpty(value))
                 return AdminAuthorization.Problem(400, "missing value", "value is the identifier to look up, e.g. ?type=userId&value=U1");
             var tenant = http.Tenant();

@@ -22,7 +22,12 @@ public static class ApplyEventStep
     public const int MaxEventNames = 100;
     private static readonly long SessionGap = (long)TimeSpan.FromMinutes(30).TotalMilliseconds;
 
-    public static IReadOnlyList<TraitChange> Apply(ProfileState state, EventView view, TenantTags tags, long now)
+    /// <param name="identifiers">
+    /// The identifiers identity linked for this event (<see cref="Contracts.Records.IdentifiedEvent.Identifiers"/>:
+    /// an alias's previousId under its type, hashed contacts, the tenant's own types); the event's
+    /// userId and anonymousId count in any case (events written before identity listed them).
+    /// </param>
+    public static IReadOnlyList<TraitChange> Apply(ProfileState state, EventView view, TenantTags tags, long now, IReadOnlyList<string>? identifiers = null)
     {
         var e = view.Event;
         var ts = e.Timestamp;
@@ -37,6 +42,11 @@ public static class ApplyEventStep
         Increment(state.Sources, e.Source);
         AddIdentifier(state, "userId", e.UserId);
         AddIdentifier(state, "anonymousId", e.AnonymousId);
+        if (identifiers is not null)
+        {
+            for (var i = 0; i < identifiers.Count; i++)
+                AddIdentifier(state, identifiers[i]);
+        }
 
         var name = view.Name;
         if (name == ProductAdded && (state.CartOpenSince is null || ts < state.CartOpenSince))
@@ -117,10 +127,13 @@ public static class ApplyEventStep
 
     private static void AddIdentifier(ProfileState state, string type, string? value)
     {
-        if (string.IsNullOrEmpty(value) || state.Identifiers.Count >= ProfileState.MaxIdentifiers)
-            return;
-        var identifier = $"{type}:{value}";
-        if (!state.Identifiers.Contains(identifier))
+        if (!string.IsNullOrEmpty(value))
+            AddIdentifier(state, $"{type}:{value}");
+    }
+
+    private static void AddIdentifier(ProfileState state, string identifier)
+    {
+        if (state.Identifiers.Count < ProfileState.MaxIdentifiers && !state.Identifiers.Contains(identifier))
             state.Identifiers.Add(identifier);
     }
 }

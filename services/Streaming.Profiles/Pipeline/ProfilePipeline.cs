@@ -19,7 +19,7 @@ public static class ProfilePipeline
     public static List<ProfileChange> Run(ProfileState state, long personId, IdentifiedEvent identified, string position, TenantTags tags, long now, out TagEvaluation evaluation)
     {
         var e = identified.Event;
-        var traits = ApplyEventStep.Apply(state, new EventView(e), tags, now);
+        var traits = ApplyEventStep.Apply(state, new EventView(e), tags, now, identified.Identifiers);
         evaluation = new TagEvaluation(state, tags, now);
         var tagChanges = EvaluateTagsStep.Evaluate(evaluation, tags);
         return EmitChangesStep.Changes(e.Tenant, personId, position, e.MessageId, now, traits, tagChanges);

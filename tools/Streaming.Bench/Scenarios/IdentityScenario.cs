@@ -100,7 +100,7 @@ public sealed partial class IdentityScenario : IBenchScenario
         foreach (var chunk in events.Chunk(50_000))
             await producer.ProduceAllAsync([.. chunk.Select(e => OutboundMessage.Create(TopicCatalog.EventsRaw, PartitionKey.For(Tenant, e.BestIdentifier!), e))], cancellationToken);
 
-        var pipeline = new CountingHandler(new IdentityPipeline(new TenantRules(rules), new StitchPersons(graph)));
+        var pipeline = new CountingHandler(new IdentityPipeline(new TenantRules(rules), new StitchPersons(graph), graph));
         var runtime = new ConsumerRuntime<TrackingEvent>(new Subscription<TrackingEvent>(TopicCatalog.EventsRaw, "bench-identity"), pipeline, producer, options,
             TimeProvider.System, NullLoggerFactory.Instance);
         var scriptsBefore = await ScriptCalls(connection);

@@ -67,6 +67,8 @@ public sealed class Import_OnlineRetail(ClickHouseFixture fixture)
         Assert.Equal(expected.CustomersWithOrders.Select(m => (double)m.Persons), buyers.Select(b => b.Value));
         var funnel = await queries.FunnelAsync("default", new FunnelRequest([new("Order Completed"), new("Order Completed")], from, to, 366L * 86_400) { Persons = identified.RootElement.Clone() }, default);
         Assert.Equal(expected.CustomerRetention.Sum(r => r.Persons), funnel.Steps[0].Persons);
+        var paths = await queries.PathsAsync("default", new PathsRequest("Order Completed", from, to, Limit: 1000) { Persons = identified.RootElement.Clone() }, default);
+        Assert.Equal(expected.CustomerRetention.Sum(r => r.Persons), paths.Sum(x => x.Persons));
     }
 
     private sealed class RetentionRowComparer : IEqualityComparer<(string, long, long[])>

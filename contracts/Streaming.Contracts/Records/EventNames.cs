@@ -9,7 +9,8 @@ namespace Streaming.Contracts.Records;
 /// <item>track: its <c>event</c> ("Order Completed");</item>
 /// <item>page and screen: Segment's full name, <c>"&lt;category&gt; &lt;name&gt;"</c> when the call has a
 /// category (<c>properties.category</c>, where analytics.js puts it and the gateway copies a top-level
-/// one), else the <c>name</c> ("Docs Home", "Checkout"); with neither, the type ("page", "screen");</item>
+/// one), else the <c>name</c> ("Docs Home", "Checkout"; an <c>event</c> field stands in for a missing
+/// name); with neither, the category alone, else the type ("page", "screen");</item>
 /// <item>identify, group, alias: the type.</item>
 /// </list>
 /// The type stays a separate attribute (<c>type</c> column, <c>$type</c>), so a page "Checkout" and a
@@ -20,7 +21,7 @@ public static class EventNames
     public static string Of(TrackingEvent e) => e.Type switch
     {
         "track" => e.Event ?? "",
-        "page" or "screen" => Of(e.Type, e.Name, CategoryOf(e.Properties)),
+        "page" or "screen" => Of(e.Type, e.Name ?? e.Event, CategoryOf(e.Properties)),
         _ => e.Type,
     };
 

@@ -22,7 +22,7 @@ public sealed class EventView
     public string Name => _name ??= _event.Type switch
     {
         "track" => _event.Event ?? "",
-        "page" or "screen" => EventNames.Of(_event.Type, _event.Name, CategoryOf(Properties)),
+        "page" or "screen" => EventNames.Of(_event.Type, _event.Name ?? _event.Event, CategoryOf(Properties)),
         _ => _event.Type,
     };
 

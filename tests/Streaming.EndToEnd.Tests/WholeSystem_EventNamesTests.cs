@@ -45,6 +45,12 @@ public sealed class WholeSystem_EventNamesTests
             return f["steps"]!.AsArray().Select(s => s!["persons"]!.GetValue<long>()).SequenceEqual([1L, 1L]) ? f : null;
         }, Limit);
         Assert.Equal(1, funnel["steps"]![1]!["persons"]!.GetValue<long>());
+        // The persons filter over HTTP: the anonymous visitor is no identified member.
+        var members = await system.PostAdminAsync("/api/analytics/funnel", $$$"""
+            {"steps": [{"event": "Docs Home"}, {"event": "Checkout"}], "windowSeconds": 3600, "from": "{{{At(-60)}}}", "to": "{{{At(60)}}}",
+             "persons": {"metric": {"fn": "count", "event": {"where": [{"path": "$userId", "op": "exists"}]}}, "op": "gte", "value": 1}}
+            """);
+        Assert.Equal(0, members["steps"]![0]!["persons"]!.GetValue<long>());
         var audience = await system.PostAdminAsync("/api/analytics/audiences/count", $$"""{"tagCondition": {{Condition}}}""");
         Assert.Equal(1, audience["count"]!.GetValue<long>());
     }

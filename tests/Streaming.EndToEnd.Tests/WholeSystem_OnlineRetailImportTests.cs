@@ -60,7 +60,7 @@ public sealed class WholeSystem_OnlineRetailImportTests(ITestOutputHelper output
 
         // The largest invoice: one order event with the whole revenue, its lines spread over continuations.
         var largestEvents = $"SELECT {{0}} FROM bi.events WHERE tenant = 'default' AND JSONExtractString(properties, 'order_id') = '{largest.InvoiceNo}'";
-        Assert.True(await ScalarAsync(system, string.Format(CultureInfo.InvariantCulture, largestEvents, "count()")) > 2);
+        Assert.True(await ScalarAsync(system, string.Format(CultureInfo.InvariantCulture, largestEvents, "count()")) > 1);
         Assert.Equal(1, await ScalarAsync(system, string.Format(CultureInfo.InvariantCulture, largestEvents, "count()") + " AND event = 'Order Completed'"));
         Assert.Equal(largest.Lines, await ScalarAsync(system, string.Format(CultureInfo.InvariantCulture, largestEvents, "sum(JSONLength(properties, 'products'))")));
         Assert.Equal((double)largest.Revenue, await DoubleAsync(system, string.Format(CultureInfo.InvariantCulture, largestEvents, "sum(revenue)")), 2);

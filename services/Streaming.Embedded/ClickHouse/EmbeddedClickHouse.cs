@@ -110,6 +110,7 @@ public sealed class EmbeddedClickHouse : IAsyncDisposable
                 // ClickHouse's http_max_uri_size: 1 MiB of URL, so long parameters in a query string are served as there.
                 kestrel.Limits.MaxRequestLineSize = (1 << 20) + 1024;
                 kestrel.Limits.MaxRequestHeadersTotalSize = (1 << 20) + (64 << 10);
+                kestrel.Limits.MaxRequestBufferSize = 2 << 20;
             });
             var app = builder.Build();
             app.Run(endpoint.HandleAsync);

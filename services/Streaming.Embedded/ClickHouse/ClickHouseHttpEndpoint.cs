@@ -2,6 +2,7 @@ using System.Buffers;
 using System.Text;
 using System.Text.RegularExpressions;
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.Features;
 
 namespace Streaming.Embedded.ClickHouse;
 
@@ -14,8 +15,6 @@ namespace Streaming.Embedded.ClickHouse;
 internal sealed partial class ClickHouseHttpEndpoint(
     ChDbConnectionPool pool, ClickHouseUsers users, StatementGuard guard, ClickHouseSessions sessions, string version, string timezone)
 {
-    /// <summary>The port requests must name in Host; set once the server is bound.</summary>
-    public int Port { get; set; }
 
     // The statement is looked at in the first megabyte; an INSERT's data after that is streamed.
     private const int HeadLimit = 1 << 20;
@@ -23,10 +22,20 @@ internal sealed partial class ClickHouseHttpEndpoint(
     private const int ChunkSize = 256 << 10;
     private static readonly byte[] Ok = "Ok.\n"u8.ToArray();
 
+    // Form bodies are read before the password is known (it may be a field): bounded, and kept in memory.
+    private static readonly FormOptions FormLimits = new()
+    {
+        ValueCountLimit = 10_000,
+        ValueLengthLimit = 16 << 20,
+        MultipartBodyLengthLimit = 64 << 20,
+        BufferBodyLengthLimit = 64 << 20,
+        MemoryBufferThreshold = 64 << 20,
+    };
+
     public async Task HandleAsync(HttpContext context)
     {
         var path = context.Request.Path.Value ?? "/";
-        if (RequestOriginCheck.Refusal(context.Request, Port) is { } refusal)
+        if (RequestOriginCheck.Refusal(context.Request) is { } refusal)
         {
             await ClickHouseResponse.WriteErrorAsync(context, new ClickHouseError(ClickHouseError.AccessDenied, refusal + ". (ACCESS_DENIED)"), version);
             return;
@@ -56,9 +65,22 @@ internal sealed partial class ClickHouseHttpEndpoint(
         }
 
         // ClickHouse also takes the query and its parameters as form fields, which keeps long parameter values out of the URL.
-        var form = HttpMethods.IsPost(context.Request.Method) && context.Request.HasFormContentType
-            ? await context.Request.ReadFormAsync(context.RequestAborted)
-            : null;
+        IFormCollection? form = null;
+        if (HttpMethods.IsPost(context.Request.Method) && context.Request.HasFormContentType)
+        {
+            context.Features.Set<IFormFeature>(new FormFeature(context.Request, FormLimits));
+            try
+            {
+                form = await context.Request.ReadFormAsync(context.RequestAborted);
+            }
+            catch (Exception e) when (e is InvalidDataException or BadHttpRequestException or IOException)
+            {
+                await ClickHouseResponse.WriteErrorAsync(context, new ClickHouseError(ClickHouseError.BadArguments,
+                    $"Cannot read the form body: {e.Message} Send the query and param_<name> fields as multipart/form-data or urlencoded fields, values up to {FormLimits.ValueLengthLimit >> 20} MiB."), version);
+                return;
+            }
+        }
+
         var request = ClickHouseRequest.From(context.Request, form);
         ClickHouseResponse.WriteCommonHeaders(context.Response, request.QueryId, timezone);
         var (user, error) = users.Authenticate(request.User, request.Password);

@@ -20,7 +20,7 @@ public sealed record ClickHouseUser(string Name, string Password, bool IsReadOnl
     {
         "readonly", "allow_ddl", "max_execution_time", "max_memory_usage", "max_result_rows", "result_overflow_mode",
         "timeout_overflow_mode", "max_memory_usage_for_user", "max_estimated_execution_time", "max_result_bytes",
-        "max_concurrent_queries_for_user", "dialect", "allow_introspection_functions",
+        "max_concurrent_queries_for_user", "dialect", "allow_introspection_functions", "profile",
     };
 
     /// <summary>

@@ -117,8 +117,7 @@ public sealed class EmbeddedClickHouse : IAsyncDisposable
             await app.StartAsync(cancellationToken);
 
             var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.Single();
-            endpoint.Port = new Uri(address).Port;
-            return new EmbeddedClickHouse(app, pool, sessions, options, endpoint.Port, version, password);
+            return new EmbeddedClickHouse(app, pool, sessions, options, new Uri(address).Port, version, password);
         }
         catch
         {

@@ -13,12 +13,12 @@ namespace Streaming.Embedded.ClickHouse;
 internal static class RequestOriginCheck
 {
     /// <summary>Null when the request may proceed; else why it is refused.</summary>
-    public static string? Refusal(HttpRequest request, int port)
+    public static string? Refusal(HttpRequest request)
     {
         var host = request.Host;
-        if (host.HasValue && !IsOwnHost(host, port))
+        if (host.HasValue && !IsOwnHost(host))
         {
-            return $"the Host header '{host}' is not this endpoint (127.0.0.1, localhost or the address it listens on, port {port}): "
+            return $"the Host header '{host}' is not this endpoint (an IP address or localhost): "
                 + "requests for other names are refused so a web page cannot reach the endpoint through DNS rebinding";
         }
 
@@ -38,14 +38,10 @@ internal static class RequestOriginCheck
         return null;
     }
 
-    private static bool IsOwnHost(HostString host, int port)
+    private static bool IsOwnHost(HostString host)
     {
-        if ((host.Port ?? 80) != port)
-        {
-            return false;
-        }
-
-        // An IP literal is never a rebinding: the browser would treat it as another origin and send Origin.
+        // An IP literal is never a rebinding: a page elsewhere is another origin and its browser sends Origin.
+        // Any port: a TCP forwarder or tunnel in front of the endpoint names its own.
         return host.Host.Equals("localhost", StringComparison.OrdinalIgnoreCase) || IPAddress.TryParse(host.Host.Trim('[', ']'), out _);
     }
 }

@@ -42,6 +42,7 @@ public sealed class EmbeddedClickHouse_BiUser(ClickHouseFixture fixture) : IDisp
     [InlineData("SELECT 1 SETTINGS max_execution_time = 0", "452")]
     [InlineData("SET max_result_rows = 0", "452")]
     [InlineData("SET readonly = 0", "452")]
+    [InlineData("SET profile = 'default'", "452")]
     public async Task EmbeddedClickHouse_refuses_bi_when_it_writes_or_leaves_its_databases(string sql, string expectedCode)
     {
         var (_, code, body) = await EmbeddedClickHouse_HostileRequests.PostAsync(bi, sql);

@@ -4,11 +4,11 @@ using System.Text.Json;
 namespace Streaming.Standalone;
 
 /// <summary>
-/// The demo write key, the admin key and the PII hashing salt: taken from the options (environment),
+/// The demo write key, the admin key, the PII hashing salt and the ClickHouse passwords (users default and bi): taken from the options (environment),
 /// else generated once and kept in the data folder (file mode 600) so a restart keeps the same keys
 /// (and the same PII hashes).
 /// </summary>
-internal sealed record Credentials(string WriteKey, string AdminKey, string? PiiSalt = null)
+internal sealed record Credentials(string WriteKey, string AdminKey, string? PiiSalt = null, string? ClickHousePassword = null, string? ClickHouseBiPassword = null)
 {
     private const string FileName = "credentials.json";
 
@@ -21,7 +21,9 @@ internal sealed record Credentials(string WriteKey, string AdminKey, string? Pii
         var resolved = new Credentials(
             options.WriteKey ?? stored?.WriteKey ?? "wk_" + Token(),
             options.AdminKey ?? stored?.AdminKey ?? "ak_" + Token(),
-            stored?.PiiSalt ?? Token());
+            stored?.PiiSalt ?? Token(),
+            options.ClickHousePassword ?? stored?.ClickHousePassword ?? Token(),
+            options.ClickHouseBiPassword ?? stored?.ClickHouseBiPassword ?? Token());
         if (resolved != stored)
         {
             File.WriteAllText(path, JsonSerializer.Serialize(resolved));

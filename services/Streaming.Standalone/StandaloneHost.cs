@@ -73,6 +73,8 @@ public sealed class StandaloneHost : IAsyncDisposable
             {
                 DataPath = Path.Combine(options.DataDirectory, "clickhouse"),
                 Port = options.ClickHousePort,
+                Password = credentials.ClickHousePassword,
+                BiPassword = credentials.ClickHouseBiPassword,
                 Progress = progress,
             }, cancellationToken);
 
@@ -131,6 +133,8 @@ public sealed class StandaloneHost : IAsyncDisposable
         $"  HTTP API        {HttpUrl}   (Segment-compatible /v1/*, admin and analytics /api/*, /healthz, /readyz)",
         $"  gRPC ingest     {GrpcUrl}   (HTTP/2 cleartext)",
         $"  ClickHouse HTTP {ClickHouseUrl}   (database streaming; BI views in bi)",
+        $"    user default  {_clickHouse.Password}   (the services' user)",
+        $"    user bi       {_clickHouse.BiPassword}   (read-only, database bi: curl -u bi:<password> '{ClickHouseUrl}?query=SHOW+TABLES')",
         $"  Redis           {RedisConnectionString}",
         $"  Kafka           {KafkaBootstrapServers}   (in memory: topics are empty after a restart)",
         "",

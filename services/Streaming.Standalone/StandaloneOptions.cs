@@ -23,6 +23,10 @@ public sealed record StandaloneOptions
     public string? WriteKey { get; init; }
     /// <summary>Admin key; from STREAMING_ADMIN_KEY, else generated once and kept in the data folder.</summary>
     public string? AdminKey { get; init; }
+    /// <summary>Password of the embedded ClickHouse's <c>default</c> user (the services'); from STREAMING_CLICKHOUSE_PASSWORD, else generated once and kept in the data folder.</summary>
+    public string? ClickHousePassword { get; init; }
+    /// <summary>Password of the embedded ClickHouse's read-only <c>bi</c> user; from STREAMING_CLICKHOUSE_BI_PASSWORD, else generated once and kept in the data folder.</summary>
+    public string? ClickHouseBiPassword { get; init; }
     /// <summary>Extra configuration (Section:Key=value) passed to every service.</summary>
     public IReadOnlyDictionary<string, string?> Configuration { get; init; } = new Dictionary<string, string?>();
 
@@ -33,6 +37,8 @@ public sealed record StandaloneOptions
         {
             WriteKey = Environment.GetEnvironmentVariable("STREAMING_WRITE_KEY"),
             AdminKey = Environment.GetEnvironmentVariable("STREAMING_ADMIN_KEY"),
+            ClickHousePassword = NonEmpty(Environment.GetEnvironmentVariable("STREAMING_CLICKHOUSE_PASSWORD")),
+            ClickHouseBiPassword = NonEmpty(Environment.GetEnvironmentVariable("STREAMING_CLICKHOUSE_BI_PASSWORD")),
         };
         var configuration = new Dictionary<string, string?>();
         for (var i = 0; i < args.Length; i++)
@@ -61,6 +67,8 @@ public sealed record StandaloneOptions
         }
         return options with { Configuration = configuration };
     }
+
+    private static string? NonEmpty(string? value) => string.IsNullOrEmpty(value) ? null : value;
 
     private static StandaloneOptions AddSetting(StandaloneOptions options, Dictionary<string, string?> configuration, string setting)
     {

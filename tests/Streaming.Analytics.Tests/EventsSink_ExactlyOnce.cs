@@ -68,7 +68,8 @@ public sealed class EventsSink_ExactlyOnce : IDisposable
     {
         using var outage = new TcpGate(fixture.Server.Port);
         outage.Open();
-        var db = await fixture.NewDatabaseAsync($"Host=127.0.0.1;Port={outage.Port};Database=default");
+        var throughGate = new ClickHouse.Driver.ADO.ClickHouseConnectionStringBuilder(fixture.Server.ConnectionString) { Port = (ushort)outage.Port, Database = "default" };
+        var db = await fixture.NewDatabaseAsync(throughGate.ConnectionString);
         outage.Close();
         const int count = 2_000;
         await ProduceAsync(count);

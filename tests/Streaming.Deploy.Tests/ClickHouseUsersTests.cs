@@ -18,7 +18,23 @@ public sealed class ClickHouseUsersTests
 
         var profile = Config.Element("profiles")?.Element(bi.Element("profile")!.Value);
         Assert.Equal("1", profile?.Element("readonly")?.Value);
-        Assert.Equal(["bi"], bi.Element("allow_databases")!.Elements("database").Select(d => d.Value));
+        Assert.Equal(["GRANT SELECT ON bi.*"], bi.Element("grants")!.Elements("query").Select(q => q.Value));
+        Assert.Equal("60", profile?.Element("max_execution_time")?.Value);
+        Assert.NotNull(profile?.Element("max_memory_usage"));
+        Assert.NotNull(profile?.Element("max_result_rows"));
+    }
+
+    [Fact]
+    public void ClickHouse_users_have_no_source_privileges_for_files_urls_or_remote_servers_when_compose_starts()
+    {
+        foreach (var user in Config.Element("users")!.Elements())
+        {
+            // allow_databases would grant every global privilege, FILE and URL included; explicit grants do not.
+            Assert.Null(user.Element("allow_databases"));
+            var grants = user.Element("grants")!.Elements("query").Select(q => q.Value).ToList();
+            Assert.NotEmpty(grants);
+            Assert.All(grants, grant => Assert.DoesNotMatch(@"(?i)\b(ALL|SOURCES|FILE|URL|REMOTE|S3|HDFS|MYSQL|POSTGRES|JDBC|ODBC)\b.* ON \*\.\*", grant));
+        }
     }
 
     [Fact]

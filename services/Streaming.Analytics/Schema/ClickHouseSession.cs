@@ -15,7 +15,9 @@ public sealed class ClickHouseSession : IDisposable
         var connectionString = clickHouse.Value.ConnectionString;
         if (string.IsNullOrWhiteSpace(connectionString))
             throw new InvalidOperationException("ClickHouse:ConnectionString (env ClickHouse__ConnectionString) is required by the analytics service, e.g. Host=clickhouse;Port=8123;Username=streaming;Password=...;Database=streaming.");
-        ConnectionString = connectionString;
+        // Parameters travel as form fields, as ClickHouse accepts them: a long value (an audience of
+        // thousands of tags) never makes the URL too long (414).
+        ConnectionString = new ClickHouseConnectionStringBuilder(connectionString) { UseFormDataParameters = true }.ConnectionString;
         Options = analytics.Value;
         client = new Lazy<ClickHouseClient>(() => new ClickHouseClient(ConnectionString));
     }

@@ -30,6 +30,9 @@ public sealed unsafe class ChDbConnection : IDisposable
     /// <summary>The settings applied to this session, in a canonical form; empty for a pristine session.</summary>
     public string SessionKey { get; internal set; } = string.Empty;
 
+    /// <summary>Set once readonly was applied: the engine then refuses to set it again.</summary>
+    public bool IsReadOnly { get; internal set; }
+
     /// <summary>The database unqualified names resolve to, as far as this connection was told.</summary>
     public string CurrentDatabase { get; internal set; } = "default";
 

@@ -58,6 +58,16 @@ public sealed class ChDbConnectionPool : IDisposable
         }
     }
 
+    /// <summary>
+    /// A connection of its own, outside the pool's count: for a client session (session_id),
+    /// whose temporary tables, USE and SET live as long as the session. The caller disposes it.
+    /// </summary>
+    public ChDbConnection OpenDedicated()
+    {
+        ObjectDisposedException.ThrowIf(Volatile.Read(ref disposed) != 0, this);
+        return ChDbConnection.Open(libraryPath, DataPath);
+    }
+
     public void Dispose()
     {
         if (Interlocked.Exchange(ref disposed, 1) != 0)
@@ -129,7 +139,7 @@ public sealed class ChDbConnectionPool : IDisposable
     }
 
     /// <summary>Exclusive use of one connection until disposed.</summary>
-    public sealed class Lease : IDisposable
+    public sealed class Lease : IChDbLease
     {
         private ChDbConnectionPool? pool;
 
@@ -147,7 +157,9 @@ public sealed class ChDbConnectionPool : IDisposable
         public void Discard() => Discarded = true;
 
         /// <summary>Takes back <see cref="Discard"/>: the session is again exactly what its key says.</summary>
-        internal void Keep() => Discarded = false;
+        public void Keep() => Discarded = false;
+
+        bool IChDbLease.IsClientSession => false;
 
         public void Dispose() => Interlocked.Exchange(ref pool, null)?.Return(Connection, Discarded);
     }

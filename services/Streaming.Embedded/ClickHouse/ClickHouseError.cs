@@ -15,6 +15,12 @@ public sealed partial record ClickHouseError(int Code, string Message)
     public const int CannotParseInput = 27;
     public const int SyntaxError = 62;
     public const int UnknownSetting = 115;
+    public const int Readonly = 164;
+    public const int SessionNotFound = 372;
+    public const int SessionIsLocked = 373;
+    public const int TooManySessions = 202;
+    public const int SettingConstraintViolation = 452;
+    public const int AccessDenied = 497;
     public const int RequiredPassword = 194;
     public const int AuthenticationFailed = 516;
     public const int CannotDecompress = 271;
@@ -29,7 +35,7 @@ public sealed partial record ClickHouseError(int Code, string Message)
     public int HttpStatus => Code switch
     {
         RequiredPassword => 401,
-        192 or 193 or AuthenticationFailed or 512 => 403, // UNKNOWN_USER, WRONG_PASSWORD, SET_NON_GRANTED_ROLE
+        192 or 193 or AuthenticationFailed or 512 or Readonly or AccessDenied => 403, // UNKNOWN_USER, WRONG_PASSWORD, SET_NON_GRANTED_ROLE
         6 or 25 or 26 or CannotParseInput or BadArguments or 38 or 41 or 53 or SyntaxError or 72 or 117 or 321 => 400,
         46 or 47 or 50 or 56 or 60 or 63 or UnknownFormat or 81 or UnknownSetting => 404,
         48 => 501, // NOT_IMPLEMENTED

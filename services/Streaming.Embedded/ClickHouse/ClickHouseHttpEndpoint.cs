@@ -1,8 +1,8 @@
 using System.Buffers;
-using System.Security.Cryptography;
 using System.Text;
 using System.Text.RegularExpressions;
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.Features;
 
 namespace Streaming.Embedded.ClickHouse;
 
@@ -12,17 +12,35 @@ namespace Streaming.Embedded.ClickHouse;
 /// newline, as ClickHouse does). An INSERT's data is streamed into the engine, never pasted
 /// into SQL; settings apply to one request only.
 /// </summary>
-internal sealed partial class ClickHouseHttpEndpoint(ChDbConnectionPool pool, EmbeddedClickHouseOptions options, string version, string timezone)
+internal sealed partial class ClickHouseHttpEndpoint(
+    ChDbConnectionPool pool, ClickHouseUsers users, StatementGuard guard, ClickHouseSessions sessions, string version, string timezone)
 {
+
     // The statement is looked at in the first megabyte; an INSERT's data after that is streamed.
     private const int HeadLimit = 1 << 20;
     private const int MaxQueryBytes = 256 << 20;
     private const int ChunkSize = 256 << 10;
     private static readonly byte[] Ok = "Ok.\n"u8.ToArray();
 
+    // Form bodies are read before the password is known (it may be a field): bounded, and kept in memory.
+    private static readonly FormOptions FormLimits = new()
+    {
+        ValueCountLimit = 10_000,
+        ValueLengthLimit = 16 << 20,
+        MultipartBodyLengthLimit = 64 << 20,
+        BufferBodyLengthLimit = 64 << 20,
+        MemoryBufferThreshold = 64 << 20,
+    };
+
     public async Task HandleAsync(HttpContext context)
     {
         var path = context.Request.Path.Value ?? "/";
+        if (RequestOriginCheck.Refusal(context.Request) is { } refusal)
+        {
+            await ClickHouseResponse.WriteErrorAsync(context, new ClickHouseError(ClickHouseError.AccessDenied, refusal + ". (ACCESS_DENIED)"), version);
+            return;
+        }
+
         if (path is "/ping" or "/replicas_status")
         {
             await WriteOkAsync(context);
@@ -46,22 +64,68 @@ internal sealed partial class ClickHouseHttpEndpoint(ChDbConnectionPool pool, Em
             return;
         }
 
-        var request = ClickHouseRequest.From(context.Request);
+        // ClickHouse also takes the query and its parameters as form fields, which keeps long parameter values out of the URL.
+        IFormCollection? form = null;
+        if (HttpMethods.IsPost(context.Request.Method) && context.Request.HasFormContentType)
+        {
+            context.Features.Set<IFormFeature>(new FormFeature(context.Request, FormLimits));
+            try
+            {
+                form = await context.Request.ReadFormAsync(context.RequestAborted);
+            }
+            catch (Exception e) when (e is InvalidDataException or BadHttpRequestException or IOException)
+            {
+                await ClickHouseResponse.WriteErrorAsync(context, new ClickHouseError(ClickHouseError.BadArguments,
+                    $"Cannot read the form body: {e.Message} Send the query and param_<name> fields as multipart/form-data or urlencoded fields, values up to {FormLimits.ValueLengthLimit >> 20} MiB."), version);
+                return;
+            }
+        }
+
+        var request = ClickHouseRequest.From(context.Request, form);
         ClickHouseResponse.WriteCommonHeaders(context.Response, request.QueryId, timezone);
-        var error = Authenticate(request) ?? await ExecuteAsync(context, request);
+        var (user, error) = users.Authenticate(request.User, request.Password);
+        if (user is not null)
+        {
+            error = await ExecuteAsync(context, request, user);
+        }
+
         if (error is not null)
         {
             await ClickHouseResponse.WriteErrorAsync(context, error, version);
         }
     }
 
-    private async Task<ClickHouseError?> ExecuteAsync(HttpContext context, ClickHouseRequest request)
+    private async Task<ClickHouseError?> ExecuteAsync(HttpContext context, ClickHouseRequest request, ClickHouseUser user)
     {
-        var body = RequestBody.Decode(context.Request.Body, context.Request.Headers.ContentEncoding.ToString());
+        if (request.LiftsGetReadonly)
+        {
+            return new ClickHouseError(ClickHouseError.Readonly,
+                "Cannot modify 'readonly' setting in readonly mode: a GET request only reads; send writes by POST. (READONLY)");
+        }
+
+        var (settings, settingsError) = user.SettingsFor(request.Settings);
+        if (settingsError is not null)
+        {
+            return settingsError;
+        }
+
+        var database = string.IsNullOrEmpty(request.Database) ? (user.IsReadOnly ? user.Databases[0] : "default") : request.Database;
+        if (user.IsReadOnly && !user.Databases.Contains(database) && !ClickHouseUser.MetadataDatabases.Contains(database))
+        {
+            return new ClickHouseError(ClickHouseError.AccessDenied,
+                $"{user.Name}: Not enough privileges: the user {user.Name} may read the databases {string.Join(", ", user.Databases)}, not {database}. (ACCESS_DENIED)");
+        }
+
+        Stream? body = request.FromForm ? Stream.Null : RequestBody.Decode(context.Request.Body, context.Request.Headers.ContentEncoding.ToString());
         if (body is null)
         {
             return new ClickHouseError(ClickHouseError.BadArguments,
                 $"Unknown Content-Encoding '{context.Request.Headers.ContentEncoding}': send gzip, deflate, br, zstd, lz4 or no encoding.");
+        }
+
+        if (request.NativeDecompression)
+        {
+            body = new NativeBlockReadStream(body);
         }
 
         await using var decoded = body;
@@ -96,23 +160,70 @@ internal sealed partial class ClickHouseHttpEndpoint(ChDbConnectionPool pool, Em
             shape = StatementShape.Inspect(text.WrittenSpan, isComplete: true);
         }
 
-        using var lease = await pool.RentAsync(request.SessionKey, context.RequestAborted);
-        var sessionError = PrepareSession(lease, request);
-        if (sessionError is not null)
+        var (lease, leaseError) = await LeaseAsync(request, user, settings!, context.RequestAborted);
+        if (leaseError is not null)
         {
-            return sessionError;
+            return leaseError;
         }
 
-        return shape.Kind == StatementKind.InsertWithData
-            ? await InsertAsync(context, request, lease, text, shape, complete ? null : decoded)
-            : await QueryAsync(context, request, lease, text, shape);
+        using (lease)
+        {
+            var sessionError = PrepareSession(lease!, request, database, settings!, user);
+            if (sessionError is not null)
+            {
+                return sessionError;
+            }
+
+            var statement = shape.Kind == StatementKind.InsertWithData
+                ? Encoding.UTF8.GetBytes(Encoding.UTF8.GetString(text.WrittenSpan[..shape.HeadLength]).TrimEnd() + " FORMAT " + shape.Format)
+                : text.WrittenSpan.ToArray();
+            var refused = guard.Check(lease!.Connection, user, statement, request.Parameters);
+            if (refused is not null)
+            {
+                return refused;
+            }
+
+            return shape.Kind == StatementKind.InsertWithData
+                ? await InsertAsync(context, request, lease, text, shape, complete ? null : decoded)
+                : await QueryAsync(context, request, lease, text, shape);
+        }
     }
 
-    private async Task<ClickHouseError?> QueryAsync(HttpContext context, ClickHouseRequest request, ChDbConnectionPool.Lease lease, ArrayBufferWriter<byte> text, StatementShape shape)
+    /// <summary>The client session's connection when the request names one, else one from the pool with these settings.</summary>
+    private async Task<(IChDbLease? Lease, ClickHouseError? Error)> LeaseAsync(ClickHouseRequest request, ClickHouseUser user,
+        IReadOnlyList<KeyValuePair<string, string>> settings, CancellationToken cancellationToken)
+    {
+        if (request.SessionId is null)
+        {
+            return (await pool.RentAsync(SettingsKey(user, settings), cancellationToken), null);
+        }
+
+        var timeout = ClickHouseSessions.DefaultTimeout;
+        if (request.SessionTimeout is { Length: > 0 } given)
+        {
+            if (!uint.TryParse(given, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var seconds)
+                || TimeSpan.FromSeconds(seconds) > ClickHouseSessions.MaxTimeout)
+            {
+                return (null, new ClickHouseError(ClickHouseError.BadArguments,
+                    $"session_timeout '{given}' must be a number of seconds from 0 to {ClickHouseSessions.MaxTimeout.TotalSeconds}."));
+            }
+
+            timeout = TimeSpan.FromSeconds(seconds);
+        }
+
+        return sessions.Acquire(user.Name, request.SessionId, timeout, request.SessionCheck);
+    }
+
+    /// <summary>Settings in a canonical form, with the user: only requests with equal keys share a pooled connection.</summary>
+    private static string SettingsKey(ClickHouseUser user, IReadOnlyList<KeyValuePair<string, string>> settings) =>
+        user.Name + "\n" + string.Join('\n', settings.OrderBy(s => s.Key, StringComparer.Ordinal).Select(s => s.Key + "=" + s.Value));
+
+    private async Task<ClickHouseError?> QueryAsync(HttpContext context, ClickHouseRequest request, IChDbLease lease, ArrayBufferWriter<byte> text, StatementShape shape)
     {
         if (shape.Kind == StatementKind.SessionChange)
         {
             lease.Discard();
+            lease.Connection.CurrentDatabase = string.Empty; // a USE in a client session: unknown from here on
         }
 
         var sql = text.WrittenMemory;
@@ -135,7 +246,7 @@ internal sealed partial class ClickHouseHttpEndpoint(ChDbConnectionPool pool, Em
         return null;
     }
 
-    private async Task<ClickHouseError?> InsertAsync(HttpContext context, ClickHouseRequest request, ChDbConnectionPool.Lease lease,
+    private async Task<ClickHouseError?> InsertAsync(HttpContext context, ClickHouseRequest request, IChDbLease lease,
         ArrayBufferWriter<byte> text, StatementShape shape, Stream? rest)
     {
         var head = Encoding.UTF8.GetString(text.WrittenSpan[..shape.HeadLength]);
@@ -176,36 +287,43 @@ internal sealed partial class ClickHouseHttpEndpoint(ChDbConnectionPool pool, Em
         return null;
     }
 
-    /// <summary>Switches the database and applies the request's settings; a changed session is never reused.</summary>
-    private static ClickHouseError? PrepareSession(ChDbConnectionPool.Lease lease, ClickHouseRequest request)
+    /// <summary>Switches the database and applies the request's settings; a changed pooled connection is never reused.</summary>
+    private static ClickHouseError? PrepareSession(IChDbLease lease, ClickHouseRequest request, string database,
+        IReadOnlyList<KeyValuePair<string, string>> settings, ClickHouseUser user)
     {
         var connection = lease.Connection;
-        var database = string.IsNullOrEmpty(request.Database) ? "default" : request.Database;
-        if (!string.Equals(database, connection.CurrentDatabase, StringComparison.Ordinal))
+        // In a client session USE lasts: the database switches only when the request names one (or the session is new).
+        var switchTo = lease.IsClientSession && string.IsNullOrEmpty(request.Database) && connection.SessionKey.Length > 0 ? null : database;
+        if (switchTo is not null && !string.Equals(switchTo, connection.CurrentDatabase, StringComparison.Ordinal))
         {
-            using var use = connection.Query("USE " + QuoteIdentifier(database));
+            using var use = connection.Query("USE " + QuoteIdentifier(switchTo));
             if (use.Error is not null)
             {
                 return use.Error;
             }
 
-            connection.CurrentDatabase = database;
+            connection.CurrentDatabase = switchTo;
         }
 
-        var sessionKey = request.SessionKey;
+        var sessionKey = SettingsKey(user, settings);
         if (connection.SessionKey == sessionKey)
         {
             return null;
         }
 
-        // A pristine session (the pool hands out no other kind when keys differ): apply the settings
-        // and remember them; should one fail, the half-configured session is thrown away.
+        // A pristine pooled connection (the pool hands out no other kind when keys differ), or a client
+        // session's: apply the settings and remember them; should one fail, a pooled connection is thrown away.
         lease.Discard();
-        foreach (var (name, value) in request.Settings)
+        foreach (var (name, value) in settings)
         {
             if (!SettingName().IsMatch(name))
             {
                 return new ClickHouseError(ClickHouseError.UnknownSetting, $"Unknown setting '{name}': a setting name has letters, digits and underscores only.");
+            }
+
+            if (name == "readonly" && connection.IsReadOnly)
+            {
+                continue; // a read-only session stays so; the engine refuses to set it again
             }
 
             // SET takes no query parameters; the value goes in as a quoted literal the engine converts to the setting's type.
@@ -214,6 +332,8 @@ internal sealed partial class ClickHouseHttpEndpoint(ChDbConnectionPool pool, Em
             {
                 return set.Error;
             }
+
+            connection.IsReadOnly |= name == "readonly" && value != "0";
         }
 
         connection.SessionKey = sessionKey;
@@ -221,23 +341,14 @@ internal sealed partial class ClickHouseHttpEndpoint(ChDbConnectionPool pool, Em
         return null;
     }
 
-    private ClickHouseError? Authenticate(ClickHouseRequest request)
-    {
-        if (options.Password is null)
-        {
-            return null;
-        }
-
-        var userMatches = string.Equals(request.User, options.User, StringComparison.Ordinal);
-        var passwordMatches = CryptographicOperations.FixedTimeEquals(Encoding.UTF8.GetBytes(request.Password), Encoding.UTF8.GetBytes(options.Password));
-        return userMatches && passwordMatches
-            ? null
-            : new ClickHouseError(ClickHouseError.AuthenticationFailed,
-                $"{request.User}: Authentication failed: password is incorrect, or there is no user with such name. (AUTHENTICATION_FAILED)");
-    }
-
     private static async Task WriteBodyAsync(HttpContext context, ClickHouseRequest request, ReadOnlyMemory<byte> data)
     {
+        if (request.NativeCompression)
+        {
+            // Native blocks first, then HTTP compression over them if asked for too, as ClickHouse layers them.
+            data = NativeBlocks.Compress(data.Span);
+        }
+
         var encoding = RequestBody.ChooseResponseEncoding(context.Request.Headers.AcceptEncoding.ToString(), request.CompressionEnabled);
         if (encoding is null || data.IsEmpty)
         {

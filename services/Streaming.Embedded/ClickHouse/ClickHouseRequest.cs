@@ -45,11 +45,43 @@ public sealed class ClickHouseRequest
 
     public bool CompressionEnabled { get; private init; }
 
-    public static ClickHouseRequest From(HttpRequest request)
+    /// <summary>compress=1: answer in ClickHouse's native compressed blocks (checksum, method, sizes, data).</summary>
+    public bool NativeCompression { get; private init; }
+
+    /// <summary>decompress=1: the body comes in ClickHouse's native compressed blocks.</summary>
+    public bool NativeDecompression { get; private init; }
+
+    /// <summary>session_id: statements of one session share a connection (temporary tables, USE, SET).</summary>
+    public string? SessionId { get; private init; }
+
+    public string? SessionTimeout { get; private init; }
+
+    /// <summary>session_check=1: the session must exist already.</summary>
+    public bool SessionCheck { get; private init; }
+
+    /// <summary>A GET asked for readonly=0, which ClickHouse refuses: GET is read-only.</summary>
+    public bool LiftsGetReadonly { get; private init; }
+
+    /// <summary>The query and parameters came in a form body (multipart/form-data or urlencoded), not in the body as SQL.</summary>
+    public bool FromForm { get; private init; }
+
+    /// <summary>Reads the query string, and the form fields when <paramref name="form"/> is given (they add to the query string, as in ClickHouse's HTMLForm).</summary>
+    public static ClickHouseRequest From(HttpRequest request, IFormCollection? form = null)
     {
         var parameters = new List<KeyValuePair<string, string>>();
         var settings = new List<KeyValuePair<string, string>>();
+        var fields = new Dictionary<string, Microsoft.Extensions.Primitives.StringValues>(StringComparer.Ordinal);
         foreach (var (key, values) in request.Query)
+        {
+            fields[key] = values;
+        }
+
+        foreach (var (key, values) in form ?? (IEnumerable<KeyValuePair<string, Microsoft.Extensions.Primitives.StringValues>>)[])
+        {
+            fields[key] = values;
+        }
+
+        foreach (var (key, values) in fields)
         {
             var value = values.LastOrDefault() ?? string.Empty;
             if (key.StartsWith("param_", StringComparison.Ordinal))
@@ -62,28 +94,44 @@ public sealed class ClickHouseRequest
             }
         }
 
-        if ((HttpMethods.IsGet(request.Method) || HttpMethods.IsHead(request.Method)) && !settings.Any(setting => setting.Key == "readonly"))
+        var isGet = HttpMethods.IsGet(request.Method) || HttpMethods.IsHead(request.Method);
+        var liftsReadonly = false;
+        if (isGet)
         {
-            settings.Add(new("readonly", "2"));
+            // GET never writes, whatever the query string says (ClickHouse: readonly = 2 for GET).
+            liftsReadonly = settings.Any(setting => setting.Key == "readonly" && setting.Value is not ("1" or "2"));
+            if (!settings.Any(setting => setting.Key == "readonly"))
+            {
+                settings.Add(new("readonly", "2"));
+            }
         }
 
-        var (user, password) = Credentials(request);
-        var format = First(request.Query["default_format"], request.Headers["X-ClickHouse-Format"]);
+        string? Field(string name) => fields.TryGetValue(name, out var values) ? values.LastOrDefault() : null;
+
+        var (user, password) = Credentials(request, Field("user"), Field("password"));
+        var format = First(Field("default_format"), request.Headers["X-ClickHouse-Format"]);
         return new ClickHouseRequest
         {
-            Query = request.Query.TryGetValue("query", out var query) ? query.LastOrDefault() : null,
-            Database = First(request.Query["database"], request.Headers["X-ClickHouse-Database"]),
+            Query = Field("query"),
+            Database = First(Field("database"), request.Headers["X-ClickHouse-Database"]),
             DefaultFormat = string.IsNullOrWhiteSpace(format) ? "TabSeparated" : format,
-            QueryId = First(request.Query["query_id"]) is { Length: > 0 } id ? id : Guid.NewGuid().ToString(),
+            QueryId = Field("query_id") is { Length: > 0 } id ? id : Guid.NewGuid().ToString(),
             User = user,
             Password = password,
             Parameters = parameters,
             Settings = settings,
-            CompressionEnabled = First(request.Query["enable_http_compression"]) is "1" or "true" or "True",
+            CompressionEnabled = Field("enable_http_compression") is "1" or "true" or "True",
+            NativeCompression = Field("compress") is "1" or "true",
+            NativeDecompression = Field("decompress") is "1" or "true",
+            SessionId = Field("session_id") is { Length: > 0 } session ? session : null,
+            SessionTimeout = Field("session_timeout"),
+            SessionCheck = Field("session_check") is "1" or "true",
+            LiftsGetReadonly = liftsReadonly,
+            FromForm = form is not null,
         };
     }
 
-    private static (string User, string Password) Credentials(HttpRequest request)
+    private static (string User, string Password) Credentials(HttpRequest request, string? userField, string? passwordField)
     {
         var authorization = request.Headers.Authorization.ToString();
         if (authorization.StartsWith("Basic ", StringComparison.OrdinalIgnoreCase))
@@ -100,8 +148,8 @@ public sealed class ClickHouseRequest
             }
         }
 
-        var user = First(request.Headers["X-ClickHouse-User"], request.Query["user"]);
-        var password = First(request.Headers["X-ClickHouse-Key"], request.Query["password"]);
+        var user = First(request.Headers["X-ClickHouse-User"], userField);
+        var password = First(request.Headers["X-ClickHouse-Key"], passwordField);
         return (string.IsNullOrEmpty(user) ? "default" : user, password ?? string.Empty);
     }
 

@@ -25,14 +25,27 @@ public sealed class EmbeddedClickHouse : IAsyncDisposable
     private readonly EmbeddedClickHouseOptions options;
     private int stopped;
 
-    private EmbeddedClickHouse(WebApplication app, ChDbConnectionPool pool, EmbeddedClickHouseOptions options, int port, string version)
+    private readonly ClickHouseSessions sessions;
+
+    private EmbeddedClickHouse(WebApplication app, ChDbConnectionPool pool, ClickHouseSessions sessions, EmbeddedClickHouseOptions options, int port, string version, string password)
     {
         this.app = app;
         this.pool = pool;
+        this.sessions = sessions;
         this.options = options;
         Port = port;
         Version = version;
+        Password = password;
     }
+
+    /// <summary>Password of <c>default</c>, the services' user: the configured one, or the one generated at start.</summary>
+    public string Password { get; }
+
+    /// <summary>Password of the read-only <c>bi</c> user; null when there is none.</summary>
+    public string? BiPassword => options.BiPassword;
+
+    /// <summary>Client sessions open now.</summary>
+    public int OpenSessions => sessions.Count;
 
     public int Port { get; }
 
@@ -43,10 +56,17 @@ public sealed class EmbeddedClickHouse : IAsyncDisposable
 
     public Uri Endpoint => new($"http://127.0.0.1:{Port}/");
 
-    /// <summary>ClickHouse.Driver connection string: <c>Host=127.0.0.1;Port=N;Database=..</c> (plus credentials when configured).</summary>
-    public string ConnectionString => options.Password is null
-        ? $"Host=127.0.0.1;Port={Port};Database={options.Database}"
-        : $"Host=127.0.0.1;Port={Port};Database={options.Database};Username={options.User};Password={options.Password}";
+    /// <summary>
+    /// ClickHouse.Driver connection string of the services' user: <c>Host=127.0.0.1;Port=N;Database=..;Username=default;Password=..</c>,
+    /// with parameters sent as form fields so no value is too long for a URL.
+    /// </summary>
+    public string ConnectionString => ConnectionStringFor("default", Password, options.Database);
+
+    /// <summary>Connection string of the read-only <c>bi</c> user; null when there is none.</summary>
+    public string? BiConnectionString => options.BiPassword is null ? null : ConnectionStringFor("bi", options.BiPassword, options.BiDatabases[0]);
+
+    private string ConnectionStringFor(string user, string password, string database) =>
+        $"Host=127.0.0.1;Port={Port};Database={database};Username={user};Password={password};UseFormDataParameters=true";
 
     /// <summary>The engine's connections, for callers that want to skip HTTP (benchmarks, migrations).</summary>
     public ChDbConnectionPool Connections => pool;
@@ -54,13 +74,32 @@ public sealed class EmbeddedClickHouse : IAsyncDisposable
     public static async Task<EmbeddedClickHouse> StartAsync(EmbeddedClickHouseOptions options, CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(options.DataPath);
+        if (options.BiPassword is { Length: 0 } || options.Password is { Length: 0 })
+        {
+            throw new ArgumentException("EmbeddedClickHouseOptions.Password and BiPassword must not be empty: leave Password null to generate one, BiPassword null for no bi user.", nameof(options));
+        }
+
+        if (options.BiPassword is not null && options.BiDatabases.Count == 0)
+        {
+            throw new ArgumentException("EmbeddedClickHouseOptions.BiDatabases must name at least one database for the bi user.", nameof(options));
+        }
+
+        var password = options.Password ?? Convert.ToHexStringLower(System.Security.Cryptography.RandomNumberGenerator.GetBytes(16));
         var library = options.LibraryPath ?? await ChDbLibrary.EnsureAsync(options.Progress, cancellationToken);
         // The first connection boots the engine (loads metadata of every table): not on the caller's thread.
         var pool = await Task.Run(() => new ChDbConnectionPool(library, options.DataPath, options.Connections), cancellationToken);
+        ClickHouseSessions? sessions = null;
         try
         {
-            var (version, timezone) = await DescribeEngineAsync(pool, options.Database, cancellationToken);
-            var endpoint = new ClickHouseHttpEndpoint(pool, options, version, timezone);
+            var (version, timezone, guard) = await DescribeEngineAsync(pool, options.Database, cancellationToken);
+            List<ClickHouseUser> users = [new ClickHouseUser("default", password, IsReadOnly: false, Databases: [], Limits: null)];
+            if (options.BiPassword is not null)
+            {
+                users.Add(new ClickHouseUser("bi", options.BiPassword, IsReadOnly: true, options.BiDatabases, options.BiLimits));
+            }
+
+            sessions = new ClickHouseSessions(pool, options.MaxSessions);
+            var endpoint = new ClickHouseHttpEndpoint(pool, new ClickHouseUsers(users), guard, sessions, version, timezone);
 
             var builder = WebApplication.CreateEmptyBuilder(new WebApplicationOptions { ApplicationName = typeof(EmbeddedClickHouse).FullName });
             builder.WebHost.UseKestrelCore().ConfigureKestrel(kestrel =>
@@ -68,16 +107,21 @@ public sealed class EmbeddedClickHouse : IAsyncDisposable
                 kestrel.Listen(IPAddress.Loopback, options.Port);
                 kestrel.AddServerHeader = false;
                 kestrel.Limits.MaxRequestBodySize = null; // inserts are as large as the client makes them
+                // ClickHouse's http_max_uri_size: 1 MiB of URL, so long parameters in a query string are served as there.
+                kestrel.Limits.MaxRequestLineSize = (1 << 20) + 1024;
+                kestrel.Limits.MaxRequestHeadersTotalSize = (1 << 20) + (64 << 10);
+                kestrel.Limits.MaxRequestBufferSize = 2 << 20;
             });
             var app = builder.Build();
             app.Run(endpoint.HandleAsync);
             await app.StartAsync(cancellationToken);
 
             var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.Single();
-            return new EmbeddedClickHouse(app, pool, options, new Uri(address).Port, version);
+            return new EmbeddedClickHouse(app, pool, sessions, options, new Uri(address).Port, version, password);
         }
         catch
         {
+            sessions?.Dispose();
             pool.Dispose();
             throw;
         }
@@ -98,13 +142,14 @@ public sealed class EmbeddedClickHouse : IAsyncDisposable
         }
         finally
         {
+            sessions.Dispose();
             pool.Dispose();
         }
     }
 
     public async ValueTask DisposeAsync() => await StopAsync();
 
-    private static async Task<(string Version, string Timezone)> DescribeEngineAsync(ChDbConnectionPool pool, string database, CancellationToken cancellationToken)
+    private static async Task<(string Version, string Timezone, StatementGuard Guard)> DescribeEngineAsync(ChDbConnectionPool pool, string database, CancellationToken cancellationToken)
     {
         using var lease = await pool.RentAsync(cancellationToken: cancellationToken);
         if (database != "default")
@@ -115,6 +160,6 @@ public sealed class EmbeddedClickHouse : IAsyncDisposable
 
         using var result = lease.Connection.Query("SELECT version(), timezone()").ThrowIfFailed();
         var fields = result.Text.TrimEnd('\n').Split('\t');
-        return (fields[0], fields[1]);
+        return (fields[0], fields[1], StatementGuard.Load(lease.Connection));
     }
 }

@@ -12,11 +12,23 @@ public sealed record EmbeddedClickHouseOptions
     /// <summary>Database put in the connection string; created at start when missing.</summary>
     public string Database { get; init; } = "default";
 
-    /// <summary>User the endpoint expects when <see cref="Password"/> is set.</summary>
-    public string User { get; init; } = "default";
-
-    /// <summary>When set, requests must carry <see cref="User"/> and this password (Basic auth, X-ClickHouse-User/Key, or user/password).</summary>
+    /// <summary>
+    /// Password of <c>default</c>, the services' user (everything but what <see cref="StatementGuard"/> refuses to all).
+    /// When null a random one is generated at start (<see cref="EmbeddedClickHouse.Password"/>): the endpoint never runs open.
+    /// </summary>
     public string? Password { get; init; }
+
+    /// <summary>Password of <c>bi</c>, the read-only user for BI tools; null: there is no <c>bi</c> user.</summary>
+    public string? BiPassword { get; init; }
+
+    /// <summary>Databases <c>bi</c> may read (the first is its default), besides system and information_schema.</summary>
+    public IReadOnlyList<string> BiDatabases { get; init; } = ["bi"];
+
+    /// <summary>Per-query limits for <c>bi</c>, set by the endpoint; a request may lower them, never raise them.</summary>
+    public ClickHouseQueryLimits BiLimits { get; init; } = new();
+
+    /// <summary>Client sessions (session_id) open at once; each holds a chDB connection of its own.</summary>
+    public int MaxSessions { get; init; } = 32;
 
     /// <summary>Connections to the engine, i.e. statements run in parallel; further requests wait.</summary>
     public int Connections { get; init; } = Math.Max(4, Environment.ProcessorCount);

@@ -13,14 +13,39 @@ public sealed class ClickHouseFixture : IAsyncLifetime
 
     public EmbeddedClickHouse Server { get; private set; } = null!;
 
+    public const string DefaultPassword = "default-test-password";
+
+    public const string BiPassword = "bi-test-password";
+
     public async Task InitializeAsync()
     {
         LibraryPath = await ChDbLibrary.EnsureAsync();
         Server = await StartAsync();
+        using var lease = await Server.Connections.RentAsync();
+        lease.Connection.Query("CREATE DATABASE IF NOT EXISTS bi").ThrowIfFailed().Dispose();
+        lease.Connection.Query("CREATE DATABASE IF NOT EXISTS streaming").ThrowIfFailed().Dispose();
+        lease.Connection.Query("CREATE TABLE IF NOT EXISTS streaming.events (tenant String, id UInt64) ENGINE = MergeTree ORDER BY id").ThrowIfFailed().Dispose();
+        lease.Connection.Query("CREATE VIEW IF NOT EXISTS bi.events AS SELECT tenant, id FROM streaming.events").ThrowIfFailed().Dispose();
     }
 
-    public Task<EmbeddedClickHouse> StartAsync(string? password = null) =>
-        EmbeddedClickHouse.StartAsync(new EmbeddedClickHouseOptions { DataPath = DataPath, LibraryPath = LibraryPath, Password = password });
+    public Task<EmbeddedClickHouse> StartAsync(string? password = DefaultPassword, EmbeddedClickHouseOptions? options = null) =>
+        EmbeddedClickHouse.StartAsync((options ?? new EmbeddedClickHouseOptions { DataPath = DataPath }) with
+        {
+            DataPath = DataPath, LibraryPath = LibraryPath, Password = password, BiPassword = options?.BiPassword ?? BiPassword,
+        });
+
+    /// <summary>An HTTP client that signs in as <paramref name="user"/> with Basic auth, as curl -u does.</summary>
+    public HttpClient Http(string user = "default", string? password = null)
+    {
+        var client = new HttpClient { BaseAddress = Server.Endpoint };
+        var secret = password ?? (user == "bi" ? BiPassword : DefaultPassword);
+        client.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue(
+            "Basic", Convert.ToBase64String(System.Text.Encoding.UTF8.GetBytes(user + ":" + secret)));
+        return client;
+    }
+
+    /// <summary>ClickHouse.Driver connected as the read-only bi user.</summary>
+    public ClickHouseConnection ConnectBi() => new(Server.BiConnectionString!);
 
     /// <summary>Stops the endpoint and starts a new one on the same folder.</summary>
     public async Task RestartAsync()

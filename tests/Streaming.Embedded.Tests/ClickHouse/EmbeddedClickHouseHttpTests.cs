@@ -10,7 +10,7 @@ namespace Streaming.Embedded.Tests.ClickHouse;
 [Collection(ClickHouseCollection.Name)]
 public sealed class EmbeddedClickHouseHttpTests(ClickHouseFixture fixture) : IDisposable
 {
-    private readonly HttpClient http = new() { BaseAddress = fixture.Server.Endpoint };
+    private readonly HttpClient http = fixture.Http();
 
     private HttpClient Http => http;
 

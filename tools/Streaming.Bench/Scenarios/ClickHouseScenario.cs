@@ -93,15 +93,26 @@ public sealed class ClickHouseScenario : IBenchScenario
                 endpointLatencies.Add(one.Elapsed.TotalMilliseconds);
             }
 
+            // The endpoint's fixed cost per statement (authentication, the statement check, HTTP): a query with nothing to read.
+            var trivialLatencies = new List<double>(queries);
+            for (var i = 0; i < queries; i++)
+            {
+                var one = Stopwatch.StartNew();
+                await ado.ExecuteScalarAsync("SELECT 1");
+                trivialLatencies.Add(one.Elapsed.TotalMilliseconds);
+            }
+
             var check = Convert.ToUInt64(await ado.ExecuteScalarAsync("SELECT count() FROM endpoint"), CultureInfo.InvariantCulture);
             if (check != (ulong)rows)
                 throw new InvalidOperationException($"endpoint table has {check} rows, expected {rows}");
 
             directLatencies.Sort();
             endpointLatencies.Sort();
+            trivialLatencies.Sort();
             Console.WriteLine($"{"",-22}{"insert rows/s",16}{"query p50 ms",14}{"p95 ms",10}{"p99 ms",10}");
             Print("chDB direct", directInsert, directLatencies);
             Print("endpoint + driver", endpointInsert, endpointLatencies);
+            Console.WriteLine($"SELECT 1 through the endpoint: p50 {Measure.Percentile(trivialLatencies, 50):F2} ms, p99 {Measure.Percentile(trivialLatencies, 99):F2} ms");
             Console.WriteLine($"RSS {Measure.RssBytes() / (1 << 20)} MiB");
             Console.WriteLine(JsonSerializer.Serialize(new
             {
@@ -112,6 +123,8 @@ public sealed class ClickHouseScenario : IBenchScenario
                 directQueryP50Ms = Math.Round(Measure.Percentile(directLatencies, 50), 2),
                 endpointQueryP50Ms = Math.Round(Measure.Percentile(endpointLatencies, 50), 2),
                 endpointQueryP99Ms = Math.Round(Measure.Percentile(endpointLatencies, 99), 2),
+                endpointSelect1P50Ms = Math.Round(Measure.Percentile(trivialLatencies, 50), 2),
+                endpointSelect1P99Ms = Math.Round(Measure.Percentile(trivialLatencies, 99), 2),
                 rssMiB = Measure.RssBytes() / (1 << 20),
             }));
             return 0;

@@ -7,6 +7,7 @@ using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Logging;
 using Streaming.Contracts.Topics;
 using Streaming.Embedded.ClickHouse;
@@ -148,6 +149,7 @@ public sealed class StandaloneHost : IAsyncDisposable
         builder.Services.AddSingleton(new JournalCommitRecorder(journal));
         builder.Services.AddSingleton<IConsumerCommitObserver>(sp => sp.GetRequiredService<JournalCommitRecorder>());
         builder.AddServiceDefaults("streaming-standalone");
+        builder.Services.AddHealthChecks().AddCheck("kafka-journal", new JournalHealthCheck(journal), HealthStatus.Unhealthy, ["ready"]);
         StandaloneServices.Add(builder);
         var app = builder.Build();
         app.MapDefaultEndpoints();

@@ -85,6 +85,9 @@ public sealed class KafkaJournal : IAsyncDisposable
         }
     }
 
+    /// <summary>Why the journal stopped accepting writes; null while it works.</summary>
+    public string? FaultReason => _fault?.Error.Reason;
+
     /// <summary>The incarnation id of a topic: stable across restarts, new when the journal folder is new.</summary>
     public string IncarnationOf(string topic) =>
         _topics.TryGet(topic, out var known) ? known.Incarnation : throw UnknownTopic(topic);

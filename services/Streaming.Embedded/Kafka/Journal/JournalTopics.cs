@@ -18,10 +18,11 @@ internal sealed class JournalTopics
 
     public bool TryGet(string topic, out JournalTopic found) => _topics.TryGetValue(topic, out found!);
 
-    public static JournalTopics Load(string directory, IReadOnlyList<EmbeddedTopic> wanted)
+    /// <param name="renew">No segment exists: whatever offsets were seen before are gone, so every topic starts a new incarnation.</param>
+    public static JournalTopics Load(string directory, IReadOnlyList<EmbeddedTopic> wanted, bool renew)
     {
         var path = Path.Combine(directory, FileName);
-        var stored = File.Exists(path)
+        var stored = File.Exists(path) && !renew
             ? JsonSerializer.Deserialize<List<JournalTopic>>(File.ReadAllText(path)) ?? []
             : [];
         var topics = stored.ToDictionary(t => t.Name);

@@ -67,7 +67,7 @@ public sealed class KafkaJournal : IAsyncDisposable
     public static async Task<KafkaJournal> OpenAsync(KafkaJournalOptions options, EmbeddedKafka kafka, CancellationToken cancellationToken = default)
     {
         Directory.CreateDirectory(options.Directory);
-        var topics = JournalTopics.Load(options.Directory, options.Topics);
+        var topics = JournalTopics.Load(options.Directory, options.Topics, renew: JournalSegments.List(options.Directory).Count == 0);
         foreach (var topic in topics.All)
             kafka.CreateTopic(topic.Name, topic.Partitions);
         var journal = new KafkaJournal(options, topics, kafka.BootstrapServers);

@@ -46,7 +46,7 @@ public sealed class KafkaJournal_Commits : IDisposable
     }
 
     [Fact]
-    public async Task Journal_keeps_a_topics_incarnation_across_restarts_and_makes_a_new_one_for_a_new_folder()
+    public async Task Journal_keeps_a_topics_incarnation_across_restarts_and_makes_a_new_one_when_its_segments_are_gone()
     {
         string incarnation;
         var (kafka, journal) = await _folder.OpenAsync();
@@ -60,6 +60,17 @@ public sealed class KafkaJournal_Commits : IDisposable
         {
             Assert.Equal(incarnation, journal.IncarnationOf(JournalTestFolder.Events));
             Assert.NotEqual(incarnation, journal.IncarnationOf(JournalTestFolder.Config));
+        }
+
+        // Segments gone, topics.json kept: offsets start at 0 again, so the incarnation must change too.
+        foreach (var segment in Directory.EnumerateFiles(_folder.Directory, "*.segment"))
+            File.Delete(segment);
+        (kafka, journal) = await _folder.OpenAsync();
+        using (kafka)
+        await using (journal)
+        {
+            Assert.NotEqual(incarnation, journal.IncarnationOf(JournalTestFolder.Events));
+            incarnation = journal.IncarnationOf(JournalTestFolder.Events);
         }
 
         Directory.Delete(_folder.Directory, recursive: true);

@@ -7,30 +7,42 @@ using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Logging;
 using Streaming.Contracts.Topics;
 using Streaming.Embedded.ClickHouse;
 using Streaming.Embedded.Kafka;
+using Streaming.Embedded.Kafka.Journal;
 using Streaming.Embedded.Redis;
 using Streaming.ServiceDefaults;
+using Streaming.ServiceDefaults.Consumers;
+using Streaming.ServiceDefaults.Kafka;
+using Streaming.Standalone.Durability;
 
 namespace Streaming.Standalone;
 
 /// <summary>
-/// The whole system in one process: embedded Kafka (librdkafka mock cluster, in memory),
-/// Redis (Garnet, persisted to the data folder), ClickHouse (chDB behind a ClickHouse HTTP
+/// The whole system in one process: embedded Kafka (librdkafka mock cluster in memory, made durable
+/// by a write-ahead journal in the data folder that every produce goes through), Redis (Garnet, persisted to the data folder), ClickHouse (chDB behind a ClickHouse HTTP
 /// endpoint, persisted to the data folder), then every service on one HTTP and one gRPC port.
 /// </summary>
 public sealed class StandaloneHost : IAsyncDisposable
 {
     private readonly EmbeddedKafka _kafka;
+    private readonly KafkaJournal _journal;
+    private readonly ILoggerFactory _journalLogging;
     private readonly EmbeddedGarnet _redis;
     private readonly EmbeddedClickHouse _clickHouse;
     private readonly WebApplication _app;
+    private readonly TimeSpan _drainTimeout;
 
-    private StandaloneHost(EmbeddedKafka kafka, EmbeddedGarnet redis, EmbeddedClickHouse clickHouse, WebApplication app, Credentials credentials, TimeSpan startup)
+    private StandaloneHost(EmbeddedKafka kafka, KafkaJournal journal, ILoggerFactory journalLogging, EmbeddedGarnet redis, EmbeddedClickHouse clickHouse,
+        WebApplication app, Credentials credentials, TimeSpan startup, TimeSpan drainTimeout)
     {
         _kafka = kafka;
+        _journal = journal;
+        _journalLogging = journalLogging;
+        _drainTimeout = drainTimeout;
         _redis = redis;
         _clickHouse = clickHouse;
         _app = app;
@@ -60,12 +72,24 @@ public sealed class StandaloneHost : IAsyncDisposable
         Directory.CreateDirectory(options.DataDirectory);
         var credentials = Credentials.Resolve(options);
 
-        progress("starting Kafka (in-memory mock cluster) ...");
-        var kafka = EmbeddedKafka.Start(options.KafkaBrokers, TopicCatalog.All.Select(t => (t.Name, t.Partitions)));
+        progress("starting Kafka (mock cluster, journaled to the data folder) ...");
+        var kafka = EmbeddedKafka.Start(new EmbeddedKafkaOptions { Brokers = options.KafkaBrokers });
+        var journalLogging = LoggerFactory.Create(logging => logging.AddSimpleConsole(o => o.SingleLine = true));
+        KafkaJournal? journal = null;
         EmbeddedGarnet? redis = null;
         EmbeddedClickHouse? clickHouse = null;
         try
         {
+            // Before any service starts: the journal recreates every topic and replays it, offsets and commits included.
+            journal = await KafkaJournal.OpenAsync(new KafkaJournalOptions
+            {
+                Directory = Path.Combine(options.DataDirectory, "kafka"),
+                Topics = [.. TopicCatalog.All.Select(t => new EmbeddedTopic(t.Name, t.Partitions))],
+                Progress = progress,
+                Logger = journalLogging.CreateLogger<KafkaJournal>(),
+            }, kafka, cancellationToken);
+            if (journal.Replayed.Messages > 0)
+                progress($"Kafka journal replayed: {journal.Replayed}");
             progress("starting Redis (Garnet) ...");
             redis = EmbeddedGarnet.Start(new EmbeddedGarnetOptions { Port = options.RedisPort, DataDirectory = Path.Combine(options.DataDirectory, "redis") });
             progress("starting ClickHouse (chDB) ...");
@@ -79,22 +103,26 @@ public sealed class StandaloneHost : IAsyncDisposable
             }, cancellationToken);
 
             progress("starting services ...");
-            var app = BuildApplication(options, credentials, kafka, redis, clickHouse);
+            var app = BuildApplication(options, credentials, kafka, journal, redis, clickHouse);
             await app.StartAsync(cancellationToken);
             await StandaloneServices.AfterStartAsync(app, credentials, cancellationToken);
-            return new StandaloneHost(kafka, redis, clickHouse, app, credentials, clock.Elapsed);
+            return new StandaloneHost(kafka, journal, journalLogging, redis, clickHouse, app, credentials, clock.Elapsed, options.DrainTimeout);
         }
         catch
         {
             if (clickHouse is not null)
                 await clickHouse.DisposeAsync();
             redis?.Dispose();
+            if (journal is not null)
+                await journal.DisposeAsync();
             kafka.Dispose();
+            journalLogging.Dispose();
             throw;
         }
     }
 
-    private static WebApplication BuildApplication(StandaloneOptions options, Credentials credentials, EmbeddedKafka kafka, EmbeddedGarnet redis, EmbeddedClickHouse clickHouse)
+    private static WebApplication BuildApplication(StandaloneOptions options, Credentials credentials, EmbeddedKafka kafka, KafkaJournal journal,
+        EmbeddedGarnet redis, EmbeddedClickHouse clickHouse)
     {
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions { ContentRootPath = AppContext.BaseDirectory });
         var settings = new Dictionary<string, string?>
@@ -117,7 +145,13 @@ public sealed class StandaloneHost : IAsyncDisposable
         });
         builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
 
+        // Registered before the service defaults (which only add what is missing): the journal is the process's producer.
+        builder.Services.AddSingleton<IEventProducer>(new JournalEventProducer(journal));
+        builder.Services.AddSingleton<ITopicIncarnations>(new JournalTopicIncarnations(journal));
+        builder.Services.AddSingleton(new JournalCommitRecorder(journal));
+        builder.Services.AddSingleton<IConsumerCommitObserver>(sp => sp.GetRequiredService<JournalCommitRecorder>());
         builder.AddServiceDefaults("streaming-standalone");
+        builder.Services.AddHealthChecks().AddCheck("kafka-journal", new JournalHealthCheck(journal), HealthStatus.Unhealthy, ["ready"]);
         StandaloneServices.Add(builder);
         var app = builder.Build();
         app.MapDefaultEndpoints();
@@ -136,7 +170,7 @@ public sealed class StandaloneHost : IAsyncDisposable
         $"    user default  {_clickHouse.Password}   (the services' user)",
         $"    user bi       {_clickHouse.BiPassword}   (read-only, database bi: curl -u bi:<password> '{ClickHouseUrl}?query=SHOW+TABLES')",
         $"  Redis           {RedisConnectionString}",
-        $"  Kafka           {KafkaBootstrapServers}   (in memory: topics are empty after a restart)",
+        $"  Kafka           {KafkaBootstrapServers}   (journaled to the data folder: topics, offsets and consumer positions survive a restart)",
         "",
         "  Demo source     tenant 'default', source 'demo'",
         $"  Write key       {WriteKey}",
@@ -146,10 +180,16 @@ public sealed class StandaloneHost : IAsyncDisposable
         $"         -d '{{\"type\":\"track\",\"event\":\"Signed Up\",\"userId\":\"u1\"}}' {HttpUrl}v1/track",
     ]);
 
+    /// <summary>
+    /// A clean stop: stop accepting (the HTTP and gRPC listeners close; requests in flight finish),
+    /// let every consumer group finish what is on its topics (up to the drain timeout), stop the
+    /// services (they commit), then close the journal and the engines.
+    /// </summary>
     public async ValueTask DisposeAsync()
     {
         try
         {
+            await DrainAsync();
             await _app.StopAsync(CancellationToken.None);
         }
         finally
@@ -157,7 +197,29 @@ public sealed class StandaloneHost : IAsyncDisposable
             await _app.DisposeAsync();
             await _clickHouse.DisposeAsync();
             _redis.Dispose();
+            await _journal.DisposeAsync();
             _kafka.Dispose();
+            _journalLogging.Dispose();
         }
+    }
+
+    private async Task DrainAsync()
+    {
+        var logger = _app.Services.GetRequiredService<ILoggerFactory>().CreateLogger<StandaloneHost>();
+        using (var listening = new CancellationTokenSource(TimeSpan.FromSeconds(10)))
+            await _app.Services.GetRequiredService<IServer>().StopAsync(listening.Token);
+        var recorder = _app.Services.GetRequiredService<JournalCommitRecorder>();
+        var deadline = Stopwatch.StartNew();
+        var behind = recorder.Behind();
+        while (behind.Count > 0 && deadline.Elapsed < _drainTimeout)
+        {
+            await Task.Delay(100);
+            behind = recorder.Behind();
+        }
+        if (behind.Count > 0)
+            logger.LogWarning("Stopping after {Seconds:F0} s with work left (processed at the next start): {Behind}", _drainTimeout.TotalSeconds,
+                string.Join(", ", behind.Select(b => $"{b.Group} {b.Topic}: {b.Lag}")));
+        else
+            logger.LogInformation("Every consumer finished what was on its topics ({Seconds:F1} s)", deadline.Elapsed.TotalSeconds);
     }
 }

@@ -10,7 +10,7 @@ public sealed record StandaloneOptions
     public const int DefaultClickHousePort = 8123;
     public const int DefaultRedisPort = 6380;
 
-    /// <summary>Data folder: ClickHouse tables and the Redis append-only file live here.</summary>
+    /// <summary>Data folder: the Kafka journal, ClickHouse tables and the Redis append-only file live here.</summary>
     public string DataDirectory { get; init; } = Path.GetFullPath(".streaming");
     /// <summary>Address every endpoint binds to (loopback by default).</summary>
     public string ListenAddress { get; init; } = "127.0.0.1";
@@ -19,6 +19,8 @@ public sealed record StandaloneOptions
     public int ClickHousePort { get; init; } = DefaultClickHousePort;
     public int RedisPort { get; init; } = DefaultRedisPort;
     public int KafkaBrokers { get; init; } = 1;
+    /// <summary>How long a clean stop waits for the services to finish what is on the topics (--drain-seconds).</summary>
+    public TimeSpan DrainTimeout { get; init; } = TimeSpan.FromSeconds(30);
     /// <summary>Write key of the demo source (tenant default, source demo); from STREAMING_WRITE_KEY, else generated once and kept in the data folder.</summary>
     public string? WriteKey { get; init; }
     /// <summary>Admin key; from STREAMING_ADMIN_KEY, else generated once and kept in the data folder.</summary>
@@ -52,6 +54,14 @@ public sealed record StandaloneOptions
                     ? port
                     : throw new ArgumentException($"{name} must be a port number (1-65535), got '{value}'.");
             }
+            int NextSeconds()
+            {
+                var name = args[i];
+                var value = Next();
+                return int.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out var seconds) && seconds <= 3600
+                    ? seconds
+                    : throw new ArgumentException($"{name} must be a number of seconds (0-3600), got '{value}'.");
+            }
             options = args[i] switch
             {
                 "--data" => options with { DataDirectory = Path.GetFullPath(Next()) },
@@ -60,9 +70,10 @@ public sealed record StandaloneOptions
                 "--grpc-port" => options with { GrpcPort = NextPort() },
                 "--clickhouse-port" => options with { ClickHousePort = NextPort() },
                 "--redis-port" => options with { RedisPort = NextPort() },
+                "--drain-seconds" => options with { DrainTimeout = TimeSpan.FromSeconds(NextSeconds()) },
                 _ when args[i].StartsWith("--", StringComparison.Ordinal) && args[i].Contains('=', StringComparison.Ordinal) =>
                     AddSetting(options, configuration, args[i][2..]),
-                _ => throw new ArgumentException($"Unknown argument '{args[i]}'. Known: --data, --listen, --http-port, --grpc-port, --clickhouse-port, --redis-port, --Section:Key=value."),
+                _ => throw new ArgumentException($"Unknown argument '{args[i]}'. Known: --data, --listen, --http-port, --grpc-port, --clickhouse-port, --redis-port, --drain-seconds, --Section:Key=value."),
             };
         }
         return options with { Configuration = configuration };

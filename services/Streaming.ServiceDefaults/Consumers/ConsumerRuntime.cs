@@ -34,12 +34,14 @@ public sealed class ConsumerRuntime<T> : BackgroundService
     private readonly KafkaOptions _kafka;
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
+    private readonly IConsumerCommitObserver? _commits;
     private readonly Dictionary<TopicPartition, PartitionWorker<T>> _workers = [];
     private readonly TaskCompletionSource _firstAssignment = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     public ConsumerRuntime(Subscription<T> subscription, IConsumerHandler<T> handler, IEventProducer producer,
-        KafkaOptions kafka, TimeProvider time, ILoggerFactory loggers)
+        KafkaOptions kafka, TimeProvider time, ILoggerFactory loggers, IConsumerCommitObserver? commits = null)
     {
+        _commits = commits;
         _subscription = subscription;
         _handler = handler;
         _producer = producer;
@@ -72,7 +74,9 @@ public sealed class ConsumerRuntime<T> : BackgroundService
             .SetPartitionsAssignedHandler((_, partitions) => OnAssigned(partitions))
             .SetPartitionsRevokedHandler((c, partitions) => OnRevoked(c, partitions.Select(p => p.TopicPartition), commit: true))
             .SetPartitionsLostHandler((c, partitions) => OnRevoked(c, partitions.Select(p => p.TopicPartition), commit: false))
+            .SetOffsetsCommittedHandler((_, committed) => ReportCommitted(committed.Offsets))
             .Build();
+        _commits?.Subscribed(_subscription.GroupId, _subscription.Topic.Name);
         consumer.Subscribe(_subscription.Topic.Name);
         var nextLagUpdate = _time.GetUtcNow();
         try
@@ -222,6 +226,7 @@ public sealed class ConsumerRuntime<T> : BackgroundService
             try
             {
                 consumer.Commit(offsets);
+                _commits?.Committed(_subscription.GroupId, offsets);
             }
             catch (KafkaException ex)
             {
@@ -249,6 +254,15 @@ public sealed class ConsumerRuntime<T> : BackgroundService
         {
             _logger.LogWarning("{Subscription} did not leave the group cleanly: {Reason}", _subscription.Name, ex.Error.Reason);
         }
+    }
+
+    private void ReportCommitted(IList<TopicPartitionOffsetError> committed)
+    {
+        if (_commits is null)
+            return;
+        var accepted = committed.Where(c => !c.Error.IsError && c.Offset.Value >= 0).Select(c => c.TopicPartitionOffset).ToList();
+        if (accepted.Count > 0)
+            _commits.Committed(_subscription.GroupId, accepted);
     }
 
     private void OnError(Error error)

@@ -96,7 +96,9 @@ public sealed class DefinitionStore : BackgroundService
 
     private void ReadLoop(CancellationToken stoppingToken)
     {
-        var config = KafkaClientConfig.Consumer(_kafka, $"definitions-{Guid.NewGuid():N}", "definitions");
+        // Plain assignment from the beginning, never a commit: the fixed group id only satisfies the
+        // client, and no group is ever created on the broker (a group per start would leave orphans).
+        var config = KafkaClientConfig.Consumer(_kafka, "streaming-definitions-reader", "definitions");
         config.EnableAutoCommit = false;
         config.EnablePartitionEof = true;
         using var consumer = new ConsumerBuilder<byte[], byte[]>(config).Build();

@@ -16,6 +16,7 @@ internal sealed class StandaloneProcess : IDisposable
 {
     public const string WriteKey = "wk_test_crash_recovery_0001";
     public const string AdminKey = "ak_test_crash_recovery_0001";
+    public const string ClickHousePassword = "ch_test_crash_recovery_0001";
 
     private readonly StringBuilder _output = new();
     private readonly int _grpcPort = FreePort();
@@ -68,6 +69,7 @@ internal sealed class StandaloneProcess : IDisposable
             start.ArgumentList.Add(arg);
         start.Environment["STREAMING_WRITE_KEY"] = WriteKey;
         start.Environment["STREAMING_ADMIN_KEY"] = AdminKey;
+        start.Environment["STREAMING_CLICKHOUSE_PASSWORD"] = ClickHousePassword;
         var process = Process.Start(start)!;
         process.OutputDataReceived += (_, e) => Append(e.Data);
         process.ErrorDataReceived += (_, e) => Append(e.Data);

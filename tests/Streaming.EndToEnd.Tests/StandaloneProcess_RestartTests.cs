@@ -159,6 +159,8 @@ public sealed class StandaloneProcess_RestartTests
     private static async Task<Dictionary<string, long>> StoredAsync(StandaloneProcess system, string run)
     {
         using var clickHouse = new HttpClient { BaseAddress = system.ClickHouseUrl };
+        clickHouse.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue(
+            "Basic", Convert.ToBase64String(Encoding.UTF8.GetBytes("default:" + StandaloneProcess.ClickHousePassword)));
         // FINAL: the table is a ReplacingMergeTree keyed by message id, which is how every reader sees it.
         var sql = $"SELECT message_id, count() FROM streaming.events FINAL WHERE tenant = 'default' AND startsWith(message_id, '{run}-') GROUP BY message_id FORMAT TSV";
         using var response = await clickHouse.PostAsync("/", new StringContent(sql));

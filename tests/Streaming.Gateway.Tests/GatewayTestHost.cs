@@ -78,12 +78,12 @@ public sealed class GatewayTestHost : IAsyncLifetime
     }
 
     /// <summary>A new source in a tenant of its own; returns the tenant and the write key.</summary>
-    public async Task<TestSource> CreateSourceAsync(bool keepRawPii = false, bool dropBots = false, int? rateLimit = null)
+    public async Task<TestSource> CreateSourceAsync(bool keepRawPii = false, bool dropBots = false, int? rateLimit = null, List<string>? piiPaths = null)
     {
         var tenant = "t" + Guid.NewGuid().ToString("N")[..10];
         var registry = Services.GetRequiredService<SourceRegistry>();
         var created = await registry.CreateAsync(tenant, "web",
-            new SourceSettings { Name = "web", WriteKeyHash = "", KeepRawPii = keepRawPii, DropBots = dropBots, RateLimitEventsPerSecond = rateLimit },
+            new SourceSettings { Name = "web", WriteKeyHash = "", KeepRawPii = keepRawPii, DropBots = dropBots, RateLimitEventsPerSecond = rateLimit, PiiPaths = piiPaths },
             "tests");
         return new TestSource(tenant, created!.WriteKey);
     }

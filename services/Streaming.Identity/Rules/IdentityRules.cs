@@ -36,7 +36,7 @@ public sealed partial class IdentityRules
     /// <summary>Limits with a maximum (types without one are unlimited), in priority order.</summary>
     public IReadOnlyList<TypeLimit> Limits { get; }
 
-    /// <summary>Tenant junk values (trimmed, case-insensitive), on top of <see cref="Junk.BuiltIn"/>.</summary>
+    /// <summary>Tenant junk values (trimmed, case-insensitive), on top of the shared <see cref="Streaming.Contracts.Identifiers.Placeholders"/>.</summary>
     public FrozenSet<string> Blocklist { get; }
 
     public IReadOnlyList<IdentifierSource> Sources { get; }

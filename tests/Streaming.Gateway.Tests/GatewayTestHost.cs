@@ -36,6 +36,9 @@ public sealed class GatewayTestHost : IAsyncLifetime
     internal GatewayTestHost(IDictionary<string, string?> settings) => _settings = new(settings);
 
     public EmbeddedKafka Kafka { get; private set; } = null!;
+
+    /// <summary>What the gRPC server logged at Information and above, and everything at Error.</summary>
+    public CapturedLogs Logs { get; } = new();
     public HttpClient Http { get; private set; } = null!;
     public GrpcChannel GrpcChannel { get; private set; } = null!;
     public Ingest.IngestClient Grpc { get; private set; } = null!;
@@ -60,7 +63,8 @@ public sealed class GatewayTestHost : IAsyncLifetime
         foreach (var (key, value) in _settings)
             settings[key] = value;
         builder.Configuration.AddInMemoryCollection(settings);
-        builder.Logging.ClearProviders().AddConsole().SetMinimumLevel(LogLevel.Error);
+        builder.Logging.ClearProviders().AddConsole().SetMinimumLevel(LogLevel.Error)
+            .AddProvider(Logs).AddFilter<CapturedLogs>("Grpc", LogLevel.Information);
         builder.AddServiceDefaults("gateway-tests");
         builder.AddGateway();
         builder.UseGatewayListeners();

@@ -69,4 +69,15 @@ public class ConditionParser_LimitsTests
         Assert.Contains(parsed.Errors, e => e.Path == "condition.all[3].metric.event.where[0]");
         Assert.All(parsed.Errors, e => Assert.True(e.Message.Length < 400, e.Message));
     }
+
+    [Fact]
+    public void Parser_names_a_lone_surrogate_instead_of_throwing()
+    {
+        const string json = """{"name": "n", "timeZone": "\ud800", "condition": {"trait": "plan", "op": "eq", "value": "x"}}""";
+
+        var parsed = ConditionParser.ParseTagDefinition(json);
+
+        Assert.False(parsed.IsValid);
+        Assert.Contains(parsed.Errors, e => e.Path == "timeZone" && e.Message.Contains("not valid Unicode", StringComparison.Ordinal));
+    }
 }

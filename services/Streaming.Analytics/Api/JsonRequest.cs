@@ -39,6 +39,11 @@ internal static class JsonRequest
         {
             return (null, Bad($"the body does not fit at {ex.Path ?? "$"}: {FirstSentence(ex.Message)} Check the type of that field (docs/analytics.md)."));
         }
+        catch (InvalidOperationException ex)
+        {
+            // A lone surrogate escape ("\ud800") in a text field: valid JSON, but no .NET string.
+            return (null, Bad($"the body has text that is not valid Unicode ({FirstSentence(ex.Message)}); send the text as UTF-8."));
+        }
     }
 
     // System.Text.Json appends "Path: .. | LineNumber: .." to its messages; the path is given separately.

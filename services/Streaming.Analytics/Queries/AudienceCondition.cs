@@ -36,6 +36,8 @@ internal sealed class AudienceCondition
     /// <summary>SELECT person_id of the persons matching the condition, or a problem naming the part at fault.</summary>
     public static (string? Sql, string? Problem) Compile(JsonElement condition, SqlParameters p, string database, string tenant, DateTimeOffset now)
     {
+        if (InvalidText(condition, "condition") is { } unreadable)
+            return (null, unreadable);
         var compiler = new AudienceCondition(p, database, tenant, now);
         var (expression, problem) = compiler.Node(condition, "condition", negated: false);
         if (problem is not null)
@@ -167,6 +169,53 @@ internal sealed class AudienceCondition
             return ($"SELECT pid AS person_id FROM {events} WHERE 1{filters} GROUP BY pid HAVING count() >= {p.Int64(atLeast)}", null);
         }
         return (null, $"{path} is not a condition: use tag, trait, event, all, any or not.");
+    }
+
+    /// <summary>
+    /// JSON may escape a lone surrogate ("\ud800"), which is no .NET string: the texts are checked
+    /// once up front so the compiler can read them freely. The problem naming the first, or null.
+    /// </summary>
+    private static string? InvalidText(JsonElement node, string path)
+    {
+        switch (node.ValueKind)
+        {
+            case JsonValueKind.String:
+                try
+                {
+                    _ = node.GetString();
+                    return null;
+                }
+                catch (InvalidOperationException)
+                {
+                    return $"{path} is not valid Unicode (a lone surrogate escape such as \\ud800); send the text as UTF-8.";
+                }
+            case JsonValueKind.Array:
+                var i = 0;
+                foreach (var item in node.EnumerateArray())
+                {
+                    if (InvalidText(item, $"{path}[{i++}]") is { } problem)
+                        return problem;
+                }
+                return null;
+            case JsonValueKind.Object:
+                foreach (var property in node.EnumerateObject())
+                {
+                    string name;
+                    try
+                    {
+                        name = property.Name;
+                    }
+                    catch (InvalidOperationException)
+                    {
+                        return $"{path} has a key that is not valid Unicode (a lone surrogate escape such as \\ud800).";
+                    }
+                    if (InvalidText(property.Value, $"{path}.{name}") is { } problem)
+                        return problem;
+                }
+                return null;
+            default:
+                return null;
+        }
     }
 
     /// <summary>A problem when <paramref name="name"/> is there but not a string, number or boolean.</summary>

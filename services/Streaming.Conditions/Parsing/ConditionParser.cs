@@ -63,18 +63,18 @@ public sealed class ConditionParser
         WithJson(json, (parser, root) => parser.TagDefinition(root));
 
     public static ParseResult<TagDefinition> ParseTagDefinition(JsonElement root) =>
-        Run(parser => parser.TagDefinition(root));
+        Run(parser => parser.Unicode(root, "$") ? parser.TagDefinition(root) : null);
 
     /// <summary>A condition with its settings: <c>{ timeZone?, condition }</c> (journeys, audiences).</summary>
     public static ParseResult<ConditionDocument> ParseDocument(string json) =>
         WithJson(json, (parser, root) => parser.Document(root, "", DocumentKeys));
 
     public static ParseResult<ConditionDocument> ParseDocument(JsonElement root) =>
-        Run(parser => parser.Document(root, "", DocumentKeys));
+        Run(parser => parser.Unicode(root, "$") ? parser.Document(root, "", DocumentKeys) : null);
 
     /// <summary>A bare condition node (the value of a <c>condition</c> key); <paramref name="path"/> prefixes error paths.</summary>
     public static ParseResult<Condition> ParseCondition(JsonElement node, string path = "condition") =>
-        Run(parser => parser.Condition(node, path, 0));
+        Run(parser => parser.Unicode(node, path) ? parser.Condition(node, path, 0) : null);
 
     private static ParseResult<T> WithJson<T>(string json, Func<ConditionParser, JsonElement, T?> parse) where T : class
     {
@@ -88,7 +88,65 @@ public sealed class ConditionParser
             return new ParseResult<T>(null, [new ConditionError("$", $"not valid JSON: {ex.Message}")]);
         }
         using (document)
-            return Run(parser => parse(parser, document.RootElement));
+            return Run(parser => parser.Unicode(document.RootElement, "$") ? parse(parser, document.RootElement) : null);
+    }
+
+    /// <summary>
+    /// JSON may escape a lone surrogate ("\ud800"), which is no .NET string: every text of the
+    /// document is checked once up front, so the parser below can read strings freely. False (with
+    /// the path in the errors) when one is found.
+    /// </summary>
+    private bool Unicode(JsonElement node, string path)
+    {
+        switch (node.ValueKind)
+        {
+            case JsonValueKind.String:
+                if (!ReadableText(node))
+                {
+                    Error(path, "is not valid Unicode (a lone surrogate escape such as \\ud800); send the text as UTF-8");
+                    return false;
+                }
+                return true;
+            case JsonValueKind.Array:
+                var i = 0;
+                var ok = true;
+                foreach (var item in node.EnumerateArray())
+                    ok &= Unicode(item, $"{path}[{i++}]");
+                return ok;
+            case JsonValueKind.Object:
+                var fine = true;
+                foreach (var property in node.EnumerateObject())
+                {
+                    string name;
+                    try
+                    {
+                        name = property.Name;
+                    }
+                    catch (InvalidOperationException)
+                    {
+                        Error(path, "has a key that is not valid Unicode (a lone surrogate escape such as \\ud800)");
+                        fine = false;
+                        continue;
+                    }
+                    fine &= Unicode(property.Value, Join(path, name));
+                }
+                return fine;
+            default:
+                return true;
+        }
+    }
+
+    private static bool ReadableText(JsonElement text)
+    {
+        try
+        {
+            _ = text.GetString();
+            return true;
+        }
+        catch (InvalidOperationException)
+        {
+            return false;
+        }
     }
 
     private static ParseResult<T> Run<T>(Func<ConditionParser, T?> parse) where T : class

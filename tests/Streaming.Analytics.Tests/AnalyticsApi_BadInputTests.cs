@@ -36,8 +36,8 @@ public sealed class AnalyticsApi_BadInputTests(ClickHouseFixture fixture)
             { "audiences/count", """{"tagCondition": {"trait": "plan", "op": "eq", "value": "BIG"}}""", "tagCondition.value" },
             { "audiences/export", """{"condition": {"trait": "plan", "op": ["eq"], "value": "x"}}""", "condition.op must be a string" },
             { "audiences/count", """{"condition": {"any": [{"tag": "vip"}, {"tag": "a\ud800"}]}}""", "condition.any[1].tag is not valid Unicode" },
-            { "audiences/count", """{"tagCondition": {"trait": "plan", "op": "eq", "value": "\ud800"}}""", "tagCondition.value is not valid Unicode" },
-            { "trends", """{"event": "\ud800", "from": "2024-01-01T00:00:00Z", "to": "2024-02-01T00:00:00Z"}""", "not valid Unicode" },
+            { "audiences/count", """{"tagCondition": {"trait": "plan", "op": "eq", "value": "\ud800"}}""", "tagCondition.value: is not valid Unicode" },
+            { "trends", """{"event": "\ud800", "from": "2024-01-01T00:00:00Z", "to": "2024-02-01T00:00:00Z"}""", "$.event" },
             { "audiences/count", "null", "not null" },
             { "audiences/count", "", "body is empty" },
         };

@@ -60,6 +60,7 @@ public static class GatewayExtensions
         services.AddSingleton<IngestPipeline>();
 
         services.AddGrpc();
+        services.AddSingleton<global::Grpc.AspNetCore.Server.Model.IServiceMethodProvider<IngestGrpcService>, IngestMethods>();
         services.AddOptions<GrpcServiceOptions>().Configure<IOptions<GatewayOptions>>((grpc, gateway) =>
         {
             // A hard stop far above the request limit; the pipeline names the limit for anything in between.

@@ -42,17 +42,18 @@ public sealed class GatewayOptions
     public TimeSpan FutureTolerance { get; set; } = TimeSpan.FromHours(1);
 
     /// <summary>
-    /// Placeholder identifier values removed from events (compared case-insensitively, trimmed).
-    /// Values made only of zeros and dashes (e.g. a zero UUID) and empty values are always junk.
+    /// Extra placeholder identifier values removed from events (compared case-insensitively, trimmed),
+    /// on top of the built-in list shared with identity (Streaming.Contracts.Identifiers.Placeholders).
     /// </summary>
-    public List<string> JunkIdentifiers { get; set; } =
-        ["anonymous", "null", "undefined", "0", "-1", "[object Object]", "nil", "none", "unknown", "n/a", "nan", "guest", "test", "user", "false", "true"];
+    public List<string> JunkIdentifiers { get; set; } = [];
 
     /// <summary>
-    /// Fields replaced by salted HMAC-SHA256 hashes (<c>&lt;name&gt;_hash</c>). <c>traits.x</c> covers the
-    /// event's traits and <c>context.traits</c>; <c>properties.x</c> the event's properties.
+    /// Extra PII paths hashed on top of the names recognised by spelling (e-mail, phone, ... see
+    /// docs/gateway.md): <c>traits.x.y</c> covers the event's traits and <c>context.traits</c>,
+    /// <c>properties.x.y</c> the properties, <c>context.x.y</c> the context. The hash goes to
+    /// <c>&lt;name&gt;_hash</c>.
     /// </summary>
-    public List<string> PiiFields { get; set; } = ["traits.phone", "traits.email"];
+    public List<string> PiiFields { get; set; } = [];
 
     /// <summary>Secret salt of the PII hashes (HMAC key, derived per tenant). Required, from a secret.</summary>
     public string PiiSalt { get; set; } = "";

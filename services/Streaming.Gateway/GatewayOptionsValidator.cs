@@ -32,7 +32,7 @@ internal sealed class GatewayOptionsValidator : IValidateOptions<GatewayOptions>
         foreach (var field in o.PiiFields)
         {
             if (!PiiField.TryParse(field, out _))
-                failures.Add($"Gateway:PiiFields entry '{field}' must look like 'traits.<name>' or 'properties.<name>'.");
+                failures.Add($"Gateway:PiiFields entry '{field}' must be {PiiField.Hint}.");
         }
         foreach (var proxy in o.TrustedProxies)
         {

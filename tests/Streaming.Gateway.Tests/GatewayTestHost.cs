@@ -36,6 +36,9 @@ public sealed class GatewayTestHost : IAsyncLifetime
     internal GatewayTestHost(IDictionary<string, string?> settings) => _settings = new(settings);
 
     public EmbeddedKafka Kafka { get; private set; } = null!;
+
+    /// <summary>What the gRPC server logged at Information and above, and everything at Error.</summary>
+    public CapturedLogs Logs { get; } = new();
     public HttpClient Http { get; private set; } = null!;
     public GrpcChannel GrpcChannel { get; private set; } = null!;
     public Ingest.IngestClient Grpc { get; private set; } = null!;
@@ -60,7 +63,8 @@ public sealed class GatewayTestHost : IAsyncLifetime
         foreach (var (key, value) in _settings)
             settings[key] = value;
         builder.Configuration.AddInMemoryCollection(settings);
-        builder.Logging.ClearProviders().AddConsole().SetMinimumLevel(LogLevel.Error);
+        builder.Logging.ClearProviders().AddConsole().SetMinimumLevel(LogLevel.Error)
+            .AddProvider(Logs).AddFilter<CapturedLogs>("Grpc", LogLevel.Information);
         builder.AddServiceDefaults("gateway-tests");
         builder.AddGateway();
         builder.UseGatewayListeners();
@@ -78,12 +82,12 @@ public sealed class GatewayTestHost : IAsyncLifetime
     }
 
     /// <summary>A new source in a tenant of its own; returns the tenant and the write key.</summary>
-    public async Task<TestSource> CreateSourceAsync(bool keepRawPii = false, bool dropBots = false, int? rateLimit = null)
+    public async Task<TestSource> CreateSourceAsync(bool keepRawPii = false, bool dropBots = false, int? rateLimit = null, List<string>? piiPaths = null)
     {
         var tenant = "t" + Guid.NewGuid().ToString("N")[..10];
         var registry = Services.GetRequiredService<SourceRegistry>();
         var created = await registry.CreateAsync(tenant, "web",
-            new SourceSettings { Name = "web", WriteKeyHash = "", KeepRawPii = keepRawPii, DropBots = dropBots, RateLimitEventsPerSecond = rateLimit },
+            new SourceSettings { Name = "web", WriteKeyHash = "", KeepRawPii = keepRawPii, DropBots = dropBots, RateLimitEventsPerSecond = rateLimit, PiiPaths = piiPaths },
             "tests");
         return new TestSource(tenant, created!.WriteKey);
     }

@@ -11,7 +11,7 @@ public sealed class Grpc_IngestTests(GatewayTestHost host)
     {
         var batch = new Batch { BatchId = batchId, SentAt = "2024-05-01T12:00:10.000Z" };
         batch.Events.Add(new Event { Type = "track", Event_ = "Signed Up", UserId = "u1", MessageId = "m1", PropertiesJson = """{"plan":"pro"}""", OriginalTimestamp = "2024-05-01T12:00:00.000Z" });
-        batch.Events.Add(new Event { Type = "identify", AnonymousId = "anonymous", UserId = "u2", MessageId = "m2", TraitsJson = """{"email":"x@example.com"}""" });
+        batch.Events.Add(new Event { Type = "identify", AnonymousId = "anonymous", UserId = "u2", MessageId = "m2", TraitsJson = """{"email":"xia.li@lovelace.org"}""" });
         batch.Events.Add(new Event { Type = "track", UserId = "u3", MessageId = "m3" });
         batch.Events.Add(new Event { Type = "page", AnonymousId = "a4", MessageId = "m4", PropertiesJson = "not json" });
         batch.Events.Add(new Event { Type = "group", UserId = "u5", MessageId = "m5", Timestamp = "soon" });
@@ -22,7 +22,7 @@ public sealed class Grpc_IngestTests(GatewayTestHost host)
     private const string MixedBatchJson = """
         {"sentAt": "2024-05-01T12:00:10.000Z", "batch": [
           {"type": "track", "event": "Signed Up", "userId": "u1", "messageId": "m1", "properties": {"plan":"pro"}, "originalTimestamp": "2024-05-01T12:00:00.000Z"},
-          {"type": "identify", "anonymousId": "anonymous", "userId": "u2", "messageId": "m2", "traits": {"email": "x@example.com"}},
+          {"type": "identify", "anonymousId": "anonymous", "userId": "u2", "messageId": "m2", "traits": {"email": "xia.li@lovelace.org"}},
           {"type": "track", "userId": "u3", "messageId": "m3"},
           {"type": "page", "anonymousId": "a4", "messageId": "m4", "properties": "not json"},
           {"type": "group", "userId": "u5", "messageId": "m5", "timestamp": "soon"}

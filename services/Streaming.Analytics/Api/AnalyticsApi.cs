@@ -20,7 +20,12 @@ internal static class AnalyticsApi
     /// <see cref="TagCondition"/> (a bare condition, or <c>{"timeZone": .., "condition": ..}</c>) or
     /// <see cref="Definition"/> (the id of a stored tag definition), evaluated as of <see cref="AsOf"/> (default now).
     /// </summary>
-    public sealed record AudienceRequest(JsonElement Condition = default, int Sample = 20, JsonElement TagCondition = default, string? Definition = null, DateTimeOffset? AsOf = null);
+    public sealed record AudienceRequest(JsonElement Condition = default, int Sample = 20, JsonElement TagCondition = default, string? Definition = null, DateTimeOffset? AsOf = null)
+    {
+        public string? Problem() =>
+            Sample is < 0 or > 10_000 ? "sample must be between 0 and 10000."
+            : RequestLimits.Name(Definition, "definition");
+    }
 
     /// <summary>The definition kind Profiles stores tags under in config.definitions.</summary>
     private const string TagKind = "tag";
@@ -29,37 +34,37 @@ internal static class AnalyticsApi
 
     public static RouteGroupBuilder MapAnalyticsApi(this RouteGroupBuilder api)
     {
-        api.MapPost("/trends", (TrendsRequest request, HttpContext http, AnalyticsQueries queries, CancellationToken ct) =>
-            Run(request.Problem(), async () => Results.Ok(new { points = await queries.TrendsAsync(http.Tenant(), request, ct) })));
-        api.MapPost("/funnel", (FunnelRequest request, HttpContext http, AnalyticsQueries queries, CancellationToken ct) =>
-            Run(request.Problem(), async () => Results.Ok(await queries.FunnelAsync(http.Tenant(), request, ct))));
-        api.MapPost("/retention", (RetentionRequest request, HttpContext http, AnalyticsQueries queries, CancellationToken ct) =>
-            Run(request.Problem(), async () => Results.Ok(await queries.RetentionAsync(http.Tenant(), request, ct))));
-        api.MapPost("/paths", (PathsRequest request, HttpContext http, AnalyticsQueries queries, CancellationToken ct) =>
-            Run(request.Problem(), async () => Results.Ok(new { paths = await queries.PathsAsync(http.Tenant(), request, ct) })));
-        api.MapPost("/audiences/count", async (AudienceRequest request, HttpContext http, AnalyticsQueries queries, DefinitionStore definitions, CancellationToken ct) =>
-        {
-            if (request.Sample is < 0 or > 10_000)
-                return Bad("sample must be between 0 and 10000.");
-            var tag = await TagDocumentAsync(request, http.Tenant(), definitions, ct);
-            if (tag.Problem is not null)
-                return Bad(tag.Problem);
-            var (count, sample, problem) = tag.Document is not null
-                ? await queries.TagAudienceAsync(http.Tenant(), tag.Document, request.Sample, request.AsOf, ct, tag.Path)
-                : await queries.AudienceAsync(http.Tenant(), request.Condition, request.Sample, ct);
-            return problem is null ? Results.Ok(new { count, sample }) : Bad(problem);
-        });
-        api.MapPost("/audiences/export", async (AudienceRequest request, HttpContext http, AnalyticsQueries queries, DefinitionStore definitions, CancellationToken ct) =>
-        {
-            var tag = await TagDocumentAsync(request, http.Tenant(), definitions, ct);
-            if (tag.Problem is not null)
-                return Bad(tag.Problem);
-            var buffer = new StringWriter();
-            var problem = tag.Document is not null
-                ? await queries.TagAudienceCsvAsync(http.Tenant(), tag.Document, request.AsOf, buffer, ct, tag.Path)
-                : await queries.AudienceCsvAsync(http.Tenant(), request.Condition, buffer, ct);
-            return problem is null ? Results.Text(buffer.ToString(), "text/csv") : Bad(problem);
-        });
+        api.MapPost("/trends", (HttpContext http, AnalyticsQueries queries, CancellationToken ct) =>
+            Run<TrendsRequest>(http, r => r.Problem(), async request => Results.Ok(new { points = await queries.TrendsAsync(http.Tenant(), request, ct) }), ct));
+        api.MapPost("/funnel", (HttpContext http, AnalyticsQueries queries, CancellationToken ct) =>
+            Run<FunnelRequest>(http, r => r.Problem(), async request => Results.Ok(await queries.FunnelAsync(http.Tenant(), request, ct)), ct));
+        api.MapPost("/retention", (HttpContext http, AnalyticsQueries queries, CancellationToken ct) =>
+            Run<RetentionRequest>(http, r => r.Problem(), async request => Results.Ok(await queries.RetentionAsync(http.Tenant(), request, ct)), ct));
+        api.MapPost("/paths", (HttpContext http, AnalyticsQueries queries, CancellationToken ct) =>
+            Run<PathsRequest>(http, r => r.Problem(), async request => Results.Ok(new { paths = await queries.PathsAsync(http.Tenant(), request, ct) }), ct));
+        api.MapPost("/audiences/count", (HttpContext http, AnalyticsQueries queries, DefinitionStore definitions, CancellationToken ct) =>
+            Run<AudienceRequest>(http, r => r.Problem(), async request =>
+            {
+                var tag = await TagDocumentAsync(request, http.Tenant(), definitions, ct);
+                if (tag.Problem is not null)
+                    return Bad(tag.Problem);
+                var (count, sample, problem) = tag.Document is not null
+                    ? await queries.TagAudienceAsync(http.Tenant(), tag.Document, request.Sample, request.AsOf, ct, tag.Path)
+                    : await queries.AudienceAsync(http.Tenant(), request.Condition, request.Sample, ct);
+                return problem is null ? Results.Ok(new { count, sample }) : Bad(problem);
+            }, ct));
+        api.MapPost("/audiences/export", (HttpContext http, AnalyticsQueries queries, DefinitionStore definitions, CancellationToken ct) =>
+            Run<AudienceRequest>(http, r => r.Problem(), async request =>
+            {
+                var tag = await TagDocumentAsync(request, http.Tenant(), definitions, ct);
+                if (tag.Problem is not null)
+                    return Bad(tag.Problem);
+                var buffer = new StringWriter();
+                var problem = tag.Document is not null
+                    ? await queries.TagAudienceCsvAsync(http.Tenant(), tag.Document, request.AsOf, buffer, ct, tag.Path)
+                    : await queries.AudienceCsvAsync(http.Tenant(), request.Condition, buffer, ct);
+                return problem is null ? Results.Text(buffer.ToString(), "text/csv") : Bad(problem);
+            }, ct));
         return api;
     }
 
@@ -104,8 +109,14 @@ internal static class AnalyticsApi
             : new(null, "", string.Join("; ", bare.Errors));
     }
 
-    private static async Task<IResult> Run(string? problem, Func<Task<IResult>> query) =>
-        problem is not null ? Bad(problem) : await query();
+    /// <summary>Reads the body (4xx naming the part when it does not fit), checks it, then runs the query.</summary>
+    private static async Task<IResult> Run<T>(HttpContext http, Func<T, string?> problemOf, Func<T, Task<IResult>> query, CancellationToken ct) where T : class
+    {
+        var (request, failure) = await JsonRequest.ReadAsync<T>(http, ct);
+        if (failure is not null)
+            return failure;
+        return problemOf(request!) is { } problem ? Bad(problem) : await query(request!);
+    }
 
-    private static IResult Bad(string detail) => AdminAuthorization.Problem(StatusCodes.Status400BadRequest, "bad analytics query", detail);
+    private static IResult Bad(string detail) => JsonRequest.Bad(detail);
 }

@@ -19,6 +19,7 @@ internal sealed class AudienceCondition
     // Leaves that every match must satisfy (positive parts directly under a top-level "all", or the root leaf).
     private readonly List<int> required = [];
     private int depth;
+    private int leaves;
     private readonly SqlParameters p;
     private readonly string database;
     private readonly string tenant;
@@ -35,6 +36,8 @@ internal sealed class AudienceCondition
     /// <summary>SELECT person_id of the persons matching the condition, or a problem naming the part at fault.</summary>
     public static (string? Sql, string? Problem) Compile(JsonElement condition, SqlParameters p, string database, string tenant, DateTimeOffset now)
     {
+        if (InvalidText(condition, "condition") is { } unreadable)
+            return (null, unreadable);
         var compiler = new AudienceCondition(p, database, tenant, now);
         var (expression, problem) = compiler.Node(condition, "condition", negated: false);
         if (problem is not null)
@@ -57,6 +60,8 @@ internal sealed class AudienceCondition
     {
         if (node.ValueKind != JsonValueKind.Object)
             return ("", $"{path} must be an object such as {{\"tag\":\"vip\"}}, {{\"all\":[..]}}, {{\"any\":[..]}} or {{\"not\":{{..}}}}.");
+        if (depth >= RequestLimits.MaxAudienceDepth)
+            return ("", $"{path} is nested deeper than {RequestLimits.MaxAudienceDepth} levels of all/any/not; flatten the condition.");
         if (node.TryGetProperty("all", out var all) || node.TryGetProperty("any", out all))
         {
             var op = node.TryGetProperty("all", out _) ? " AND " : " OR ";
@@ -87,6 +92,8 @@ internal sealed class AudienceCondition
             depth--;
             return problem is null ? ($"NOT ({sql})", null) : ("", problem);
         }
+        if (++leaves > RequestLimits.MaxAudienceLeaves)
+            return ("", $"{path}: the condition has more than {RequestLimits.MaxAudienceLeaves} parts (tag, trait, event); split it, or make a tag of a part.");
         var (set, leafProblem) = Leaf(node, path);
         if (leafProblem is not null)
             return ("", leafProblem);
@@ -106,10 +113,16 @@ internal sealed class AudienceCondition
         {
             if (tag.ValueKind != JsonValueKind.String || tag.GetString() is not { Length: > 0 } tagId)
                 return (null, $"{path}.tag must be a tag id.");
+            if (RequestLimits.Name(tagId, $"{path}.tag") is { } tooLong)
+                return (null, tooLong);
             return ($"SELECT person_id FROM {database}.tags_current FINAL WHERE tenant = {tenantParam} AND tag_id = {p.String(tagId)} AND member = 1", null);
         }
         if (node.TryGetProperty("trait", out var trait))
         {
+            if (trait.ValueKind != JsonValueKind.String)
+                return (null, $"{path}.trait must be the name of a trait, e.g. \"plan\" (got {Kind(trait)}).");
+            if ((Scalar(node, "op", path) ?? Scalar(node, "value", path)) is { } typeProblem)
+                return (null, typeProblem);
             var filter = new PropertyFilter(trait.GetString() ?? "", Text(node, "op") ?? "eq", Text(node, "value") ?? "");
             if (filter.Problem(path) is { } problem)
                 return (null, problem.Replace(".property", ".trait", StringComparison.Ordinal));
@@ -121,16 +134,31 @@ internal sealed class AudienceCondition
         {
             if (ev.ValueKind != JsonValueKind.String || ev.GetString() is not { Length: > 0 } eventName)
                 return (null, $"{path}.event must be an event name.");
-            var atLeast = node.TryGetProperty("atLeast", out var a) && a.TryGetInt32(out var n) ? n : 1;
-            var days = node.TryGetProperty("withinDays", out var d) && d.TryGetInt32(out var w) ? w : 36_500;
+            if (RequestLimits.Name(eventName, $"{path}.event") is { } tooLong)
+                return (null, tooLong);
+            if (node.TryGetProperty("atLeast", out var a) && a.ValueKind != JsonValueKind.Number || node.TryGetProperty("withinDays", out var d) && d.ValueKind != JsonValueKind.Number)
+                return (null, $"{path}: atLeast and withinDays must be whole numbers.");
+            var atLeast = a.ValueKind == JsonValueKind.Number ? a.TryGetInt32(out var n) ? n : 0 : 1;
+            var days = d.ValueKind == JsonValueKind.Number ? d.TryGetInt32(out var w) ? w : 0 : 36_500;
             if (atLeast is < 1 or > 1_000_000 || days is < 1 or > 36_500)
                 return (null, $"{path}: atLeast must be 1..1000000 and withinDays 1..36500.");
             var filters = new StringBuilder();
-            if (node.TryGetProperty("where", out var where) && where.ValueKind == JsonValueKind.Array)
+            if (node.TryGetProperty("where", out var where) && where.ValueKind != JsonValueKind.Array)
+                return (null, $"{path}.where must be a list of filters such as {{\"property\": \"category\", \"op\": \"eq\", \"value\": \"beauty\"}}.");
+            if (where.ValueKind == JsonValueKind.Array)
             {
+                if (where.GetArrayLength() > RequestLimits.MaxFilters)
+                    return (null, $"{path}.where holds {where.GetArrayLength()} filters; at most {RequestLimits.MaxFilters}.");
                 var j = 0;
                 foreach (var f in where.EnumerateArray())
                 {
+                    if (f.ValueKind != JsonValueKind.Object)
+                        return (null, $"{path}.where[{j}] must be an object {{\"property\": .., \"op\": .., \"value\": ..}} (got {Kind(f)}).");
+                    foreach (var key in (string[])["property", "op", "value"])
+                    {
+                        if (Scalar(f, key, $"{path}.where[{j}]") is { } typeProblem)
+                            return (null, typeProblem);
+                    }
                     var filter = new PropertyFilter(Text(f, "property") ?? "", Text(f, "op") ?? "eq", Text(f, "value") ?? "");
                     if (filter.Problem($"{path}.where[{j++}]") is { } problem)
                         return (null, problem);
@@ -142,6 +170,69 @@ internal sealed class AudienceCondition
         }
         return (null, $"{path} is not a condition: use tag, trait, event, all, any or not.");
     }
+
+    /// <summary>
+    /// JSON may escape a lone surrogate ("\ud800"), which is no .NET string: the texts are checked
+    /// once up front so the compiler can read them freely. The problem naming the first, or null.
+    /// </summary>
+    private static string? InvalidText(JsonElement node, string path)
+    {
+        switch (node.ValueKind)
+        {
+            case JsonValueKind.String:
+                try
+                {
+                    _ = node.GetString();
+                    return null;
+                }
+                catch (InvalidOperationException)
+                {
+                    return $"{path} is not valid Unicode (a lone surrogate escape such as \\ud800); send the text as UTF-8.";
+                }
+            case JsonValueKind.Array:
+                var i = 0;
+                foreach (var item in node.EnumerateArray())
+                {
+                    if (InvalidText(item, $"{path}[{i++}]") is { } problem)
+                        return problem;
+                }
+                return null;
+            case JsonValueKind.Object:
+                foreach (var property in node.EnumerateObject())
+                {
+                    string name;
+                    try
+                    {
+                        name = property.Name;
+                    }
+                    catch (InvalidOperationException)
+                    {
+                        return $"{path} has a key that is not valid Unicode (a lone surrogate escape such as \\ud800).";
+                    }
+                    if (InvalidText(property.Value, $"{path}.{name}") is { } problem)
+                        return problem;
+                }
+                return null;
+            default:
+                return null;
+        }
+    }
+
+    /// <summary>A problem when <paramref name="name"/> is there but not a string, number or boolean.</summary>
+    private static string? Scalar(JsonElement node, string name, string path) =>
+        node.TryGetProperty(name, out var value) && value.ValueKind is JsonValueKind.Object or JsonValueKind.Array or JsonValueKind.Null
+            ? $"{path}.{name} must be a string or a number (got {Kind(value)})."
+            : null;
+
+    private static string Kind(JsonElement value) => value.ValueKind switch
+    {
+        JsonValueKind.Object => "an object",
+        JsonValueKind.Array => "a list",
+        JsonValueKind.Null => "null",
+        JsonValueKind.Number => "a number",
+        JsonValueKind.String => "a string",
+        _ => "a boolean",
+    };
 
     private static string? Text(JsonElement node, string name) =>
         node.TryGetProperty(name, out var value)

@@ -22,12 +22,15 @@ public sealed record FunnelRequest(
             return "steps must hold 2 to 20 steps, e.g. [{\"event\":\"Product Viewed\"},{\"event\":\"Order Completed\"}].";
         for (var i = 0; i < Steps.Count; i++)
         {
+            if (Steps[i] is null)
+                return $"steps[{i}] is null; send an object {{\"event\": \"Order Completed\"}} or remove it.";
             if (string.IsNullOrWhiteSpace(Steps[i].Event))
                 return $"steps[{i}].event is required.";
-            foreach (var (f, j) in (Steps[i].Filters ?? []).Select((f, j) => (f, j)))
-                if (f.Problem($"steps[{i}].filters[{j}]") is { } problem)
-                    return problem;
+            if ((RequestLimits.Name(Steps[i].Event, $"steps[{i}].event") ?? RequestLimits.Filters(Steps[i].Filters, $"steps[{i}].filters")) is { } problem)
+                return problem;
         }
+        if (RequestLimits.Name(Breakdown, "breakdown") is { } breakdownProblem)
+            return breakdownProblem;
         if (WindowSeconds is <= 0 or > 366L * 86_400)
             return "windowSeconds must be between 1 and 31622400 (366 days).";
         return QueryRange.Problem(From, To) ?? PersonsFilter.Problem(Persons, To);

@@ -22,7 +22,7 @@ public sealed record PathsRequest(
         : Steps is < 2 or > 20 ? "steps must be between 2 and 20."
         : SessionGapSeconds is < 1 or > 86_400 * 7 ? "sessionGapSeconds must be between 1 and 604800."
         : Limit is < 1 or > 1000 ? "limit must be between 1 and 1000."
-        : QueryRange.Problem(From, To) ?? PersonsFilter.Problem(Persons, To);
+        : RequestLimits.Name(Event, "event") ?? QueryRange.Problem(From, To) ?? PersonsFilter.Problem(Persons, To);
 }
 
 public sealed record PathCount(IReadOnlyList<string> Path, long Persons);

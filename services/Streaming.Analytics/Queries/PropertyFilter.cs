@@ -7,7 +7,10 @@ public sealed record PropertyFilter(string Property, string Op, string Value)
 
     public string? Problem(string field) =>
         string.IsNullOrWhiteSpace(Property) ? $"{field}.property is required (a key of the event's properties)."
+        : RequestLimits.Name(Property, $"{field}.property") is { } tooLong ? tooLong
         : !Ops.Contains(Op) ? $"{field}.op '{Op}' is unknown: use one of {string.Join(", ", Ops)}."
+        : Value is null ? $"{field}.value is required (the text or number compared with)."
+        : RequestLimits.Value(Value, $"{field}.value") is { } tooLongValue ? tooLongValue
         : Op is "gt" or "gte" or "lt" or "lte" && !double.TryParse(Value, System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out _)
             ? $"{field}.value must be a number for op '{Op}'."
             : null;

@@ -19,7 +19,8 @@ public sealed record RetentionRequest(
     public string? Problem() =>
         Period is not ("day" or "week" or "month") ? "period must be day, week or month."
         : Periods is < 1 or > 366 ? "periods must be between 1 and 366."
-        : QueryRange.Problem(From, To) ?? PersonsFilter.Problem(Persons, To);
+        : RequestLimits.Name(CohortEvent, "cohortEvent") ?? RequestLimits.Name(ReturnEvent, "returnEvent") ?? QueryRange.Problem(From, To)
+            ?? PersonsFilter.Problem(Persons, To);
 }
 
 public sealed record RetentionCohort(DateTime Cohort, long Persons, IReadOnlyList<long> Returned);

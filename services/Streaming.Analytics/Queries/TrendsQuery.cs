@@ -24,10 +24,8 @@ public sealed record TrendsRequest(
             return "property is required when measure is sum (a numeric key of the event's properties, e.g. revenue).";
         if (!Periods.Names.Contains(Interval))
             return "interval must be hour, day, week or month.";
-        foreach (var (f, i) in (Filters ?? []).Select((f, i) => (f, i)))
-            if (f.Problem($"filters[{i}]") is { } problem)
-                return problem;
-        return QueryRange.Problem(From, To) ?? PersonsFilter.Problem(Persons, To);
+        return RequestLimits.Name(Event, "event") ?? RequestLimits.Name(Property, "property") ?? RequestLimits.Name(Breakdown, "breakdown")
+            ?? RequestLimits.Filters(Filters, "filters") ?? QueryRange.Problem(From, To) ?? PersonsFilter.Problem(Persons, To);
     }
 }
 

@@ -14,6 +14,15 @@ public sealed class ConditionParser
     private const int MaxDepth = 24;
     private const int MaxNodes = 400;
 
+    /// <summary>A compared text value (every value becomes a query parameter or a cached literal).</summary>
+    public const int MaxTextLength = 1_000;
+
+    /// <summary>An event or trait name.</summary>
+    public const int MaxNameLength = 200;
+
+    /// <summary>Values of one 'in'/'notIn' list, and names of one event filter.</summary>
+    public const int MaxListLength = 200;
+
     private static readonly string[] TagKeys = ["name", "description", "category", "timeZone", "condition"];
     private static readonly string[] DocumentKeys = ["timeZone", "condition"];
     private static readonly string[] MetricConditionKeys = ["metric", "op", "value"];
@@ -54,18 +63,18 @@ public sealed class ConditionParser
         WithJson(json, (parser, root) => parser.TagDefinition(root));
 
     public static ParseResult<TagDefinition> ParseTagDefinition(JsonElement root) =>
-        Run(parser => parser.TagDefinition(root));
+        Run(parser => parser.Unicode(root, "$") ? parser.TagDefinition(root) : null);
 
     /// <summary>A condition with its settings: <c>{ timeZone?, condition }</c> (journeys, audiences).</summary>
     public static ParseResult<ConditionDocument> ParseDocument(string json) =>
         WithJson(json, (parser, root) => parser.Document(root, "", DocumentKeys));
 
     public static ParseResult<ConditionDocument> ParseDocument(JsonElement root) =>
-        Run(parser => parser.Document(root, "", DocumentKeys));
+        Run(parser => parser.Unicode(root, "$") ? parser.Document(root, "", DocumentKeys) : null);
 
     /// <summary>A bare condition node (the value of a <c>condition</c> key); <paramref name="path"/> prefixes error paths.</summary>
     public static ParseResult<Condition> ParseCondition(JsonElement node, string path = "condition") =>
-        Run(parser => parser.Condition(node, path, 0));
+        Run(parser => parser.Unicode(node, path) ? parser.Condition(node, path, 0) : null);
 
     private static ParseResult<T> WithJson<T>(string json, Func<ConditionParser, JsonElement, T?> parse) where T : class
     {
@@ -79,7 +88,65 @@ public sealed class ConditionParser
             return new ParseResult<T>(null, [new ConditionError("$", $"not valid JSON: {ex.Message}")]);
         }
         using (document)
-            return Run(parser => parse(parser, document.RootElement));
+            return Run(parser => parser.Unicode(document.RootElement, "$") ? parse(parser, document.RootElement) : null);
+    }
+
+    /// <summary>
+    /// JSON may escape a lone surrogate ("\ud800"), which is no .NET string: every text of the
+    /// document is checked once up front, so the parser below can read strings freely. False (with
+    /// the path in the errors) when one is found.
+    /// </summary>
+    private bool Unicode(JsonElement node, string path)
+    {
+        switch (node.ValueKind)
+        {
+            case JsonValueKind.String:
+                if (!ReadableText(node))
+                {
+                    Error(path, "is not valid Unicode (a lone surrogate escape such as \\ud800); send the text as UTF-8");
+                    return false;
+                }
+                return true;
+            case JsonValueKind.Array:
+                var i = 0;
+                var ok = true;
+                foreach (var item in node.EnumerateArray())
+                    ok &= Unicode(item, $"{path}[{i++}]");
+                return ok;
+            case JsonValueKind.Object:
+                var fine = true;
+                foreach (var property in node.EnumerateObject())
+                {
+                    string name;
+                    try
+                    {
+                        name = property.Name;
+                    }
+                    catch (InvalidOperationException)
+                    {
+                        Error(path, "has a key that is not valid Unicode (a lone surrogate escape such as \\ud800)");
+                        fine = false;
+                        continue;
+                    }
+                    fine &= Unicode(property.Value, Join(path, name));
+                }
+                return fine;
+            default:
+                return true;
+        }
+    }
+
+    private static bool ReadableText(JsonElement text)
+    {
+        try
+        {
+            _ = text.GetString();
+            return true;
+        }
+        catch (InvalidOperationException)
+        {
+            return false;
+        }
     }
 
     private static ParseResult<T> Run<T>(Func<ConditionParser, T?> parse) where T : class
@@ -228,8 +295,8 @@ public sealed class ConditionParser
             return null;
         var trait = node.GetProperty("trait");
         string? name = null;
-        if (trait.ValueKind != JsonValueKind.String || string.IsNullOrWhiteSpace(trait.GetString()))
-            Error(Join(path, "trait"), "must be the name of a profile trait, e.g. \"plan\"");
+        if (trait.ValueKind != JsonValueKind.String || string.IsNullOrWhiteSpace(trait.GetString()) || trait.GetString()!.Length > MaxNameLength)
+            Error(Join(path, "trait"), $"must be the name of a profile trait of at most {MaxNameLength} characters, e.g. \"plan\"");
         else
             name = trait.GetString()!;
         var op = Operator(node, path);
@@ -249,7 +316,7 @@ public sealed class ConditionParser
         }
         if (op.ValueKind != JsonValueKind.String || !ComparisonOperators.TryParse(op.GetString()!, out var parsed))
         {
-            Error(opPath, $"unknown operator {op.GetRawText()}; use one of {string.Join(", ", ComparisonOperators.Names)}");
+            Error(opPath, $"unknown operator {Shorten(op.GetRawText())}; use one of {string.Join(", ", ComparisonOperators.Names)}");
             return null;
         }
         return parsed;
@@ -287,6 +354,11 @@ public sealed class ConditionParser
                     Error(valuePath, $"'{op.Name()}' takes a non-empty list of values");
                     return null;
                 }
+                if (value.GetArrayLength() > MaxListLength)
+                {
+                    Error(valuePath, $"holds {value.GetArrayLength()} values; at most {MaxListLength} (keep long lists in a trait or a tag)");
+                    return null;
+                }
                 return [.. value.EnumerateArray()];
         }
     }
@@ -321,12 +393,17 @@ public sealed class ConditionParser
         {
             if (DateTimeOffset.TryParse(element.GetString(), CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal, out var at))
                 return Scalar.Of(at.ToUnixTimeMilliseconds());
-            Error(path, $"the metric is a time: give an ISO-8601 time such as \"2025-01-31T00:00:00Z\", epoch milliseconds, or {{\"ago\": \"7d\"}} (got {element.GetRawText()})");
+            Error(path, $"the metric is a time: give an ISO-8601 time such as \"2025-01-31T00:00:00Z\", epoch milliseconds, or {{\"ago\": \"7d\"}} (got {Shorten(element.GetRawText())})");
+            return null;
+        }
+        if (element.ValueKind == JsonValueKind.String && element.GetString()!.Length > MaxTextLength)
+        {
+            Error(path, $"is {element.GetString()!.Length} characters long; at most {MaxTextLength}");
             return null;
         }
         var scalar = Scalar.FromJson(element);
         if (scalar is null)
-            Error(path, $"must be a number, string or boolean (got {element.GetRawText()})");
+            Error(path, $"must be a number, string or boolean (got {Shorten(element.GetRawText())})");
         return scalar;
     }
 
@@ -350,7 +427,7 @@ public sealed class ConditionParser
                 else if (!time)
                     Error(Join(elementPath, "ago"), "compares with a time: use it with first/last metrics without a property (for elapsed time use daysSince/hoursSince)");
                 else if (ago.ValueKind != JsonValueKind.String || !Durations.TryParse(ago.GetString()!, out var duration))
-                    Error(Join(elementPath, "ago"), $"must be a duration such as \"30m\", \"12h\", \"7d\" or \"2w\" (got {ago.GetRawText()})");
+                    Error(Join(elementPath, "ago"), $"must be a duration such as \"30m\", \"12h\", \"7d\" or \"2w\" (got {Shorten(ago.GetRawText())})");
                 else
                     operand = new AgoOperand(duration);
             }
@@ -623,14 +700,16 @@ public sealed class ConditionParser
     {
         if (!node.TryGetProperty(key, out var value))
             return [];
-        if (value.ValueKind == JsonValueKind.String && value.GetString()!.Length > 0)
+        if (value.ValueKind == JsonValueKind.String && value.GetString()!.Length is > 0 and <= MaxNameLength)
             return [value.GetString()!];
-        if (value.ValueKind == JsonValueKind.Array && value.GetArrayLength() > 0
-            && value.EnumerateArray().All(v => v.ValueKind == JsonValueKind.String && v.GetString()!.Length > 0))
+        if (value.ValueKind == JsonValueKind.Array && value.GetArrayLength() is > 0 and <= MaxListLength
+            && value.EnumerateArray().All(v => v.ValueKind == JsonValueKind.String && v.GetString()!.Length is > 0 and <= MaxNameLength))
             return [.. value.EnumerateArray().Select(v => v.GetString()!).Distinct(StringComparer.Ordinal)];
-        Error(path, $"must be {expected}");
+        Error(path, $"must be {expected} (at most {MaxListLength} names of at most {MaxNameLength} characters)");
         return null;
     }
+
+    private static string Shorten(string text) => text.Length <= 80 ? text : text[..80] + "…";
 
     private FieldPath? Path(JsonElement value, string path)
     {
@@ -653,7 +732,7 @@ public sealed class ConditionParser
             && int.TryParse(text.AsSpan(0, text.Length - 1), NumberStyles.None, CultureInfo.InvariantCulture, out var days)
             && days is >= 1 and <= Model.Metric.MaxWindowDays)
             return days;
-        Error(path, $"must be whole days \"1d\"..\"{Model.Metric.MaxWindowDays}d\" (the current local day plus the days before it); omit it for the whole history (got {value.GetRawText()})");
+        Error(path, $"must be whole days \"1d\"..\"{Model.Metric.MaxWindowDays}d\" (the current local day plus the days before it); omit it for the whole history (got {Shorten(value.GetRawText())})");
         return null;
     }
 
@@ -664,7 +743,7 @@ public sealed class ConditionParser
             && value[0].TryGetInt32(out var from) && value[1].TryGetInt32(out var to)
             && from is >= 0 and <= 23 && to is >= 1 and <= 24 && from != to)
             return new HourRange(from, to);
-        Error(path, $"must be [from, to): local hours with from 0..23 and to 1..24, e.g. [20, 24] for 20:00-24:00 or [22, 6] across midnight (got {value.GetRawText()})");
+        Error(path, $"must be [from, to): local hours with from 0..23 and to 1..24, e.g. [20, 24] for 20:00-24:00 or [22, 6] across midnight (got {Shorten(value.GetRawText())})");
         return null;
     }
 

@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
+using Streaming.Gateway.Enrichment;
 using Streaming.Gateway.Sources;
 using Streaming.ServiceDefaults.Admin;
 
@@ -12,11 +13,13 @@ namespace Streaming.Gateway.Api;
 /// </summary>
 public static class SourcesApi
 {
-    public sealed record CreateSourceRequest(string? Id, string? Name, bool KeepRawPii = false, bool DropBots = false, int? RateLimitEventsPerSecond = null);
+    public sealed record CreateSourceRequest(string? Id, string? Name, bool KeepRawPii = false, bool DropBots = false, int? RateLimitEventsPerSecond = null, List<string>? PiiPaths = null);
 
-    public sealed record SourceView(string Tenant, string Id, string? Name, bool KeepRawPii, bool DropBots, int? RateLimitEventsPerSecond, long Version, DateTimeOffset UpdatedAt);
+    public sealed record SourceView(string Tenant, string Id, string? Name, bool KeepRawPii, bool DropBots, int? RateLimitEventsPerSecond, IReadOnlyList<string> PiiPaths, long Version, DateTimeOffset UpdatedAt);
 
     public sealed record CreatedSourceView(string Tenant, string Id, string? Name, string WriteKey, string Note);
+
+    public const int MaxPiiPaths = 100;
 
     public static IEndpointRouteBuilder MapSourcesApi(this IEndpointRouteBuilder app)
     {
@@ -32,6 +35,16 @@ public static class SourcesApi
             return AdminAuthorization.Problem(StatusCodes.Status400BadRequest, "bad source id", "Send {\"id\": \"web\"}: 1-64 lower-case letters, digits, '-' or '_'.");
         if (request.RateLimitEventsPerSecond is < 0)
             return AdminAuthorization.Problem(StatusCodes.Status400BadRequest, "bad rate limit", "rateLimitEventsPerSecond must be 0 (no limit) or more.");
+        if (request.PiiPaths is { } paths)
+        {
+            if (paths.Count > MaxPiiPaths)
+                return AdminAuthorization.Problem(StatusCodes.Status400BadRequest, "too many pii paths", $"piiPaths has {paths.Count} entries; at most {MaxPiiPaths}.");
+            foreach (var (path, index) in paths.Select((p, i) => (p, i)))
+            {
+                if (path is null || path.Length > 200 || !PiiField.TryParse(path, out _))
+                    return AdminAuthorization.Problem(StatusCodes.Status400BadRequest, "bad pii path", $"piiPaths[{index}] must be {PiiField.Hint}.");
+            }
+        }
         var tenant = http.Tenant();
         var settings = new SourceSettings
         {
@@ -40,6 +53,7 @@ public static class SourcesApi
             KeepRawPii = request.KeepRawPii,
             DropBots = request.DropBots,
             RateLimitEventsPerSecond = request.RateLimitEventsPerSecond,
+            PiiPaths = request.PiiPaths is { Count: > 0 } piiPaths ? piiPaths : null,
         };
         var created = await sources.CreateAsync(tenant, id, settings, "admin-api", http.RequestAborted);
         if (created is null)
@@ -51,5 +65,5 @@ public static class SourcesApi
     private static IResult List(HttpContext http, SourceRegistry sources) =>
         Results.Ok(sources.List(http.Tenant()).Select(x => new SourceView(
             x.Source.Tenant, x.Source.Id, x.Source.Settings.Name, x.Source.Settings.KeepRawPii, x.Source.Settings.DropBots,
-            x.Source.Settings.RateLimitEventsPerSecond, x.Document.Version, DateTimeOffset.FromUnixTimeMilliseconds(x.Document.UpdatedAt))));
+            x.Source.Settings.RateLimitEventsPerSecond, x.Source.Settings.PiiPaths ?? [], x.Document.Version, DateTimeOffset.FromUnixTimeMilliseconds(x.Document.UpdatedAt))));
 }

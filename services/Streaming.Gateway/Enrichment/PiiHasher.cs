@@ -1,21 +1,28 @@
 using System.Collections.Concurrent;
+using System.Runtime.InteropServices;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
 using Microsoft.Extensions.Options;
+using Streaming.Contracts.Identifiers;
 using Streaming.Gateway.Ingestion;
 
 namespace Streaming.Gateway.Enrichment;
 
 /// <summary>
-/// Replaces PII values by <c>HMAC-SHA256(tenantKey, normalized value)</c> in lower-case hex, where
-/// tenantKey = HMAC-SHA256(Gateway:PiiSalt, tenant): equal values give equal hashes within a tenant
-/// (so they still join people), differ across tenants, and cannot be reversed without the salt.
-/// Normalisation: e-mail addresses are trimmed and lower-cased; phone numbers keep only digits and
-/// a leading '+'; other values are trimmed.
+/// Finds PII in an event's objects and replaces it by <c>HMAC-SHA256(tenantKey, normalised value)</c>
+/// in lower-case hex, where tenantKey = HMAC-SHA256(Gateway:PiiSalt, tenant): equal values give equal
+/// hashes within a tenant (so they still join people), differ across tenants, and cannot be reversed
+/// without the salt. What counts as PII: members named like an e-mail or a phone (<see cref="PiiNames"/>),
+/// any string that is an e-mail address, a phone number in a free-text member (<c>name</c>, <c>login</c>...)
+/// and the configured paths. Placeholder values (<see cref="Placeholders"/>: "undefined", "test@test.com",
+/// a phone of "0") are removed and not hashed: their hash would link strangers.
 /// </summary>
 public sealed class PiiHasher
 {
+    /// <summary>Objects nested deeper than this below traits, properties or context are not searched by name (configured paths still reach them).</summary>
+    public const int MaxDepth = 4;
+
     private readonly byte[] _salt;
     private readonly ConcurrentDictionary<string, byte[]> _tenantKeys = new(StringComparer.Ordinal);
 
@@ -25,29 +32,164 @@ public sealed class PiiHasher
         Fields = [.. options.Value.PiiFields.Select(f => PiiField.TryParse(f, out var field) ? field : throw new ArgumentException($"Bad PII field '{f}'."))];
     }
 
+    /// <summary>The service-wide configured paths (Gateway:PiiFields), on top of the names found by spelling.</summary>
     public IReadOnlyList<PiiField> Fields { get; }
 
-    /// <summary>Hashes the configured fields of <paramref name="scope"/> found in <paramref name="target"/>; true when one was there.</summary>
-    public bool HashFields(string tenant, JsonObjectDraft target, PiiScope scope)
+    /// <summary>A placeholder found where PII belongs: removed, not hashed.</summary>
+    public delegate void JunkFound(string field, string reason);
+
+    /// <summary>
+    /// Hashes the PII of one of an event's objects (<paramref name="root"/>: traits, properties or context),
+    /// changing <paramref name="target"/> in place; <paramref name="extra"/> are the source's own paths.
+    /// </summary>
+    public bool HashObject(string tenant, string root, JsonObjectDraft target, IReadOnlyList<PiiField> extra, JunkFound? junk)
     {
-        var changed = false;
-        foreach (var field in Fields)
+        var paths = RelativePaths(root, extra);
+        return Walk(tenant, target, root, paths, 0, apply: true, junk, root == "context");
+    }
+
+    /// <summary>Would <see cref="HashObject"/> change this object? (Nothing is allocated for the answer but the walk.)</summary>
+    public bool Holds(string root, JsonElement original, IReadOnlyList<PiiField> extra) =>
+        original.ValueKind == JsonValueKind.Object
+        && Walk("", new JsonObjectDraft(original), root, RelativePaths(root, extra), 0, apply: false, null, root == "context");
+
+    private List<string[]> RelativePaths(string root, IReadOnlyList<PiiField> extra)
+    {
+        var paths = new List<string[]>();
+        foreach (var field in Fields.Concat(extra))
         {
-            if (field.Scope != scope || !target.TryGetOriginal(field.Name, out var value))
-                continue;
-            target.Remove(field.Name);
-            changed = true;
-            var text = value.ValueKind switch
-            {
-                JsonValueKind.String => JsonText.TryGetString(value, out var s) ? s : value.GetRawText(),
-                JsonValueKind.Null => null,
-                _ => value.GetRawText(),
-            };
-            var normalized = text is null ? "" : Normalize(field.Name, text);
-            if (normalized.Length > 0)
-                target.SetString(field.HashName, Hash(tenant, normalized));
+            if (field.Root == root)
+                paths.Add([.. field.Segments]);
+            else if (root == "context" && field.Root == "traits")
+                paths.Add(["traits", .. field.Segments]);
         }
-        return changed;
+        return paths;
+    }
+
+    private readonly record struct Hit(string Name, string Path, JsonElement Value, PiiKind Kind, bool ByName);
+
+    private bool Walk(string tenant, JsonObjectDraft target, string location, List<string[]> paths, int depth, bool apply, JunkFound? junk, bool isContext)
+    {
+        List<Hit>? hits = null;
+        List<(string Name, JsonElement Value, List<string[]> Paths)>? children = null;
+        foreach (var member in target.OriginalMembers())
+        {
+            var name = member.Name;
+            var value = member.Value;
+            var kind = PiiNames.Classify(name);
+            switch (value.ValueKind)
+            {
+                case JsonValueKind.String or JsonValueKind.Number:
+                    var configured = paths.Exists(p => p.Length == 1 && PiiNames.SameName(p[0], name));
+                    if (kind is PiiKind.Email or PiiKind.Phone)
+                        (hits ??= []).Add(new Hit(name, location + "." + name, value, kind, true));
+                    else if (value.ValueKind == JsonValueKind.String && JsonText.TryGetString(value, out var text) && LooksLike(text, kind) is { } found)
+                        (hits ??= []).Add(new Hit(name, location + "." + name, value, found, false));
+                    else if (configured)
+                        (hits ??= []).Add(new Hit(name, location + "." + name, value, PiiKind.None, false));
+                    break;
+                case JsonValueKind.Array when kind is PiiKind.Email or PiiKind.Phone || paths.Exists(p => p.Length == 1 && PiiNames.SameName(p[0], name)):
+                    (hits ??= []).Add(new Hit(name, location + "." + name, value, kind, kind != PiiKind.None));
+                    break;
+                case JsonValueKind.Object when depth < MaxDepth || paths.Exists(p => p.Length > 1):
+                    var below = paths.Where(p => p.Length > 1 && PiiNames.SameName(p[0], name)).Select(p => p[1..]).ToList();
+                    var always = isContext && depth == 0 && name == "traits";
+                    if (below.Count == 0 && (depth >= MaxDepth || (!always && !PiiNames.MayHold(JsonMarshal.GetRawUtf8Value(value)))))
+                        break;
+                    if (!Walk(tenant, new JsonObjectDraft(value), location + "." + name, below, depth + 1, apply: false, null, false))
+                        break;
+                    if (!apply)
+                        return true;
+                    (children ??= []).Add((name, value, below));
+                    break;
+            }
+        }
+        if (hits is null && children is null)
+            return false;
+        if (!apply)
+            return true;
+        foreach (var (name, _, below) in children ?? [])
+            Walk(tenant, target.Child(name), location + "." + name, below, depth + 1, apply: true, junk, false);
+        if (hits is not null)
+            Apply(tenant, target, hits, junk);
+        return true;
+    }
+
+    private static PiiKind? LooksLike(string text, PiiKind nameKind)
+    {
+        if (PiiValues.LooksLikeEmail(text))
+            return PiiKind.Email;
+        if (nameKind == PiiKind.FreeText && PiiValues.LooksLikePhone(text))
+            return PiiKind.Phone;
+        return null;
+    }
+
+    private void Apply(string tenant, JsonObjectDraft target, List<Hit> hits, JunkFound? junk)
+    {
+        // One member of each kind gets the name identity reads (email_hash, phone_hash): the one spelled
+        // exactly 'email'/'phone' (any case or separators), else the first; the others keep their own name.
+        var canonical = new Dictionary<PiiKind, string>();
+        foreach (var kind in new[] { PiiKind.Email, PiiKind.Phone })
+        {
+            var word = kind == PiiKind.Email ? "email" : "phone";
+            var byName = hits.Where(h => h.ByName && h.Kind == kind).ToList();
+            if (byName.Count > 0)
+            {
+                var exact = byName.FindIndex(h => PiiNames.Is(h.Name, word));
+                canonical[kind] = byName[Math.Max(exact, 0)].Name;
+            }
+        }
+        var used = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var hit in hits)
+        {
+            target.Remove(hit.Name);
+            var hashName = canonical.TryGetValue(hit.Kind, out var chosen) && chosen == hit.Name
+                ? (hit.Kind == PiiKind.Email ? "email_hash" : "phone_hash")
+                : hit.Name + "_hash";
+            while (!used.Add(hashName))
+                hashName += "_";
+            if (hit.Value.ValueKind == JsonValueKind.Array)
+            {
+                var hashes = new List<string>();
+                foreach (var item in hit.Value.EnumerateArray())
+                {
+                    if (HashValue(tenant, item, hit.Kind, hit.Path, junk) is { } hash)
+                        hashes.Add(hash);
+                }
+                target.SetJson(hashName, JsonSerializer.SerializeToUtf8Bytes(hashes));
+            }
+            else if (HashValue(tenant, hit.Value, hit.Kind, hit.Path, junk) is { } hash)
+            {
+                target.SetString(hashName, hash);
+            }
+        }
+    }
+
+    /// <summary>The hash of a value, or null when it is no value at all or a placeholder (reported to <paramref name="junk"/>).</summary>
+    private string? HashValue(string tenant, JsonElement value, PiiKind kind, string path, JunkFound? junk)
+    {
+        string text;
+        if (value.ValueKind == JsonValueKind.String)
+            text = JsonText.TryGetString(value, out var s) ? s : value.GetRawText();
+        else if (value.ValueKind == JsonValueKind.Number)
+            text = value.GetRawText();
+        else
+            return null;
+        if (kind == PiiKind.None)
+            kind = PiiValues.LooksLikeEmail(text) ? PiiKind.Email : PiiValues.LooksLikePhone(text) ? PiiKind.Phone : PiiKind.None;
+        var normalized = PiiValues.Normalize(kind, text);
+        var why = kind switch
+        {
+            PiiKind.Email => Placeholders.EmailReason(normalized),
+            PiiKind.Phone => Placeholders.Reason(text) ?? Placeholders.PhoneReason(normalized),
+            _ => Placeholders.Reason(normalized),
+        };
+        if (why is not null)
+        {
+            junk?.Invoke(path, why);
+            return null;
+        }
+        return Hash(tenant, normalized);
     }
 
     public string Hash(string tenant, string normalizedValue)
@@ -72,21 +214,4 @@ public sealed class PiiHasher
 
     [ThreadStatic]
     private static Dictionary<(PiiHasher, string), IncrementalHash>? _macs;
-
-    public static string Normalize(string fieldName, string value)
-    {
-        if (fieldName.Contains("email", StringComparison.OrdinalIgnoreCase))
-            return value.Trim().ToLowerInvariant();
-        if (fieldName.Contains("phone", StringComparison.OrdinalIgnoreCase) || fieldName.Contains("mobile", StringComparison.OrdinalIgnoreCase))
-        {
-            var builder = new StringBuilder(value.Length);
-            foreach (var c in value.Trim())
-            {
-                if (char.IsAsciiDigit(c) || (c == '+' && builder.Length == 0))
-                    builder.Append(c);
-            }
-            return builder.ToString();
-        }
-        return value.Trim();
-    }
 }

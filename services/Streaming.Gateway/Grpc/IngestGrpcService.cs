@@ -12,14 +12,15 @@ namespace Streaming.Gateway.Grpc;
 /// <summary>
 /// The gRPC ingestion API (contracts/proto/ingest.proto). Auth comes from metadata
 /// (<c>authorization: Basic base64(writeKey:)</c> or <c>x-write-key</c>); each batch goes through
-/// the same pipeline as an HTTP /v1/batch request.
+/// the same pipeline as an HTTP /v1/batch request. Its methods are bound by <see cref="IngestMethods"/>
+/// (so a malformed message is INVALID_ARGUMENT), not by the generated base class.
 /// </summary>
-public sealed class IngestGrpcService(IngestPipeline pipeline, GatewayMetrics metrics) : Ingest.IngestBase
+public sealed class IngestGrpcService(IngestPipeline pipeline, GatewayMetrics metrics)
 {
     /// <summary>Batches of one stream processed at once; their results come back as each is acknowledged.</summary>
     private const int StreamConcurrency = 16;
 
-    public override async Task<BatchResult> Send(Batch request, ServerCallContext context)
+    public async Task<BatchResult> Send(Batch request, ServerCallContext context)
     {
         var result = await IngestAsync(request, context);
         if (result.Failure is { } failure)
@@ -27,7 +28,7 @@ public sealed class IngestGrpcService(IngestPipeline pipeline, GatewayMetrics me
         return ToBatchResult(request.BatchId, result);
     }
 
-    public override async Task Stream(IAsyncStreamReader<Batch> requestStream, IServerStreamWriter<BatchResult> responseStream, ServerCallContext context)
+    public async Task Stream(IAsyncStreamReader<Batch> requestStream, IServerStreamWriter<BatchResult> responseStream, ServerCallContext context)
     {
         if (WriteKey(context.RequestHeaders) is null)
         {

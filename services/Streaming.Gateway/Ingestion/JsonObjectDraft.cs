@@ -66,6 +66,27 @@ public sealed class JsonObjectDraft
         return false;
     }
 
+    /// <summary>The sender's members still present (the gateway's own excluded), as a snapshot safe to change the draft under.</summary>
+    public List<JsonProperty> OriginalMembers()
+    {
+        var found = new List<JsonProperty>();
+        if (_members is null)
+        {
+            if (_original is { } original)
+            {
+                foreach (var property in original.EnumerateObject())
+                    found.Add(property);
+            }
+            return found;
+        }
+        foreach (var member in _members)
+        {
+            if (member.Original is { } p)
+                found.Add(p);
+        }
+        return found;
+    }
+
     public bool Has(string name)
     {
         if (_members is null)

@@ -18,10 +18,10 @@ public sealed class CleanIdentifiersStep(IdentifierBlocklist blocklist) : IEvent
 
     private string? Clean(string? value, string field, EventDraft draft, RequestScope scope)
     {
-        if (value is null || !blocklist.IsJunk(value))
+        if (value is null || blocklist.Reason(value) is not { } why)
             return value;
         var shown = value.Length <= 40 ? value : value[..40] + "…";
-        scope.Warn(draft.Index, field, ValidationCodes.JunkIdentifier, $"\"{shown}\" is a placeholder, not an identifier; removed");
+        scope.Warn(draft.Index, field, ValidationCodes.JunkIdentifier, $"\"{shown}\" is a placeholder, not an identifier ({why}); removed");
         return null;
     }
 }

@@ -1,26 +1,38 @@
+using System.Runtime.CompilerServices;
+using System.Text.Json;
 using Streaming.Gateway.Enrichment;
 using Streaming.Gateway.Ingestion;
+using Streaming.Gateway.Sources;
 
 namespace Streaming.Gateway.Pipeline;
 
 /// <summary>
-/// Replaces configured PII (default traits.phone, traits.email; also in context.traits) by salted
-/// hashes (<c>phone_hash</c>, <c>email_hash</c>) before anything reaches Kafka, unless the source
-/// keeps raw values. Refused events get the same treatment before their raw JSON is kept.
+/// Replaces PII in traits, properties and context (whatever the spelling of its name, see
+/// <see cref="PiiHasher"/>) by salted hashes (<c>email_hash</c>, <c>phone_hash</c>, <c>&lt;name&gt;_hash</c>)
+/// before anything reaches Kafka, unless the source keeps raw values. Placeholder PII is removed
+/// with a <c>junk_pii</c> warning instead of being hashed. Refused events get the same treatment
+/// before their raw JSON is kept.
 /// </summary>
 public sealed class HashPiiStep(PiiHasher hasher) : IEventStep
 {
+    private static readonly string[] Roots = ["traits", "properties", "context"];
+
+    // A source's piiPaths, parsed once per definition (a new definition is a new SourceSettings).
+    private static readonly ConditionalWeakTable<SourceSettings, IReadOnlyList<PiiField>> SourcePaths = new();
+
     public EventOutcome Run(EventDraft draft, RequestScope scope)
     {
         if (scope.Source.Settings.KeepRawPii)
             return EventOutcome.Continue;
         var tenant = scope.Source.Tenant;
+        var extra = PathsOf(scope.Source.Settings);
+        PiiHasher.JunkFound junk = (field, why) =>
+            scope.Warn(draft.Index, field, ValidationCodes.JunkPii, $"a placeholder, not an identity ({why}); removed, not hashed");
         if (draft.Traits is { } traits)
-            hasher.HashFields(tenant, traits, PiiScope.Traits);
+            hasher.HashObject(tenant, "traits", traits, extra, junk);
         if (draft.Properties is { } properties)
-            hasher.HashFields(tenant, properties, PiiScope.Properties);
-        if (draft.Context.TryGetOriginal("traits", out var contextTraits) && contextTraits.ValueKind == System.Text.Json.JsonValueKind.Object)
-            HashChild(draft.Context, "traits", tenant, PiiScope.Traits);
+            hasher.HashObject(tenant, "properties", properties, extra, junk);
+        hasher.HashObject(tenant, "context", draft.Context, extra, junk);
         return EventOutcome.Continue;
     }
 
@@ -28,24 +40,21 @@ public sealed class HashPiiStep(PiiHasher hasher) : IEventStep
     public string RawPayload(EventDraft draft, RequestScope scope)
     {
         var raw = draft.Raw;
-        if (scope.Source.Settings.KeepRawPii || raw.ValueKind != System.Text.Json.JsonValueKind.Object)
+        if (scope.Source.Settings.KeepRawPii || raw.ValueKind != JsonValueKind.Object)
             return raw.GetRawText();
-        var tenant = scope.Source.Tenant;
+        var extra = PathsOf(scope.Source.Settings);
         var root = new JsonObjectDraft(raw);
-        var changed = HashChild(root, "traits", tenant, PiiScope.Traits);
-        changed |= HashChild(root, "properties", tenant, PiiScope.Properties);
-        if (root.TryGetOriginal("context", out var context) && context.ValueKind == System.Text.Json.JsonValueKind.Object)
-            changed |= HashChild(root.Child("context"), "traits", tenant, PiiScope.Traits);
+        var changed = false;
+        foreach (var name in Roots)
+        {
+            if (root.TryGetOriginal(name, out var value) && hasher.Holds(name, value, extra))
+                changed |= hasher.HashObject(scope.Source.Tenant, name, root.Child(name), extra, null);
+        }
         return changed ? root.ToJson() : raw.GetRawText();
     }
 
-    private bool HashChild(JsonObjectDraft parent, string name, string tenant, PiiScope scope)
-    {
-        if (!parent.TryGetOriginal(name, out var value) || value.ValueKind != System.Text.Json.JsonValueKind.Object)
-            return false;
-        var probe = new JsonObjectDraft(value);
-        if (!hasher.Fields.Any(f => f.Scope == scope && probe.Has(f.Name)))
-            return false;
-        return hasher.HashFields(tenant, parent.Child(name), scope);
-    }
+    public static IReadOnlyList<PiiField> PathsOf(SourceSettings settings) =>
+        settings.PiiPaths is not { Count: > 0 } paths
+            ? []
+            : SourcePaths.GetValue(settings, s => [.. s.PiiPaths!.Select(p => PiiField.TryParse(p, out var field) ? field : null).OfType<PiiField>()]);
 }

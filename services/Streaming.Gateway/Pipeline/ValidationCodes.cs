@@ -18,6 +18,7 @@ public static class ValidationCodes
 
     // Warnings: the event is kept (or dropped on purpose) and the sender is told.
     public const string JunkIdentifier = "junk_identifier";
+    public const string JunkPii = "junk_pii";
     public const string FutureTimestamp = "future_timestamp";
     public const string BotDropped = "bot_dropped";
 }

@@ -11,8 +11,14 @@ public sealed record SourceSettings
     /// <summary><c>sha256:&lt;hex&gt;</c> of the write key (see <see cref="WriteKeys"/>).</summary>
     public required string WriteKeyHash { get; init; }
 
-    /// <summary>Keep traits.phone, traits.email (Gateway:PiiFields) as sent instead of hashing them.</summary>
+    /// <summary>Keep PII (e-mails, phone numbers, configured paths) as sent instead of hashing it.</summary>
     public bool KeepRawPii { get; init; }
+
+    /// <summary>
+    /// This source's own PII paths, on top of the names found by spelling and Gateway:PiiFields:
+    /// <c>traits.member_card</c>, <c>properties.billing.contact</c>, <c>context.x.y</c> (see PiiField).
+    /// </summary>
+    public List<string>? PiiPaths { get; init; }
 
     /// <summary>Drop events from known bots and crawlers (they are flagged <c>context.bot</c> either way).</summary>
     public bool DropBots { get; init; }

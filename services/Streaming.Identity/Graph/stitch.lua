@@ -101,6 +101,7 @@ end
 -- the event being stitched: its fields, and the state of its stitching (tables made only when needed)
 local msg, recv, ts, source, etype
 local g                 -- the event's person so far (nil: not created yet)
+local gvia              -- the identifier ('type:value') that made g an existing person, for the text of a refusal
 local fresh             -- the person this event created (its fields are written at the end)
 local gnew, gcount      -- unknown identifiers that join g ({ 'type:value', type }), their count per type
 local merges            -- merge and refusal records of the event
@@ -155,17 +156,22 @@ local function ensure()
     fresh = g
   end
 end
+-- at most 5 values in the text of a refusal: a limit of 50 devices would otherwise make a 50-value reason
+local function listed(list)
+  if #list <= 5 then return table.concat(list, ', ') end
+  return table.concat({ unpack(list, 1, 5) }, ', ') .. string.format(', ... (%d in all)', #list)
+end
 local function groupValues(t)
   local out = values(g, t)
   if gnew then
     for _, n in ipairs(gnew) do if n[2] == t then out[#out + 1] = string.sub(n[1], #t + 2) end end
   end
-  return table.concat(out, ', ')
+  return listed(out)
 end
 
 -- the identifiers are data[at], data[at + 1], ... (type, value) * n
 local function stitch(at, n)
-  g, fresh, gnew, gcount, merges = nil, nil, nil, nil, nil
+  g, fresh, gnew, gcount, merges, gvia = nil, nil, nil, nil, nil, nil
   for i = 1, n do
     local t, v = data[at + 2 * i - 2], data[at + 2 * i - 1]
     if t == '?previous' then
@@ -194,6 +200,7 @@ local function stitch(at, n)
           gcount[t] = (gcount[t] or 0) + 1
         end
       elseif owner == g or (not g and not gnew) then
+        if not g then gvia = tv end
         g = owner
         touch(owner, tv, recv)
       else
@@ -209,13 +216,16 @@ local function stitch(at, n)
           if tonumber(ab) < tonumber(s) then s, ab = ab, s end
           if redis.call('HSETNX', pkey(g), 'x:' .. owner, recv) == 1 then
             redis.call('HSET', pkey(owner), 'x:' .. g, recv)
-            record({ o = 'refused', s = s, a = ab, t = t, v = v,
-              r = string.format('%s %s links person %s (%s %s) and person %s (%s %s); at most %d %s per person, so they stay apart',
-                t, v, g, ct, mine, owner, ct, table.concat(values(owner, ct), ', '), cmax, ct) }, { s, ab })
+            local reason = string.format('%s %s links person %s (%s %s) and person %s (%s %s); at most %d %s per person, so they stay apart',
+                t, v, g, ct, mine, owner, ct, listed(values(owner, ct)), cmax, ct)
+            -- the event reached g through a stronger identifier (e.g. an e-mail hash many devices share): name it
+            if gvia then reason = reason .. string.format('; the event reached person %s through %s', g, (string.gsub(gvia, ':', ' ', 1))) end
+            record({ o = 'refused', s = s, a = ab, t = t, v = v, r = reason }, { s, ab })
           end
           touch(owner, tv, recv)
         elseif not g then
           g = owner
+          gvia = tv
           touch(owner, tv, recv)
         else
           local s, ab = g, owner

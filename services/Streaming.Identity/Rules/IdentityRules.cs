@@ -36,17 +36,26 @@ public sealed partial class IdentityRules
     /// <summary>Limits with a maximum (types without one are unlimited), in priority order.</summary>
     public IReadOnlyList<TypeLimit> Limits { get; }
 
-    /// <summary>Tenant junk values (trimmed, case-insensitive), on top of <see cref="Junk.BuiltIn"/>.</summary>
+    /// <summary>Tenant junk values (trimmed, case-insensitive), on top of the shared <see cref="Streaming.Contracts.Identifiers.Placeholders"/>.</summary>
     public FrozenSet<string> Blocklist { get; }
 
     public IReadOnlyList<IdentifierSource> Sources { get; }
 
     public TimeSpan DedupWindow { get; }
 
-    /// <summary>The built-in rules: userId first, at most one userId per person, a 7-day dedup window.</summary>
+    /// <summary>
+    /// Devices (anonymousIds) one person may gather by default. A shared identifier (the hash of a
+    /// placeholder e-mail that got past the gateway, a family's phone, a shop's loyalty card) links
+    /// every device that sends it; past this many the links are refused and recorded, so it shows
+    /// instead of silently making one person of a crowd. Tenants change it with limits.anonymousId
+    /// (0: no limit).
+    /// </summary>
+    public const int MaxDevicesPerPerson = 50;
+
+    /// <summary>The built-in rules: userId first, at most one userId and 50 anonymousIds per person, a 7-day dedup window.</summary>
     public static IdentityRules BuiltIn { get; } = new(
         [IdentifierTypes.UserId, IdentifierTypes.PhoneHash, IdentifierTypes.EmailHash, "wechat_unionid", "wechat_openid", "advertisingId", IdentifierTypes.AnonymousId],
-        [new TypeLimit(IdentifierTypes.UserId, 1)],
+        [new TypeLimit(IdentifierTypes.UserId, 1), new TypeLimit(IdentifierTypes.AnonymousId, MaxDevicesPerPerson)],
         FrozenSet<string>.Empty,
         [
             new(IdentifierTypes.PhoneHash, ["traits.phone_hash", "context.traits.phone_hash"]),

@@ -37,6 +37,11 @@ public sealed class ReadIdentifiersTests
     [InlineData("00000000-0000-0000-0000-000000000000")]
     [InlineData("  null ")]
     [InlineData("blocked-device")]
+    [InlineData("-0.0")]
+    [InlineData("(null)")]
+    [InlineData("undefined\u200b")]
+    [InlineData("[object Object]")]
+    [InlineData("<undefined>")]
     public void ReadIdentifiers_never_uses_a_junk_value_to_link_anyone(string junk)
     {
         var rules = IdentityRules.BuiltIn.With(new IdentityRulesDocument { Blocklist = ["BLOCKED-device"] }, out _)!;

@@ -23,6 +23,8 @@ public sealed record StandaloneOptions
     public string? WriteKey { get; init; }
     /// <summary>Admin key; from STREAMING_ADMIN_KEY, else generated once and kept in the data folder.</summary>
     public string? AdminKey { get; init; }
+    /// <summary>Only make sure the ClickHouse engine (libchdb.so) is in its cache, print its path and exit (<c>--fetch-chdb</c>).</summary>
+    public bool FetchChDbOnly { get; init; }
     /// <summary>Extra configuration (Section:Key=value) passed to every service.</summary>
     public IReadOnlyDictionary<string, string?> Configuration { get; init; } = new Dictionary<string, string?>();
 
@@ -54,9 +56,10 @@ public sealed record StandaloneOptions
                 "--grpc-port" => options with { GrpcPort = NextPort() },
                 "--clickhouse-port" => options with { ClickHousePort = NextPort() },
                 "--redis-port" => options with { RedisPort = NextPort() },
+                "--fetch-chdb" => options with { FetchChDbOnly = true },
                 _ when args[i].StartsWith("--", StringComparison.Ordinal) && args[i].Contains('=', StringComparison.Ordinal) =>
                     AddSetting(options, configuration, args[i][2..]),
-                _ => throw new ArgumentException($"Unknown argument '{args[i]}'. Known: --data, --listen, --http-port, --grpc-port, --clickhouse-port, --redis-port, --Section:Key=value."),
+                _ => throw new ArgumentException($"Unknown argument '{args[i]}'. Known: --data, --listen, --http-port, --grpc-port, --clickhouse-port, --redis-port, --fetch-chdb, --Section:Key=value."),
             };
         }
         return options with { Configuration = configuration };

@@ -190,8 +190,17 @@ public static class ChDbLibrary
                 return;
             }
 
+            var isError = line.StartsWith("npm error", StringComparison.Ordinal) || line.StartsWith("npm ERR!", StringComparison.Ordinal);
+            // npm prints the JavaScript stack and the error object's fields indented under its
+            // error: a newcomer needs the code and the reason, which are on the lines before.
+            var detail = isError ? line[(line.StartsWith("npm error", StringComparison.Ordinal) ? 9 : 8)..] : "";
+            if (detail.StartsWith("  ", StringComparison.Ordinal) || detail.Trim() is "}" or "")
+            {
+                return;
+            }
+
             progress("npm: " + line);
-            if (line.StartsWith("npm error", StringComparison.Ordinal) || line.StartsWith("npm ERR!", StringComparison.Ordinal))
+            if (isError)
             {
                 errors.Enqueue(line);
             }

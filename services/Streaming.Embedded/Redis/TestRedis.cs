@@ -2,7 +2,7 @@ namespace Streaming.Embedded.Redis;
 
 /// <summary>
 /// A fresh, empty Redis for one test or fixture: the real redis-server when it is on PATH
-/// (CI installs it), Garnet in-process otherwise. Set STREAMING_TEST_REDIS to "garnet" or
+/// (CI installs it, and under CI=true it is required), Garnet in-process otherwise. Set STREAMING_TEST_REDIS to "garnet" or
 /// "redis-server" to choose, or pass the engine.
 /// </summary>
 public sealed class TestRedis : IDisposable
@@ -31,7 +31,7 @@ public sealed class TestRedis : IDisposable
     public static RedisEngine DefaultEngine =>
         Environment.GetEnvironmentVariable(EngineVariable)?.Trim().ToLowerInvariant() switch
         {
-            null or "" => RedisServerProcess.IsInstalled ? RedisEngine.RedisServer : RedisEngine.Garnet,
+            null or "" => RedisServerProcess.IsInstalled || TestPrerequisites.Enforced ? RedisEngine.RedisServer : RedisEngine.Garnet,
             "garnet" => RedisEngine.Garnet,
             "redis-server" or "redis" => RedisEngine.RedisServer,
             var other => throw new InvalidOperationException($"{EngineVariable}='{other}' is not an engine; use 'garnet' or 'redis-server'."),

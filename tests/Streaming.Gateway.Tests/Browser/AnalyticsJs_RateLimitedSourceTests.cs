@@ -1,0 +1,75 @@
+using System.Text.Json;
+using OpenQA.Selenium;
+using Xunit.Abstractions;
+
+namespace Streaming.Gateway.Tests.Browser;
+
+/// <summary>
+/// analytics.js (the npm package's browser bundle) in Debian's Chromium, on a page of another
+/// origin, sending to a source limited to 1 event/s: the gateway answers 429 with Retry-After,
+/// the SDK retries (with X-Retry-Count, after a preflight, with credentials), and every event
+/// arrives in Kafka.
+/// </summary>
+[Collection(GatewayCollection.Name)]
+public sealed class AnalyticsJs_RateLimitedSourceTests(GatewayTestHost host, ITestOutputHelper output) : IDisposable
+{
+    private static readonly string[] Events = ["page:Home", "Product Viewed", "Product Added", "Checkout Started", "page:Checkout", "Order Completed"];
+    private readonly DirectoryInfo _profile = Directory.CreateTempSubdirectory("streaming-chromium-");
+
+    [ChromiumFact]
+    public async Task AnalyticsJs_retries_every_event_refused_with_429_until_it_arrives_when_the_source_is_limited_to_1_event_per_second()
+    {
+        var bundles = await AnalyticsNextPackage.EnsureAsync();
+        var source = await host.CreateSourceAsync(rateLimit: 1);
+        const string script = """
+            analytics.page('Home');
+            analytics.track('Product Viewed', { sku: 'A-1' });
+            analytics.track('Product Added', { sku: 'A-1' });
+            analytics.track('Checkout Started');
+            analytics.page('Checkout');
+            analytics.track('Order Completed', { revenue: 42 });
+            """;
+        await using var page = await ShopPage.StartAsync(bundles, host.HttpUrl, source.WriteKey, script);
+        using var browser = ChromiumBrowser.Start(_profile.FullName);
+
+        browser.Navigate().GoToUrl(page.Url);
+
+        var arrived = await WaitForAsync(() =>
+        {
+            var names = host.ReadRaw(source.Tenant).Select(e => e.Event.Type == "page" ? $"page:{e.Event.Name}" : e.Event.Event).ToList();
+            return names.Count >= Events.Length ? names : null;
+        }, TimeSpan.FromMinutes(3), () => $"every event in Kafka; the page saw: {Requests(browser)}");
+
+        Assert.Equal(Events.Order(), arrived.Order());
+        var log = Requests(browser);
+        output.WriteLine($"requests the page made: {log}");
+        var requests = JsonDocument.Parse(log).RootElement.EnumerateArray().ToList();
+        Assert.All(requests, r => Assert.False(r.TryGetProperty("error", out var error), $"a request failed in the browser (CORS?): {error}"));
+        var limited = requests.Where(r => r.GetProperty("status").GetInt32() == 429).ToList();
+        Assert.NotEmpty(limited);
+        // Retry-After readable by the script (exposed), and the retries carried X-Retry-Count (allowed by the preflight).
+        Assert.All(limited, r => Assert.Equal(JsonValueKind.String, r.GetProperty("retryAfter").ValueKind));
+        Assert.Contains(requests, r => r.GetProperty("retryCount").ValueKind == JsonValueKind.String && r.GetProperty("status").GetInt32() == 200);
+        Assert.All(requests, r => Assert.Equal("include", r.GetProperty("credentials").GetString()));
+        Assert.Equal(Events.Length, requests.Count(r => r.GetProperty("status").GetInt32() == 200));
+        Assert.Equal("[]", ((IJavaScriptExecutor)browser).ExecuteScript("return JSON.stringify(window.sdkErrors)") as string);
+    }
+
+    private static string Requests(IWebDriver browser) =>
+        ((IJavaScriptExecutor)browser).ExecuteScript("return JSON.stringify(window.requests)") as string ?? "[]";
+
+    private static async Task<T> WaitForAsync<T>(Func<T?> probe, TimeSpan timeout, Func<string> what) where T : class
+    {
+        var deadline = DateTime.UtcNow + timeout;
+        while (true)
+        {
+            if (probe() is { } value)
+                return value;
+            if (DateTime.UtcNow > deadline)
+                throw new TimeoutException($"Timed out after {timeout.TotalSeconds:F0}s waiting for {what()}");
+            await Task.Delay(250);
+        }
+    }
+
+    public void Dispose() => _profile.Delete(recursive: true);
+}

@@ -13,6 +13,7 @@ namespace Streaming.Gateway.Tests.Browser;
 /// cross-origin): it loads analytics.js from <c>/analytics-next/bundles/</c>, points its Segment.io
 /// destination at the gateway with <c>credentials: 'include'</c>, and records every request the
 /// SDK makes (status, Retry-After as a script reads it, X-Retry-Count) in <c>window.requests</c>.
+/// The page's events are sent when the test calls <c>window.go()</c>, after <c>window.sdkReady</c>.
 /// </summary>
 public sealed class ShopPage : IAsyncDisposable
 {
@@ -84,10 +85,13 @@ public sealed class ShopPage : IAsyncDisposable
           const segment = { apiKey: writeKey, apiHost: '{{gateway.Authority}}/v1', protocol: 'http',
             deliveryStrategy: { strategy: 'standard', config: { credentials: 'include' } } };
           const analytics = AnalyticsNext.AnalyticsBrowser.load(
-            { writeKey, cdnSettings: { integrations: { 'Segment.io': segment } } },
+            // metrics.sampleRate 0: analytics.js's own telemetry (POST <apiHost>/m) is Segment's, not an event (docs/gateway.md).
+            { writeKey, cdnSettings: { integrations: { 'Segment.io': segment }, metrics: { sampleRate: 0 } } },
             { integrations: { 'Segment.io': segment } });
           analytics.catch(error => window.sdkErrors.push(String(error)));
-          {{script}}
+          analytics.ready(() => { window.sdkReady = true; });
+          // The test calls go() once the SDK is loaded and the source's rate is used up.
+          window.go = () => { {{script}} };
         </script>
         </body></html>
         """;

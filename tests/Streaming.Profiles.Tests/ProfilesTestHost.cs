@@ -63,7 +63,7 @@ public sealed class ProfilesTestHost : IAsyncDisposable
         {
             ["Kafka:BootstrapServers"] = kafka.BootstrapServers,
             ["Kafka:LingerMs"] = "1",
-            ["Redis:Configuration"] = redis.ConnectionString + ",abortConnect=false",
+            ["Redis:Configuration"] = redis.ClientConfiguration + ",abortConnect=false",
             ["Admin:ApiKey"] = AdminKey,
         });
         builder.WebHost.UseUrls("http://127.0.0.1:0");

@@ -24,8 +24,15 @@ public sealed class TestRedis : IDisposable
     /// <summary>"redis-server" or "garnet", for test output.</summary>
     public string EngineName => Engine == RedisEngine.RedisServer ? "redis-server" : "garnet";
 
-    /// <summary>StackExchange.Redis configuration string.</summary>
+    /// <summary>StackExchange.Redis configuration string (host:port).</summary>
     public string ConnectionString { get; }
+
+    /// <summary>
+    /// What tests connect with: <see cref="ConnectionString"/> with a minute for every command
+    /// instead of StackExchange.Redis' 5 s, so a busy machine makes a test slower, never failed
+    /// (thousands of queued scripts on 2 shared cores took over 5 s under load).
+    /// </summary>
+    public string ClientConfiguration => ConnectionString + ",syncTimeout=60000,asyncTimeout=60000";
 
     /// <summary>The engine <see cref="StartAsync(CancellationToken)"/> picks on this machine.</summary>
     public static RedisEngine DefaultEngine =>

@@ -42,11 +42,28 @@ if ! command -v npm >/dev/null 2>&1; then
 fi
 
 mkdir -p "$cache_root"
+# One fetch at a time per cache, shared with the .NET hosts (ChDbLibrary takes the same flock):
+# whoever comes second waits, then finds the library there.
+exec 9>>"$cache_root/.fetch.lock"
+if ! flock -n 9; then
+  log "another process is fetching into $cache_root; waiting"
+  flock 9
+fi
+if [[ -f "$library" ]]; then
+  log "fetched by another process meanwhile"
+  echo "$library"
+  exit 0
+fi
+
 work_dir="$(mktemp -d "$cache_root/.fetch-XXXXXX")"
 trap 'rm -rf "$work_dir"' EXIT
 
 log "downloading $CHDB_PACKAGE@$CHDB_VERSION (~178 MB) with npm pack into $work_dir"
-(cd "$work_dir" && npm pack "$CHDB_PACKAGE@$CHDB_VERSION" --loglevel=http --pack-destination "$work_dir" >&2)
+if ! (cd "$work_dir" && npm pack "$CHDB_PACKAGE@$CHDB_VERSION" --loglevel=http --pack-destination "$work_dir" >&2); then
+  log "npm pack $CHDB_PACKAGE@$CHDB_VERSION failed (see the npm lines above). Check the network and npm's registry"
+  log "setting ('npm config get registry'), then run this again, or set STREAMING_CHDB_LIB to an existing libchdb.so."
+  exit 1
+fi
 tarball="$(ls "$work_dir"/*.tgz)"
 log "unpacking libchdb.so (~566 MB) from $(basename "$tarball")"
 tar -xzf "$tarball" -C "$work_dir" package/libchdb.so

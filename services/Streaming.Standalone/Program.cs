@@ -1,3 +1,4 @@
+using Streaming.Embedded.ClickHouse;
 using Streaming.Standalone;
 
 StandaloneOptions options;
@@ -18,6 +19,29 @@ using var sigterm = System.Runtime.InteropServices.PosixSignalRegistration.Creat
     context.Cancel = true;
     stop.Cancel();
 });
+
+// On a fresh machine the ClickHouse engine is fetched first (once); a missing prerequisite is
+// explained in a sentence that says what to do, not in a stack trace.
+ChDbLibraryLookup chdb;
+try
+{
+    chdb = await ChDbLibrary.TryEnsureAsync(message => Console.WriteLine(message), stop.Token);
+}
+catch (OperationCanceledException)
+{
+    Console.Error.WriteLine("stopped before the ClickHouse engine was fetched; nothing was left half-written.");
+    return 130;
+}
+if (chdb.Path is null)
+{
+    Console.Error.WriteLine($"Streaming cannot start: {chdb.Problem}");
+    return 1;
+}
+if (options.FetchChDbOnly)
+{
+    Console.WriteLine(chdb.Path);
+    return 0;
+}
 
 await using var host = await StandaloneHost.StartAsync(options, message => Console.WriteLine(message), stop.Token);
 Console.WriteLine(host.Describe());

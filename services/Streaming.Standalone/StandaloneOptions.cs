@@ -29,6 +29,8 @@ public sealed record StandaloneOptions
     public string? ClickHousePassword { get; init; }
     /// <summary>Password of the embedded ClickHouse's read-only <c>bi</c> user; from STREAMING_CLICKHOUSE_BI_PASSWORD, else generated once and kept in the data folder.</summary>
     public string? ClickHouseBiPassword { get; init; }
+    /// <summary>Only make sure the ClickHouse engine (libchdb.so) is in its cache, print its path and exit (<c>--fetch-chdb</c>).</summary>
+    public bool FetchChDbOnly { get; init; }
     /// <summary>Extra configuration (Section:Key=value) passed to every service.</summary>
     public IReadOnlyDictionary<string, string?> Configuration { get; init; } = new Dictionary<string, string?>();
 
@@ -71,9 +73,10 @@ public sealed record StandaloneOptions
                 "--clickhouse-port" => options with { ClickHousePort = NextPort() },
                 "--redis-port" => options with { RedisPort = NextPort() },
                 "--drain-seconds" => options with { DrainTimeout = TimeSpan.FromSeconds(NextSeconds()) },
+                "--fetch-chdb" => options with { FetchChDbOnly = true },
                 _ when args[i].StartsWith("--", StringComparison.Ordinal) && args[i].Contains('=', StringComparison.Ordinal) =>
                     AddSetting(options, configuration, args[i][2..]),
-                _ => throw new ArgumentException($"Unknown argument '{args[i]}'. Known: --data, --listen, --http-port, --grpc-port, --clickhouse-port, --redis-port, --drain-seconds, --Section:Key=value."),
+                _ => throw new ArgumentException($"Unknown argument '{args[i]}'. Known: --data, --listen, --http-port, --grpc-port, --clickhouse-port, --redis-port, --drain-seconds, --fetch-chdb, --Section:Key=value."),
             };
         }
         return options with { Configuration = configuration };

@@ -192,7 +192,7 @@ public sealed class TagConditions_SqlMatchesProfiles(ClickHouseFixture fixture)
         {
             ["Kafka:BootstrapServers"] = kafka.BootstrapServers,
             ["Kafka:LingerMs"] = "1",
-            ["Redis:Configuration"] = redis.ConnectionString + ",abortConnect=false",
+            ["Redis:Configuration"] = redis.ClientConfiguration + ",abortConnect=false",
             ["Admin:ApiKey"] = AdminKey,
         });
         builder.WebHost.UseUrls("http://127.0.0.1:0");

@@ -58,16 +58,18 @@ public sealed class Limits_Tests(GatewayTestHost host)
     [Fact]
     public async Task Source_over_its_rate_limit_gets_429_with_retry_after_and_nothing_stored()
     {
-        var source = await host.CreateSourceAsync(rateLimit: 10);
+        // 1 event/s and a first batch of 60: the second batch is refused unless a whole minute passed
+        // between the two requests (not a matter of the machine's speed, unlike 10/s and 2 s of slack).
+        var source = await host.CreateSourceAsync(rateLimit: 1);
 
-        var first = await host.PostAsync("/v1/batch", Batch(20), source.WriteKey);
+        var first = await host.PostAsync("/v1/batch", Batch(60), source.WriteKey);
         var second = await host.PostAsync("/v1/batch", Batch(20), source.WriteKey);
 
         Assert.Equal(HttpStatusCode.OK, first.StatusCode);
         Assert.Equal((HttpStatusCode)429, second.StatusCode);
         Assert.True(second.Headers.RetryAfter?.Delta >= TimeSpan.FromSeconds(1));
         Assert.Contains("rate_limited", await second.Content.ReadAsStringAsync(), StringComparison.Ordinal);
-        Assert.Equal(20, host.ReadRaw(source.Tenant).Count);
+        Assert.Equal(60, host.ReadRaw(source.Tenant).Count);
     }
 
     private Task<HttpResponseMessage> PostGzipAsync(string json, string writeKey)

@@ -40,7 +40,7 @@ public sealed class ProfilesService_ReplayTests : IAsyncLifetime
                 TimeSpan.FromSeconds(30), $"person {person} to have every event");
             before.Add(profile.GetRawText());
         }
-        await Task.Delay(500);
+        await _host.WaitForChangesSettledAsync(TimeSpan.FromSeconds(60));
         var idsBefore = _host.Changes.Select(c => c.ChangeId).ToHashSet();
         Assert.Equal(people, _host.Changes.Count(c => c.Kind == ProfileChangeKind.TagEntered));
 
@@ -58,7 +58,7 @@ public sealed class ProfilesService_ReplayTests : IAsyncLifetime
         {
             await replay.StopAsync(CancellationToken.None);
         }
-        await Task.Delay(500);
+        await _host.WaitForChangesSettledAsync(TimeSpan.FromSeconds(60));
 
         for (var p = 1; p <= people; p++)
             Assert.Equal(before[p - 1], (await _host.ProfileAsync(tenant, $"/api/profiles/{p}"))!.Value.GetRawText());

@@ -40,7 +40,7 @@ public sealed class ProfilesService_TimerTests : IAsyncLifetime
             await first.SendAsync(ProfilesTestHost.Event(tenant, 3, "Page Viewed", visit, type: "page"));
             await ProfilesTestHost.WaitFor(() => first.ProfileAsync(tenant, "/api/profiles/3"), TimeSpan.FromSeconds(30), "the visit to be applied");
         }
-        using (var redis = await ConnectionMultiplexer.ConnectAsync(_redis.ConnectionString))
+        using (var redis = await ConnectionMultiplexer.ConnectAsync(_redis.ClientConfiguration))
         {
             var due = await redis.GetDatabase().SortedSetScoreAsync(TagTimers.Key(TagTimers.PartitionOf(tenant, 3)), $"{tenant}/3");
             Assert.Equal(visit + 86_400_000, (long?)due);

@@ -63,7 +63,7 @@ public sealed class ProfilesTestHost : IAsyncDisposable
         {
             ["Kafka:BootstrapServers"] = kafka.BootstrapServers,
             ["Kafka:LingerMs"] = "1",
-            ["Redis:Configuration"] = redis.ConnectionString + ",abortConnect=false",
+            ["Redis:Configuration"] = redis.ClientConfiguration + ",abortConnect=false",
             ["Admin:ApiKey"] = AdminKey,
         });
         builder.WebHost.UseUrls("http://127.0.0.1:0");
@@ -159,6 +159,36 @@ public sealed class ProfilesTestHost : IAsyncDisposable
             if (DateTime.UtcNow > deadline)
                 throw new TimeoutException($"Timed out after {timeout.TotalSeconds:F0}s waiting for {what}; changes seen: {string.Join(", ", Changes.Select(c => $"{c.PersonId}:{c.Kind}:{c.TagId ?? c.Trait}"))}");
             await Task.Delay(5);
+        }
+    }
+
+    /// <summary>
+    /// Waits until the service has committed everything it consumed (it commits only after its
+    /// changes were acknowledged) and the tail has read every change on the topic: after this,
+    /// <see cref="Changes"/> holds all the service produced, without guessing a delay.
+    /// </summary>
+    public async Task WaitForChangesSettledAsync(TimeSpan timeout)
+    {
+        using var probe = new ConsumerBuilder<byte[], byte[]>(new ConsumerConfig
+        {
+            BootstrapServers = Kafka.BootstrapServers,
+            GroupId = ProfilesExtensions.GroupId,
+            EnableAutoCommit = false,
+        }).Build();
+        long Ends(TopicDefinition topic) => Enumerable.Range(0, topic.Partitions)
+            .Sum(p => probe.QueryWatermarkOffsets(new TopicPartition(topic.Name, p), TimeSpan.FromSeconds(10)).High.Value);
+        var inputs = Enumerable.Range(0, TopicCatalog.EventsIdentified.Partitions).Select(p => new TopicPartition(TopicCatalog.EventsIdentified.Name, p)).ToList();
+        var deadline = DateTime.UtcNow + timeout;
+        while (true)
+        {
+            var committed = probe.Committed(inputs, TimeSpan.FromSeconds(10)).Sum(c => Math.Max(0, c.Offset.Value));
+            var consumed = Ends(TopicCatalog.EventsIdentified);
+            var produced = Ends(TopicCatalog.ProfilesChanges);
+            if (committed == consumed && Changes.Count == produced)
+                return;
+            if (DateTime.UtcNow > deadline)
+                throw new TimeoutException($"Timed out after {timeout.TotalSeconds:F0}s waiting for the changes to settle: committed {committed} of {consumed} events, read {Changes.Count} of {produced} changes.");
+            await Task.Delay(50);
         }
     }
 

@@ -54,11 +54,14 @@ public sealed class RedisServerProcess : IDisposable
 
     public static bool IsInstalled => FindExecutable() is not null;
 
+    /// <summary>What to do when it is missing.</summary>
+    public const string NotInstalled = "redis-server is not on PATH: install it (Debian/Ubuntu: 'sudo apt-get install -y redis-server') to run the tests against real Redis.";
+
     public static async Task<RedisServerProcess> StartAsync(RedisServerOptions? options = null, CancellationToken cancellationToken = default)
     {
         options ??= new RedisServerOptions();
         var executable = options.Executable ?? FindExecutable()
-            ?? throw new InvalidOperationException("redis-server is not on PATH. Install it (apt-get install redis-server) or use EmbeddedGarnet.");
+            ?? throw new InvalidOperationException(NotInstalled);
 
         var ownsDataDirectory = options.DataDirectory is null;
         var dataDirectory = options.DataDirectory is null

@@ -2,7 +2,7 @@ namespace Streaming.Embedded.Redis;
 
 /// <summary>
 /// A fresh, empty Redis for one test or fixture: the real redis-server when it is on PATH
-/// (CI installs it), Garnet in-process otherwise. Set STREAMING_TEST_REDIS to "garnet" or
+/// (CI installs it, and under CI=true it is required), Garnet in-process otherwise. Set STREAMING_TEST_REDIS to "garnet" or
 /// "redis-server" to choose, or pass the engine.
 /// </summary>
 public sealed class TestRedis : IDisposable
@@ -24,14 +24,21 @@ public sealed class TestRedis : IDisposable
     /// <summary>"redis-server" or "garnet", for test output.</summary>
     public string EngineName => Engine == RedisEngine.RedisServer ? "redis-server" : "garnet";
 
-    /// <summary>StackExchange.Redis configuration string.</summary>
+    /// <summary>StackExchange.Redis configuration string (host:port).</summary>
     public string ConnectionString { get; }
+
+    /// <summary>
+    /// What tests connect with: <see cref="ConnectionString"/> with a minute for every command
+    /// instead of StackExchange.Redis' 5 s, so a busy machine makes a test slower, never failed
+    /// (thousands of queued scripts on 2 shared cores took over 5 s under load).
+    /// </summary>
+    public string ClientConfiguration => ConnectionString + ",syncTimeout=60000,asyncTimeout=60000";
 
     /// <summary>The engine <see cref="StartAsync(CancellationToken)"/> picks on this machine.</summary>
     public static RedisEngine DefaultEngine =>
         Environment.GetEnvironmentVariable(EngineVariable)?.Trim().ToLowerInvariant() switch
         {
-            null or "" => RedisServerProcess.IsInstalled ? RedisEngine.RedisServer : RedisEngine.Garnet,
+            null or "" => RedisServerProcess.IsInstalled || TestPrerequisites.Enforced ? RedisEngine.RedisServer : RedisEngine.Garnet,
             "garnet" => RedisEngine.Garnet,
             "redis-server" or "redis" => RedisEngine.RedisServer,
             var other => throw new InvalidOperationException($"{EngineVariable}='{other}' is not an engine; use 'garnet' or 'redis-server'."),

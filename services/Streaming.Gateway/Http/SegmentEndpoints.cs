@@ -14,7 +14,7 @@ namespace Streaming.Gateway.Http;
 /// The Segment-compatible HTTP API: <c>/v1/batch</c> and the single calls, plus the one-letter
 /// paths analytics.js (analytics-next) posts to (<c>/v1/t</c>, <c>/v1/b</c>, ...). analytics.js sends
 /// <c>text/plain</c> bodies with the write key inside, cross-origin: any content type is read as
-/// JSON and every answer allows any origin.
+/// JSON and every answer carries the cross-origin headers of <see cref="SegmentCors"/>.
 /// </summary>
 public static class SegmentEndpoints
 {
@@ -35,7 +35,7 @@ public static class SegmentEndpoints
         foreach (var (path, call) in Routes)
         {
             v1.MapPost(path, context => IngestAsync(context, call)).WithName($"segment-{path}");
-            v1.MapMethods(path, ["OPTIONS"], Preflight);
+            v1.MapMethods(path, ["OPTIONS"], SegmentCors.AnswerPreflight);
         }
         return app;
     }
@@ -46,7 +46,7 @@ public static class SegmentEndpoints
         var services = context.RequestServices;
         var options = services.GetRequiredService<IOptions<GatewayOptions>>().Value;
         var pipeline = services.GetRequiredService<IngestPipeline>();
-        context.Response.Headers.AccessControlAllowOrigin = "*";
+        SegmentCors.AddToAnswer(context);
 
         using var body = await RequestBody.ReadAsync(context.Request, options.MaxRequestBytes, context.RequestAborted);
         IngestResult result;
@@ -63,17 +63,6 @@ public static class SegmentEndpoints
         }
         await HttpAnswers.WriteAsync(context, result);
         services.GetRequiredService<GatewayMetrics>().Latency(Stopwatch.GetElapsedTime(started).TotalMilliseconds, "http");
-    }
-
-    private static Task Preflight(HttpContext context)
-    {
-        var headers = context.Response.Headers;
-        headers.AccessControlAllowOrigin = "*";
-        headers.AccessControlAllowMethods = "POST, OPTIONS";
-        headers.AccessControlAllowHeaders = "Authorization, Content-Type, Content-Encoding";
-        headers.AccessControlMaxAge = "86400";
-        context.Response.StatusCode = StatusCodes.Status204NoContent;
-        return Task.CompletedTask;
     }
 
     /// <summary>The write key Segment SDKs send: the Basic-auth user name (the password is empty).</summary>

@@ -6,7 +6,7 @@ namespace Streaming.Embedded.Tests.Kafka;
 [Collection(KafkaClusterCollection.Name)]
 public sealed class ConsumerGroup_SplitsPartitions(KafkaClusterFixture cluster)
 {
-    private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(30);
+    private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(120);
 
     [Fact]
     public async Task Consumer_group_of_three_splits_twelve_partitions_and_consumes_every_message_once()

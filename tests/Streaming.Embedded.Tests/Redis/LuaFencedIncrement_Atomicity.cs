@@ -28,7 +28,7 @@ public sealed class LuaFencedIncrement_Atomicity
     public async Task Fenced_increment_script_applies_every_offset_exactly_once_when_eight_connections_redeliver_it(RedisEngine engine)
     {
         using var redis = await TestRedis.StartAsync(engine);
-        var connections = await Task.WhenAll(Enumerable.Range(0, Connections).Select(_ => ConnectionMultiplexer.ConnectAsync(redis.ConnectionString)));
+        var connections = await Task.WhenAll(Enumerable.Range(0, Connections).Select(_ => ConnectionMultiplexer.ConnectAsync(redis.ClientConfiguration)));
         try
         {
             // Every connection replays the whole stream, like eight instances that all got it

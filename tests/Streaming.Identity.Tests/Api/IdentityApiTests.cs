@@ -84,7 +84,7 @@ public sealed class IdentityApiTests
         builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
         {
             ["Kafka:BootstrapServers"] = bed.Kafka.BootstrapServers,
-            ["Redis:Configuration"] = bed.Redis.ConnectionString,
+            ["Redis:Configuration"] = bed.Redis.ClientConfiguration,
             ["Admin:ApiKey"] = AdminKey,
         });
         builder.WebHost.ConfigureKestrel(k => k.Listen(IPAddress.Loopback, 0));

@@ -26,7 +26,7 @@ public sealed class GraphTestBed : IAsyncDisposable
     public static async Task<GraphTestBed> StartAsync(RedisEngine engine)
     {
         var redis = await TestRedis.StartAsync(engine);
-        return new GraphTestBed(redis, await ConnectionMultiplexer.ConnectAsync(redis.ConnectionString));
+        return new GraphTestBed(redis, await ConnectionMultiplexer.ConnectAsync(redis.ClientConfiguration));
     }
 
     /// <summary>An event naming <paramref name="ids"/> ("type:value", strongest first) at a new position.</summary>

@@ -15,7 +15,7 @@ public sealed class IdentityGraph_ConcurrencyTests
     public async Task Graph_gives_one_person_when_eight_connections_race_identify_calls_on_the_same_ids(RedisEngine engine)
     {
         await using var bed = await GraphTestBed.StartAsync(engine);
-        var connections = await Task.WhenAll(Enumerable.Range(0, Connections).Select(_ => ConnectionMultiplexer.ConnectAsync(bed.Redis.ConnectionString)));
+        var connections = await Task.WhenAll(Enumerable.Range(0, Connections).Select(_ => ConnectionMultiplexer.ConnectAsync(bed.Redis.ClientConfiguration)));
         try
         {
             var graphs = connections.Select(c => new IdentityGraph(c, 64)).ToArray();

@@ -47,7 +47,7 @@ public sealed class PipelineTestBed : IAsyncDisposable
     public static async Task<PipelineTestBed> StartAsync()
     {
         var redis = await TestRedis.StartAsync();
-        return new PipelineTestBed(redis, await ConnectionMultiplexer.ConnectAsync(redis.ConnectionString));
+        return new PipelineTestBed(redis, await ConnectionMultiplexer.ConnectAsync(redis.ClientConfiguration));
     }
 
     public TrackingEvent Event(string messageId, string type, string? anonymousId, string? userId = null, string? previousId = null, string traits = "{}") => new()

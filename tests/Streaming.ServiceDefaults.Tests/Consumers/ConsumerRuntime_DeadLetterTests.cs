@@ -73,11 +73,12 @@ public sealed class ConsumerRuntime_DeadLetterTests : IDisposable
         await runtime.StartAsync(CancellationToken.None);
         try
         {
-            await KafkaTestBed.WaitUntil(() => handler.Batches > 10, TimeSpan.FromSeconds(20), "retries during the outage");
+            await KafkaTestBed.WaitUntil(() => handler.Batches > 10, TimeSpan.FromSeconds(60), "retries during the outage");
+            // A partition whose worker is stuck must be paused, not buffered without bound.
+            await KafkaTestBed.WaitUntil(() => runtime.Pauses > 0, TimeSpan.FromSeconds(60), "a stuck partition to be paused");
             Assert.Empty(handler.Seen);
-            Assert.True(runtime.Pauses > 0, "a partition whose worker is stuck must be paused, not buffered without bound");
             down = false;
-            await KafkaTestBed.WaitUntil(() => handler.Seen.Select(s => (s.Key, s.Sequence)).Distinct().Count() == 500, TimeSpan.FromSeconds(30), "all messages after recovery");
+            await KafkaTestBed.WaitUntil(() => handler.Seen.Select(s => (s.Key, s.Sequence)).Distinct().Count() == 500, TimeSpan.FromSeconds(60), "all messages after recovery");
             Assert.Empty(_bed.ReadAll(_bed.Input.DeadLetterName, 1, 1, TimeSpan.FromSeconds(1)));
         }
         finally

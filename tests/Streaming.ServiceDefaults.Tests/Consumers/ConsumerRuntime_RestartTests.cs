@@ -9,14 +9,17 @@ public sealed class ConsumerRuntime_RestartTests : IDisposable
     {
         const int keys = 100, perKey = 100;
         await _bed.ProduceSequencesAsync(keys, perKey);
-        var handler = new RecordingHandler { DelayPerBatch = TimeSpan.FromMilliseconds(30) };
+        // After 1,000 messages every batch hangs until the stop cancels it: the first member is
+        // always stopped mid-batch, however fast or slow the machine is.
+        var handler = new RecordingHandler { HoldUntilCancelledAfter = 1000 };
 
-        var first = _bed.Runtime(handler, "restart-group", s => s with { MaxBatchSize = 50 });
+        var first = _bed.Runtime(handler, "restart-group", s => s with { MaxBatchSize = 50, DrainTimeout = TimeSpan.FromSeconds(1) });
         await first.StartAsync(CancellationToken.None);
-        await KafkaTestBed.WaitUntil(() => handler.Seen.Count > 1000, TimeSpan.FromSeconds(30), "the first member to be busy");
+        await KafkaTestBed.WaitUntil(() => handler.Seen.Count >= 1000, TimeSpan.FromSeconds(60), "the first member to be busy");
         await first.StopAsync(CancellationToken.None);
         var seenByFirst = handler.Seen.Count;
         Assert.True(seenByFirst < keys * perKey, "the first member must stop before finishing for this test to mean anything");
+        handler.HoldUntilCancelledAfter = null;
 
         var second = _bed.Runtime(handler, "restart-group");
         await second.StartAsync(CancellationToken.None);

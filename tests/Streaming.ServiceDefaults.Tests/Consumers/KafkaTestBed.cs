@@ -99,19 +99,31 @@ public sealed class KafkaTestBed : IDisposable
     }
 }
 
-/// <summary>Records what it sees; optionally slow, failing or producing outputs with ids derived from the input.</summary>
+/// <summary>Records what it sees; optionally slow, held, failing or producing outputs with ids derived from the input.</summary>
 public sealed class RecordingHandler : IConsumerHandler<ProfileChange>
 {
     public ConcurrentQueue<(string Key, int Sequence, string Position)> Seen { get; } = new();
     public TimeSpan DelayPerBatch { get; set; }
     public Func<ProfileChange, Exception?> FailWith { get; set; } = _ => null;
     public Topic<ProfileChange>? OutputTopic { get; set; }
+    /// <summary>The first batch waits (up to a minute) until this is true: a deterministic "worker falls behind".</summary>
+    public Func<bool>? HoldFirstBatchUntil { get; set; }
+    /// <summary>Once this many messages were seen, every later batch waits until the runtime cancels it (a stop mid-batch).</summary>
+    public int? HoldUntilCancelledAfter { get; set; }
     private int _batches;
     public int Batches => Volatile.Read(ref _batches);
 
     public async Task<IReadOnlyList<HandlerOutcome>> HandleAsync(IReadOnlyList<InboundMessage<ProfileChange>> batch, CancellationToken cancellationToken)
     {
-        Interlocked.Increment(ref _batches);
+        var number = Interlocked.Increment(ref _batches);
+        if (number == 1 && HoldFirstBatchUntil is { } released)
+        {
+            var deadline = DateTime.UtcNow.AddMinutes(1);
+            while (!released() && DateTime.UtcNow < deadline)
+                await Task.Delay(10, cancellationToken);
+        }
+        if (Seen.Count >= HoldUntilCancelledAfter)
+            await Task.Delay(Timeout.Infinite, cancellationToken);
         if (DelayPerBatch > TimeSpan.Zero)
             await Task.Delay(DelayPerBatch, cancellationToken);
         var outcomes = new List<HandlerOutcome>(batch.Count);

@@ -41,12 +41,17 @@ public sealed class EmbeddedClickHouse : IAsyncDisposable
 
     public string DataPath => pool.DataPath;
 
-    public Uri Endpoint => new($"http://127.0.0.1:{Port}/");
+    public Uri Endpoint => new($"http://{ConnectHost}:{Port}/");
+
+    /// <summary>Where clients connect: the bound address, or loopback when every interface is bound.</summary>
+    private string ConnectHost => IPAddress.Parse(options.ListenAddress) is var bound && (bound.Equals(IPAddress.Any) || bound.Equals(IPAddress.IPv6Any))
+        ? "127.0.0.1"
+        : bound.AddressFamily == System.Net.Sockets.AddressFamily.InterNetworkV6 ? $"[{bound}]" : bound.ToString();
 
     /// <summary>ClickHouse.Driver connection string: <c>Host=127.0.0.1;Port=N;Database=..</c> (plus credentials when configured).</summary>
     public string ConnectionString => options.Password is null
-        ? $"Host=127.0.0.1;Port={Port};Database={options.Database}"
-        : $"Host=127.0.0.1;Port={Port};Database={options.Database};Username={options.User};Password={options.Password}";
+        ? $"Host={ConnectHost};Port={Port};Database={options.Database}"
+        : $"Host={ConnectHost};Port={Port};Database={options.Database};Username={options.User};Password={options.Password}";
 
     /// <summary>The engine's connections, for callers that want to skip HTTP (benchmarks, migrations).</summary>
     public ChDbConnectionPool Connections => pool;
@@ -65,7 +70,7 @@ public sealed class EmbeddedClickHouse : IAsyncDisposable
             var builder = WebApplication.CreateEmptyBuilder(new WebApplicationOptions { ApplicationName = typeof(EmbeddedClickHouse).FullName });
             builder.WebHost.UseKestrelCore().ConfigureKestrel(kestrel =>
             {
-                kestrel.Listen(IPAddress.Loopback, options.Port);
+                kestrel.Listen(IPAddress.Parse(options.ListenAddress), options.Port);
                 kestrel.AddServerHeader = false;
                 kestrel.Limits.MaxRequestBodySize = null; // inserts are as large as the client makes them
             });

@@ -57,7 +57,7 @@ public static class AnalyticsExtensions
 
     public static WebApplication MapAnalytics(this WebApplication app)
     {
-        app.MapGroup("/api/analytics").RequireAdminKey().MapAnalyticsApi();
+        app.MapGroup("/api/analytics").RequireApiKey(ApiPermission.AnalyticsRead).MapAnalyticsApi();
         return app;
     }
 

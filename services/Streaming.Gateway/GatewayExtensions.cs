@@ -9,6 +9,7 @@ using Streaming.Gateway.Grpc;
 using Streaming.Gateway.Http;
 using Streaming.Gateway.Pipeline;
 using Streaming.Gateway.Sources;
+using Streaming.ServiceDefaults.Admin;
 using Streaming.ServiceDefaults.Definitions;
 
 namespace Streaming.Gateway;
@@ -87,6 +88,7 @@ public static class GatewayExtensions
     {
         app.MapSegmentApi();
         app.MapSourcesApi();
+        app.MapApiKeysApi();
         app.MapGrpcService<IngestGrpcService>();
         // Resolve now so the registry follows config.definitions from the first document on.
         app.Services.GetRequiredService<SourceRegistry>();

@@ -14,6 +14,7 @@ using OpenTelemetry.Metrics;
 using OpenTelemetry.Resources;
 using OpenTelemetry.Trace;
 using StackExchange.Redis;
+using Streaming.ServiceDefaults.Admin;
 using Streaming.ServiceDefaults.Health;
 using Streaming.ServiceDefaults.Kafka;
 using Streaming.ServiceDefaults.Options;
@@ -40,6 +41,7 @@ public static class ServiceDefaultsExtensions
         services.AddOptions<ClickHouseOptions>().Bind(builder.Configuration.GetSection(ClickHouseOptions.Section));
         services.AddOptions<AdminOptions>().Bind(builder.Configuration.GetSection(AdminOptions.Section)).ValidateOnStart();
         services.AddSingleton<IValidateOptions<AdminOptions>, AdminOptionsValidator>();
+        services.TryAddSingleton<ApiKeyRegistry>();
 
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<IEventProducer, KafkaEventProducer>();

@@ -59,11 +59,15 @@ public sealed class StandaloneHost : IAsyncDisposable
     public string ClickHouseConnectionString => _clickHouse.ConnectionString;
     public string RedisConnectionString => _redis.ConnectionString;
     public string KafkaBootstrapServers => _kafka.BootstrapServers;
-    public string WriteKey => Credentials.WriteKey;
-    public string AdminKey => Credentials.AdminKey;
+    public string WriteKey => Credentials[Credentials.WriteKey];
+
+    /// <summary>The bootstrap admin key when known this run (generated now or given); otherwise only its hash is kept.</summary>
+    public string? AdminKey => Credentials.Known(Credentials.AdminKey);
+
+    public string RedisPassword => Credentials[Credentials.RedisPassword];
     public TimeSpan StartupTime { get; }
     public IServiceProvider Services => _app.Services;
-    internal Credentials Credentials { get; }
+    public Credentials Credentials { get; }
 
     public static async Task<StandaloneHost> StartAsync(StandaloneOptions options, Action<string>? progress = null, CancellationToken cancellationToken = default)
     {
@@ -71,6 +75,30 @@ public sealed class StandaloneHost : IAsyncDisposable
         progress ??= _ => { };
         Directory.CreateDirectory(options.DataDirectory);
         var credentials = Credentials.Resolve(options);
+        var redisOptions = new EmbeddedGarnetOptions
+        {
+            Port = options.RedisPort,
+            ListenAddress = options.ListenAddress,
+            Password = credentials[Credentials.RedisPassword],
+            DataDirectory = Path.Combine(options.DataDirectory, "redis"),
+        };
+        var clickHouseOptions = new EmbeddedClickHouseOptions
+        {
+            DataPath = Path.Combine(options.DataDirectory, "clickhouse"),
+            Port = options.ClickHousePort,
+            ListenAddress = options.ListenAddress,
+            Password = credentials[Credentials.ClickHousePassword],
+            BiPassword = credentials[Credentials.ClickHouseBiPassword],
+            Progress = progress,
+        };
+        if (ListenPolicy.Refusal(options.ListenAddress,
+            [
+                new("HTTP API", true, "API keys on /api/*, write keys on /v1/*; /healthz and /readyz are open"),
+                new("gRPC ingest", true, "write keys"),
+                new("Redis", redisOptions.Password is not null, "password"),
+                new("ClickHouse HTTP", clickHouseOptions.Password is not null, "users default and bi with passwords"),
+            ]) is { } refusal)
+            throw new InvalidOperationException(refusal);
 
         progress("starting Kafka (mock cluster, journaled to the data folder) ...");
         var kafka = EmbeddedKafka.Start(new EmbeddedKafkaOptions { Brokers = options.KafkaBrokers });
@@ -91,16 +119,9 @@ public sealed class StandaloneHost : IAsyncDisposable
             if (journal.Replayed.Messages > 0)
                 progress($"Kafka journal replayed: {journal.Replayed}");
             progress("starting Redis (Garnet) ...");
-            redis = EmbeddedGarnet.Start(new EmbeddedGarnetOptions { Port = options.RedisPort, DataDirectory = Path.Combine(options.DataDirectory, "redis") });
+            redis = EmbeddedGarnet.Start(redisOptions);
             progress("starting ClickHouse (chDB) ...");
-            clickHouse = await EmbeddedClickHouse.StartAsync(new EmbeddedClickHouseOptions
-            {
-                DataPath = Path.Combine(options.DataDirectory, "clickhouse"),
-                Port = options.ClickHousePort,
-                Password = credentials.ClickHousePassword,
-                BiPassword = credentials.ClickHouseBiPassword,
-                Progress = progress,
-            }, cancellationToken);
+            clickHouse = await EmbeddedClickHouse.StartAsync(clickHouseOptions, cancellationToken);
 
             progress("starting services ...");
             var app = BuildApplication(options, credentials, kafka, journal, redis, clickHouse);
@@ -130,9 +151,10 @@ public sealed class StandaloneHost : IAsyncDisposable
             ["Kafka:BootstrapServers"] = kafka.BootstrapServers,
             ["Redis:Configuration"] = redis.ConnectionString + ",abortConnect=false",
             ["ClickHouse:ConnectionString"] = clickHouse.ConnectionString,
-            ["Admin:ApiKey"] = credentials.AdminKey,
+            // The host only verifies the bootstrap key: the services get its hash, never the key.
+            ["Admin:ApiKeyHash"] = credentials.HashOf(Credentials.AdminKey),
             ["Gateway:GrpcPort"] = options.GrpcPort.ToString(CultureInfo.InvariantCulture),
-            ["Gateway:PiiSalt"] = credentials.PiiSalt,
+            ["Gateway:PiiSalt"] = credentials[Credentials.PiiSalt],
         };
         foreach (var (key, value) in options.Configuration)
             settings[key] = value;
@@ -169,12 +191,15 @@ public sealed class StandaloneHost : IAsyncDisposable
         $"  ClickHouse HTTP {ClickHouseUrl}   (database streaming; BI views in bi)",
         $"    user default  {_clickHouse.Password}   (the services' user)",
         $"    user bi       {_clickHouse.BiPassword}   (read-only, database bi: curl -u bi:<password> '{ClickHouseUrl}?query=SHOW+TABLES')",
-        $"  Redis           {RedisConnectionString}",
+        $"  Redis           {RedisConnectionString.Split(',')[0]}   (password {RedisPassword})",
         $"  Kafka           {KafkaBootstrapServers}   (journaled to the data folder: topics, offsets and consumer positions survive a restart)",
         "",
         "  Demo source     tenant 'default', source 'demo'",
         $"  Write key       {WriteKey}",
-        $"  Admin key       {AdminKey}   (Authorization: Bearer <key>)",
+        AdminKey is { } adminKey
+            ? $"  Admin key       {adminKey}   (Authorization: Bearer <key>; {(Credentials.WasGenerated(Credentials.AdminKey) ? "generated now and kept only hashed: save it, it is not shown again" : "as given")})"
+            : $"  Admin key       kept hashed in {Credentials.FilePath}; shown only when generated (lost it? start once with --new-admin-key)",
+        $"  Credentials     {Credentials.FilePath}   (mode 600; docs/security.md)",
         "",
         $"  Try: curl -u {WriteKey}: -H 'Content-Type: application/json' \\",
         $"         -d '{{\"type\":\"track\",\"event\":\"Signed Up\",\"userId\":\"u1\"}}' {HttpUrl}v1/track",

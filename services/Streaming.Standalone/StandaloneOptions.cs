@@ -12,7 +12,10 @@ public sealed record StandaloneOptions
 
     /// <summary>Data folder: the Kafka journal, ClickHouse tables and the Redis append-only file live here.</summary>
     public string DataDirectory { get; init; } = Path.GetFullPath(".streaming");
-    /// <summary>Address every endpoint binds to (loopback by default).</summary>
+    /// <summary>
+    /// Address HTTP, gRPC, ClickHouse and Redis bind to (loopback by default; the in-memory Kafka, which has
+    /// no authentication, always stays on loopback). A non-loopback address is refused while an endpoint lacks authentication.
+    /// </summary>
     public string ListenAddress { get; init; } = "127.0.0.1";
     public int HttpPort { get; init; } = DefaultHttpPort;
     public int GrpcPort { get; init; } = DefaultGrpcPort;
@@ -22,13 +25,24 @@ public sealed record StandaloneOptions
     /// <summary>How long a clean stop waits for the services to finish what is on the topics (--drain-seconds).</summary>
     public TimeSpan DrainTimeout { get; init; } = TimeSpan.FromSeconds(30);
     /// <summary>Write key of the demo source (tenant default, source demo); from STREAMING_WRITE_KEY, else generated once and kept in the data folder.</summary>
-    public string? WriteKey { get; init; }
-    /// <summary>Admin key; from STREAMING_ADMIN_KEY, else generated once and kept in the data folder.</summary>
-    public string? AdminKey { get; init; }
-    /// <summary>Password of the embedded ClickHouse's <c>default</c> user (the services'); from STREAMING_CLICKHOUSE_PASSWORD, else generated once and kept in the data folder.</summary>
-    public string? ClickHousePassword { get; init; }
-    /// <summary>Password of the embedded ClickHouse's read-only <c>bi</c> user; from STREAMING_CLICKHOUSE_BI_PASSWORD, else generated once and kept in the data folder.</summary>
-    public string? ClickHouseBiPassword { get; init; }
+    public string? WriteKey
+    {
+        get => Secrets.GetValueOrDefault(Credentials.WriteKey.Name);
+        init => Secrets = WithSecret(Credentials.WriteKey, value);
+    }
+
+    /// <summary>Bootstrap admin key; from STREAMING_ADMIN_KEY, else generated once and kept hashed in the data folder.</summary>
+    public string? AdminKey
+    {
+        get => Secrets.GetValueOrDefault(Credentials.AdminKey.Name);
+        init => Secrets = WithSecret(Credentials.AdminKey, value);
+    }
+
+    /// <summary>Given credentials by <see cref="CredentialField.Name"/> (from their environment variables); the others come from the data folder or are generated.</summary>
+    public IReadOnlyDictionary<string, string> Secrets { get; init; } = new Dictionary<string, string>();
+
+    /// <summary><c>--new-admin-key</c>: replace the stored admin key with a new one, shown once (when the old one is lost).</summary>
+    public bool NewAdminKey { get; init; }
     /// <summary>Only make sure the ClickHouse engine (libchdb.so) is in its cache, print its path and exit (<c>--fetch-chdb</c>).</summary>
     public bool FetchChDbOnly { get; init; }
     /// <summary>Extra configuration (Section:Key=value) passed to every service.</summary>
@@ -39,10 +53,9 @@ public sealed record StandaloneOptions
     {
         var options = new StandaloneOptions
         {
-            WriteKey = Environment.GetEnvironmentVariable("STREAMING_WRITE_KEY"),
-            AdminKey = Environment.GetEnvironmentVariable("STREAMING_ADMIN_KEY"),
-            ClickHousePassword = NonEmpty(Environment.GetEnvironmentVariable("STREAMING_CLICKHOUSE_PASSWORD")),
-            ClickHouseBiPassword = NonEmpty(Environment.GetEnvironmentVariable("STREAMING_CLICKHOUSE_BI_PASSWORD")),
+            Secrets = Credentials.Fields
+                .Where(f => f.EnvironmentVariable is not null && !string.IsNullOrEmpty(Environment.GetEnvironmentVariable(f.EnvironmentVariable)))
+                .ToDictionary(f => f.Name, f => Environment.GetEnvironmentVariable(f.EnvironmentVariable!)!),
         };
         var configuration = new Dictionary<string, string?>();
         for (var i = 0; i < args.Length; i++)
@@ -64,10 +77,18 @@ public sealed record StandaloneOptions
                     ? seconds
                     : throw new ArgumentException($"{name} must be a number of seconds (0-3600), got '{value}'.");
             }
+            string NextAddress()
+            {
+                var value = Next();
+                return System.Net.IPAddress.TryParse(value, out _)
+                    ? value
+                    : throw new ArgumentException($"--listen must be an IP address (127.0.0.1, 0.0.0.0, 192.168.1.10, ::), got '{value}'.");
+            }
             options = args[i] switch
             {
                 "--data" => options with { DataDirectory = Path.GetFullPath(Next()) },
-                "--listen" => options with { ListenAddress = Next() },
+                "--listen" => options with { ListenAddress = NextAddress() },
+                "--new-admin-key" => options with { NewAdminKey = true },
                 "--http-port" => options with { HttpPort = NextPort() },
                 "--grpc-port" => options with { GrpcPort = NextPort() },
                 "--clickhouse-port" => options with { ClickHousePort = NextPort() },
@@ -76,13 +97,21 @@ public sealed record StandaloneOptions
                 "--fetch-chdb" => options with { FetchChDbOnly = true },
                 _ when args[i].StartsWith("--", StringComparison.Ordinal) && args[i].Contains('=', StringComparison.Ordinal) =>
                     AddSetting(options, configuration, args[i][2..]),
-                _ => throw new ArgumentException($"Unknown argument '{args[i]}'. Known: --data, --listen, --http-port, --grpc-port, --clickhouse-port, --redis-port, --drain-seconds, --fetch-chdb, --Section:Key=value."),
+                _ => throw new ArgumentException($"Unknown argument '{args[i]}'. Known: --data, --listen, --new-admin-key, --http-port, --grpc-port, --clickhouse-port, --redis-port, --drain-seconds, --fetch-chdb, --Section:Key=value."),
             };
         }
         return options with { Configuration = configuration };
     }
 
-    private static string? NonEmpty(string? value) => string.IsNullOrEmpty(value) ? null : value;
+    private IReadOnlyDictionary<string, string> WithSecret(CredentialField field, string? value)
+    {
+        var secrets = new Dictionary<string, string>(Secrets);
+        if (value is null)
+            secrets.Remove(field.Name);
+        else
+            secrets[field.Name] = value;
+        return secrets;
+    }
 
     private static StandaloneOptions AddSetting(StandaloneOptions options, Dictionary<string, string?> configuration, string setting)
     {

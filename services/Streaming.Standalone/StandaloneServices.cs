@@ -29,6 +29,6 @@ internal static class StandaloneServices
     public static async Task AfterStartAsync(WebApplication app, Credentials credentials, CancellationToken cancellationToken)
     {
         // The demo source (tenant default, source demo) accepts the write key the host prints.
-        await app.Services.GetRequiredService<SourceRegistry>().EnsureSourceAsync("default", "demo", credentials.WriteKey, cancellationToken);
+        await app.Services.GetRequiredService<SourceRegistry>().EnsureSourceAsync("default", "demo", credentials[Credentials.WriteKey], cancellationToken);
     }
 }

@@ -8,6 +8,7 @@ public static class DefinitionKind
     public const string Channel = "channel";
     public const string Model = "model";
     public const string IdentityRules = "identity-rules";
+    public const string ApiKey = "api-key";
 }
 
 /// <summary>A definition document on the compacted topic <c>config.definitions</c>, keyed tenant/kind/id.</summary>

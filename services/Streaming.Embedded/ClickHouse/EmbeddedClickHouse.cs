@@ -54,7 +54,12 @@ public sealed class EmbeddedClickHouse : IAsyncDisposable
 
     public string DataPath => pool.DataPath;
 
-    public Uri Endpoint => new($"http://127.0.0.1:{Port}/");
+    public Uri Endpoint => new($"http://{ConnectHost}:{Port}/");
+
+    /// <summary>Where clients connect: the bound address, or loopback when every interface is bound.</summary>
+    private string ConnectHost => IPAddress.Parse(options.ListenAddress) is var bound && (bound.Equals(IPAddress.Any) || bound.Equals(IPAddress.IPv6Any))
+        ? "127.0.0.1"
+        : bound.AddressFamily == System.Net.Sockets.AddressFamily.InterNetworkV6 ? $"[{bound}]" : bound.ToString();
 
     /// <summary>
     /// ClickHouse.Driver connection string of the services' user: <c>Host=127.0.0.1;Port=N;Database=..;Username=default;Password=..</c>,
@@ -66,7 +71,7 @@ public sealed class EmbeddedClickHouse : IAsyncDisposable
     public string? BiConnectionString => options.BiPassword is null ? null : ConnectionStringFor("bi", options.BiPassword, options.BiDatabases[0]);
 
     private string ConnectionStringFor(string user, string password, string database) =>
-        $"Host=127.0.0.1;Port={Port};Database={database};Username={user};Password={password};UseFormDataParameters=true";
+        $"Host={ConnectHost};Port={Port};Database={database};Username={user};Password={password};UseFormDataParameters=true";
 
     /// <summary>The engine's connections, for callers that want to skip HTTP (benchmarks, migrations).</summary>
     public ChDbConnectionPool Connections => pool;
@@ -104,7 +109,7 @@ public sealed class EmbeddedClickHouse : IAsyncDisposable
             var builder = WebApplication.CreateEmptyBuilder(new WebApplicationOptions { ApplicationName = typeof(EmbeddedClickHouse).FullName });
             builder.WebHost.UseKestrelCore().ConfigureKestrel(kestrel =>
             {
-                kestrel.Listen(IPAddress.Loopback, options.Port);
+                kestrel.Listen(IPAddress.Parse(options.ListenAddress), options.Port);
                 kestrel.AddServerHeader = false;
                 kestrel.Limits.MaxRequestBodySize = null; // inserts are as large as the client makes them
                 // ClickHouse's http_max_uri_size: 1 MiB of URL, so long parameters in a query string are served as there.

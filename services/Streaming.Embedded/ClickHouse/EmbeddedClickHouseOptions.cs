@@ -6,8 +6,11 @@ public sealed record EmbeddedClickHouseOptions
     /// <summary>Folder holding the data; created when missing, kept across restarts.</summary>
     public required string DataPath { get; init; }
 
-    /// <summary>TCP port on 127.0.0.1; 0 picks a free one (8123 is ClickHouse's usual HTTP port).</summary>
+    /// <summary>TCP port; 0 picks a free one (8123 is ClickHouse's usual HTTP port).</summary>
     public int Port { get; init; }
+
+    /// <summary>IP address to bind (loopback by default); <c>0.0.0.0</c> binds every interface.</summary>
+    public string ListenAddress { get; init; } = "127.0.0.1";
 
     /// <summary>Database put in the connection string; created at start when missing.</summary>
     public string Database { get; init; } = "default";

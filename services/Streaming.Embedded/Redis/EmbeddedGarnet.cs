@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Net;
 using System.Net.Sockets;
 using Garnet;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -6,7 +7,7 @@ using Microsoft.Extensions.Logging.Abstractions;
 namespace Streaming.Embedded.Redis;
 
 /// <summary>
-/// Microsoft Garnet hosted in this process: a RESP server on 127.0.0.1 that StackExchange.Redis
+/// Microsoft Garnet hosted in this process: a RESP server (on 127.0.0.1 unless told otherwise, with a password when given) that StackExchange.Redis
 /// talks to unchanged. Lua is on and every script runs as a transaction (its keys are locked
 /// for the whole script), which is what makes a read-check-write script atomic; without
 /// --lua-transaction-mode Garnet interleaves concurrent scripts.
@@ -17,9 +18,12 @@ public sealed class EmbeddedGarnet : IDisposable
 
     private readonly GarnetServer server;
 
-    private EmbeddedGarnet(GarnetServer server, int port, string? dataDirectory)
+    private readonly EmbeddedGarnetOptions options;
+
+    private EmbeddedGarnet(GarnetServer server, int port, string? dataDirectory, EmbeddedGarnetOptions options)
     {
         this.server = server;
+        this.options = options;
         Port = port;
         DataDirectory = dataDirectory;
     }
@@ -29,12 +33,27 @@ public sealed class EmbeddedGarnet : IDisposable
     /// <summary>Null when the server keeps data in memory only.</summary>
     public string? DataDirectory { get; }
 
-    /// <summary>StackExchange.Redis configuration string for this server.</summary>
-    public string ConnectionString => string.Create(CultureInfo.InvariantCulture, $"127.0.0.1:{Port}");
+    /// <summary>StackExchange.Redis configuration string for this server, with the password when one is set.</summary>
+    public string ConnectionString => options.Password is null
+        ? string.Create(CultureInfo.InvariantCulture, $"{ConnectHost}:{Port}")
+        : string.Create(CultureInfo.InvariantCulture, $"{ConnectHost}:{Port},password={options.Password}");
+
+    /// <summary>Whether clients must authenticate.</summary>
+    public bool RequiresPassword => options.Password is not null;
+
+    /// <summary>Where clients connect: the bound address, or loopback when every interface is bound.</summary>
+    private string ConnectHost => IPAddress.Parse(options.ListenAddress) is var bound && (bound.Equals(IPAddress.Any) || bound.Equals(IPAddress.IPv6Any))
+        ? "127.0.0.1"
+        : bound.AddressFamily == AddressFamily.InterNetworkV6 ? $"[{bound}]" : bound.ToString();
 
     public static EmbeddedGarnet Start(EmbeddedGarnetOptions? options = null)
     {
         options ??= new EmbeddedGarnetOptions();
+        if (!IPAddress.TryParse(options.ListenAddress, out _))
+        {
+            throw new ArgumentException($"EmbeddedGarnetOptions.ListenAddress must be an IP address, got '{options.ListenAddress}'.", nameof(options));
+        }
+
         if (options.Port is < 0 or > 65535)
         {
             throw new ArgumentOutOfRangeException(nameof(options), options.Port, "EmbeddedGarnetOptions.Port must be between 0 and 65535.");
@@ -63,11 +82,11 @@ public sealed class EmbeddedGarnet : IDisposable
     {
         if (LoopbackPort.IsListening(port))
         {
-            throw new InvalidOperationException($"Cannot start Garnet on 127.0.0.1:{port}: the port is already in use. Stop what listens there or choose another port.");
+            throw new InvalidOperationException($"Cannot start Garnet on {options.ListenAddress}:{port}: the port is already in use. Stop what listens there or choose another port.");
         }
 
         var dataDirectory = options.DataDirectory is null ? null : Path.GetFullPath(options.DataDirectory);
-        var server = new GarnetServer(Arguments(port, dataDirectory, options.CheckpointInterval), options.LoggerFactory ?? NullLoggerFactory.Instance);
+        var server = new GarnetServer(Arguments(port, dataDirectory, options), options.LoggerFactory ?? NullLoggerFactory.Instance);
         try
         {
             server.Start();
@@ -75,22 +94,29 @@ public sealed class EmbeddedGarnet : IDisposable
         catch (SocketException e)
         {
             server.Dispose();
-            throw new InvalidOperationException($"Cannot start Garnet on 127.0.0.1:{port}: {e.Message}", e);
+            throw new InvalidOperationException($"Cannot start Garnet on {options.ListenAddress}:{port}: {e.Message}", e);
         }
 
-        return new EmbeddedGarnet(server, port, dataDirectory);
+        return new EmbeddedGarnet(server, port, dataDirectory, options);
     }
 
-    private static string[] Arguments(int port, string? dataDirectory, TimeSpan? checkpointInterval)
+    private static string[] Arguments(int port, string? dataDirectory, EmbeddedGarnetOptions options)
     {
+        var checkpointInterval = options.CheckpointInterval;
         var args = new List<string>
         {
-            "--bind", "127.0.0.1",
+            "--bind", options.ListenAddress,
             "--port", port.ToString(CultureInfo.InvariantCulture),
             "--lua",
             "--lua-transaction-mode",
             "-q", // no banner on stdout
         };
+        if (options.Password is not null)
+        {
+            // In-process arguments: the password never appears in a process listing.
+            args.AddRange(["--auth", "Password", "--password", options.Password]);
+        }
+
         if (dataDirectory is not null)
         {
             Directory.CreateDirectory(dataDirectory);

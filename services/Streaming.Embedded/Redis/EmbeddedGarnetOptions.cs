@@ -5,8 +5,17 @@ namespace Streaming.Embedded.Redis;
 /// <summary>How to start an <see cref="EmbeddedGarnet"/>.</summary>
 public sealed record EmbeddedGarnetOptions
 {
-    /// <summary>127.0.0.1 port to listen on; 0 picks a free one.</summary>
+    /// <summary>Port to listen on; 0 picks a free one.</summary>
     public int Port { get; init; }
+
+    /// <summary>IP address to bind (loopback by default); <c>0.0.0.0</c> binds every interface.</summary>
+    public string ListenAddress { get; init; } = "127.0.0.1";
+
+    /// <summary>
+    /// When set, every client must <c>AUTH</c> with it first (Garnet's password mode) and
+    /// <see cref="EmbeddedGarnet.ConnectionString"/> carries it; when null, no authentication (tests only).
+    /// </summary>
+    public string? Password { get; init; }
 
     /// <summary>
     /// Folder for the append-only file and checkpoints. When set, every write goes to the AOF

@@ -23,7 +23,7 @@ public static class SourcesApi
 
     public static IEndpointRouteBuilder MapSourcesApi(this IEndpointRouteBuilder app)
     {
-        var group = app.MapGroup("/api/sources").RequireAdminKey();
+        var group = app.MapGroup("/api/sources").RequireApiKey(read: ApiPermission.DefinitionsRead, write: ApiPermission.TenantAdmin);
         group.MapPost("/", CreateAsync);
         group.MapGet("/", List);
         return app;

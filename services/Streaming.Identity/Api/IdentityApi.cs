@@ -17,7 +17,7 @@ public static class IdentityApi
 {
     public static RouteGroupBuilder MapIdentityApi(this IEndpointRouteBuilder app)
     {
-        var group = app.MapGroup("/api/identity").RequireAdminKey();
+        var group = app.MapGroup("/api/identity").RequireApiKey(read: ApiPermission.IdentityRead, write: ApiPermission.TenantAdmin);
 
         group.MapGet("/lookup", async (HttpContext http, IdentityGraph graph, string? type, string? value) =>
         {

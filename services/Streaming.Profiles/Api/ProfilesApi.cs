@@ -7,7 +7,7 @@ using Streaming.ServiceDefaults.Admin;
 
 namespace Streaming.Profiles.Api;
 
-/// <summary><c>GET /api/profiles/{personId}</c> and <c>GET /api/profiles/lookup?type=userId&amp;value=U1</c> (admin key, X-Tenant).</summary>
+/// <summary><c>GET /api/profiles/{personId}</c> and <c>GET /api/profiles/lookup?type=userId&amp;value=U1</c> (API key with profiles read; analysts see PII masked).</summary>
 public static class ProfilesApi
 {
     /// <summary>Identifier types are names (userId, anonymousId, phone_hash, the tenant's own types from identity rules).</summary>
@@ -16,7 +16,7 @@ public static class ProfilesApi
 
     public static void MapProfilesApi(this IEndpointRouteBuilder app)
     {
-        var group = app.MapGroup("/api/profiles").RequireAdminKey();
+        var group = app.MapGroup("/api/profiles").RequireApiKey(ApiPermission.ProfilesRead);
 
         group.MapGet("/lookup", async (HttpContext http, string? type, string? value, ProfileStore store, TagCatalog catalog, TimeProvider time) =>
         {
@@ -28,18 +28,20 @@ public static class ProfilesApi
             var personId = await store.LookupAsync(tenant, type, value);
             if (personId is null)
                 return AdminAuthorization.Problem(404, "unknown identifier", $"No profile of tenant '{tenant}' has {type} '{value}' yet.");
-            return await Answer(tenant, personId.Value, store, catalog, time);
+            return await Answer(http, personId.Value, store, catalog, time);
         });
 
         group.MapGet("/{personId:long}", async (HttpContext http, long personId, ProfileStore store, TagCatalog catalog, TimeProvider time) =>
-            await Answer(http.Tenant(), personId, store, catalog, time));
+            await Answer(http, personId, store, catalog, time));
     }
 
-    private static async Task<IResult> Answer(string tenant, long personId, ProfileStore store, TagCatalog catalog, TimeProvider time)
+    private static async Task<IResult> Answer(HttpContext http, long personId, ProfileStore store, TagCatalog catalog, TimeProvider time)
     {
+        var tenant = http.Tenant();
         var profile = await store.LoadCurrentAsync(tenant, personId);
         if (profile.Version == 0)
             return AdminAuthorization.Problem(404, "unknown person", $"Tenant '{tenant}' has no profile for person {personId}.");
-        return Results.Ok(ProfileView.From(profile.PersonId, profile.State, catalog.For(tenant), time.GetUtcNow().ToUnixTimeMilliseconds()));
+        var view = ProfileView.From(profile.PersonId, profile.State, catalog.For(tenant), time.GetUtcNow().ToUnixTimeMilliseconds());
+        return Results.Ok(http.Caller().Role == ApiRole.Analyst ? AnalystProfileMask.Mask(view) : view);
     }
 }

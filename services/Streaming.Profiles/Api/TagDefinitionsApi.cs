@@ -23,7 +23,7 @@ public static partial class TagDefinitionsApi
 
     public static void MapTagDefinitionsApi(this IEndpointRouteBuilder app)
     {
-        var group = app.MapGroup("/api/definitions/tags").RequireAdminKey();
+        var group = app.MapGroup("/api/definitions/tags").RequireApiKey(read: ApiPermission.DefinitionsRead, write: ApiPermission.DefinitionsWrite);
 
         group.MapGet("/", (HttpContext http, DefinitionStore store) =>
             Results.Ok(store.List(TagCatalog.Kind, http.Tenant()).Select(View)));

@@ -42,6 +42,12 @@ public sealed class AdminOptions
 {
     public const string Section = "Admin";
 
-    /// <summary>Bearer key for every <c>/api/*</c> admin endpoint. Never logged.</summary>
+    /// <summary>Bootstrap key for every <c>/api/*</c> endpoint, every tenant, role admin. Never logged.</summary>
     public string ApiKey { get; set; } = "";
+
+    /// <summary>
+    /// The bootstrap key as <c>sha256:&lt;hex&gt;</c>, instead of <see cref="ApiKey"/>, for hosts that only
+    /// verify it (the standalone host keeps only the hash).
+    /// </summary>
+    public string ApiKeyHash { get; set; } = "";
 }

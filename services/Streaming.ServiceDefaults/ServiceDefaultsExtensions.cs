@@ -43,6 +43,8 @@ public static class ServiceDefaultsExtensions
 
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<IEventProducer, KafkaEventProducer>();
+        // The standalone host registers its own (kept with its durable log) before this.
+        services.TryAddSingleton<ITopicIncarnations, KafkaTopicIncarnations>();
         services.ConfigureHttpJsonOptions(o => StreamingJson.Configure(o.SerializerOptions));
 
         var redis = builder.Configuration[$"{RedisOptions.Section}:Configuration"];

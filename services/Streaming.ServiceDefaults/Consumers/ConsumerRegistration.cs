@@ -25,7 +25,8 @@ public static class ConsumerRegistration
             sp.GetRequiredService<IEventProducer>(),
             sp.GetRequiredService<IOptions<KafkaOptions>>().Value,
             sp.GetRequiredService<TimeProvider>(),
-            sp.GetRequiredService<ILoggerFactory>()));
+            sp.GetRequiredService<ILoggerFactory>(),
+            sp.GetRequiredService<ITopicIncarnations>()));
         return services;
     }
 }

@@ -34,12 +34,14 @@ public sealed class ConsumerRuntime<T> : BackgroundService
     private readonly KafkaOptions _kafka;
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
+    private readonly ITopicIncarnations _incarnations;
     private readonly Dictionary<TopicPartition, PartitionWorker<T>> _workers = [];
     private readonly TaskCompletionSource _firstAssignment = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     public ConsumerRuntime(Subscription<T> subscription, IConsumerHandler<T> handler, IEventProducer producer,
-        KafkaOptions kafka, TimeProvider time, ILoggerFactory loggers)
+        KafkaOptions kafka, TimeProvider time, ILoggerFactory loggers, ITopicIncarnations? incarnations = null)
     {
+        _incarnations = incarnations ?? new KafkaTopicIncarnations(kafka);
         _subscription = subscription;
         _handler = handler;
         _producer = producer;
@@ -182,10 +184,11 @@ public sealed class ConsumerRuntime<T> : BackgroundService
 
     private void OnAssigned(List<TopicPartition> partitions)
     {
+        var incarnation = partitions.Count > 0 ? ResolveIncarnation() : "";
         foreach (var partition in partitions)
         {
             if (!_workers.ContainsKey(partition))
-                _workers[partition] = new PartitionWorker<T>(partition, _subscription, _handler, _producer, _time, _logger);
+                _workers[partition] = new PartitionWorker<T>(partition, incarnation, _subscription, _handler, _producer, _time, _logger);
         }
         AssignedPartitions = [.. _workers.Keys.Select(p => p.Partition.Value).Order()];
         _logger.LogInformation("{Subscription} assigned {Partitions}; now owns {Owned}", _subscription.Name,
@@ -193,6 +196,38 @@ public sealed class ConsumerRuntime<T> : BackgroundService
         if (partitions.Count > 0)
             _firstAssignment.TrySetResult();
     }
+
+    /// <summary>
+    /// The topic's incarnation, asked at every assignment (a re-created topic gets a new one). Asked
+    /// again until it answers: a fence keyed by a guessed incarnation could hide new data or let old
+    /// data through, so the partitions wait (logged) rather than start without it.
+    /// </summary>
+    private string ResolveIncarnation()
+    {
+        var backoff = _subscription.InitialBackoff;
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                var incarnation = _incarnations.GetAsync(_subscription.Topic.Name).AsTask().GetAwaiter().GetResult();
+                if (incarnation != _lastIncarnation)
+                {
+                    _logger.LogInformation("{Subscription} reads incarnation {Incarnation} of {Topic}", _subscription.Name, incarnation, _subscription.Topic.Name);
+                    _lastIncarnation = incarnation;
+                }
+                return incarnation;
+            }
+            catch (Exception ex) when (ex is not OutOfMemoryException)
+            {
+                _logger.LogWarning("{Subscription} cannot read the incarnation of {Topic} (attempt {Attempt}), asking again in {Backoff}: {Error}",
+                    _subscription.Name, _subscription.Topic.Name, attempt, backoff, ex.Message);
+                Thread.Sleep(backoff);
+                backoff = TimeSpan.FromTicks(Math.Min(backoff.Ticks * 2, _subscription.MaxBackoff.Ticks));
+            }
+        }
+    }
+
+    private string? _lastIncarnation;
 
     private void OnRevoked(IConsumer<byte[], byte[]> consumer, IEnumerable<TopicPartition> partitions, bool commit)
     {

@@ -25,10 +25,11 @@ internal sealed class PartitionWorker<T>
     private volatile bool _stopping;
     private long _nextOffset = -1;
 
-    public PartitionWorker(TopicPartition partition, Subscription<T> subscription, IConsumerHandler<T> handler,
+    public PartitionWorker(TopicPartition partition, string incarnation, Subscription<T> subscription, IConsumerHandler<T> handler,
         IEventProducer producer, TimeProvider time, ILogger logger)
     {
         Partition = partition;
+        Incarnation = incarnation;
         _subscription = subscription;
         _handler = handler;
         _producer = producer;
@@ -44,6 +45,9 @@ internal sealed class PartitionWorker<T>
     }
 
     public TopicPartition Partition { get; }
+
+    /// <summary>The topic's incarnation when the partition was assigned (stamped on every message).</summary>
+    public string Incarnation { get; }
 
     public Task Completion { get; }
 
@@ -169,7 +173,10 @@ internal sealed class PartitionWorker<T>
         message.Message.Key is null ? "" : Encoding.UTF8.GetString(message.Message.Key),
         _subscription.Topic.Serde.Deserialize(message.Message.Value),
         message.Message.Timestamp.UtcDateTime,
-        message.Message.Headers ?? []);
+        message.Message.Headers ?? [])
+    {
+        Incarnation = Incarnation,
+    };
 
     private async Task<IReadOnlyList<(HandlerOutcome, int)>> HandleWithRetriesAsync(IReadOnlyList<InboundMessage<T>> batch, CancellationToken cancellationToken)
     {

@@ -99,6 +99,8 @@ public static class ServiceDefaultsExtensions
     {
         var checks = builder.Services.AddHealthChecks();
         builder.Services.TryAddSingleton<KafkaHealthCheck>();
+        builder.Services.TryAddSingleton<Consumers.ConsumerFailures>();
+        checks.AddCheck<Consumers.ConsumersHealthCheck>("consumers", HealthStatus.Unhealthy, [ReadyTag]);
         checks.AddCheck<KafkaHealthCheck>("kafka", HealthStatus.Unhealthy, [ReadyTag], TimeSpan.FromSeconds(5));
         if (hasRedis)
             checks.AddCheck<RedisHealthCheck>("redis", HealthStatus.Unhealthy, [ReadyTag], TimeSpan.FromSeconds(5));

@@ -35,12 +35,14 @@ public sealed class ConsumerRuntime<T> : BackgroundService
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
     private readonly ITopicIncarnations _incarnations;
+    private readonly ConsumerFailures _failures;
     private readonly Dictionary<TopicPartition, PartitionWorker<T>> _workers = [];
     private readonly TaskCompletionSource _firstAssignment = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     public ConsumerRuntime(Subscription<T> subscription, IConsumerHandler<T> handler, IEventProducer producer,
-        KafkaOptions kafka, TimeProvider time, ILoggerFactory loggers, ITopicIncarnations? incarnations = null)
+        KafkaOptions kafka, TimeProvider time, ILoggerFactory loggers, ITopicIncarnations? incarnations = null, ConsumerFailures? failures = null)
     {
+        _failures = failures ?? new ConsumerFailures();
         _incarnations = incarnations ?? new KafkaTopicIncarnations(kafka);
         _subscription = subscription;
         _handler = handler;
@@ -51,6 +53,9 @@ public sealed class ConsumerRuntime<T> : BackgroundService
     }
 
     public Subscription<T> Subscription => _subscription;
+
+    /// <summary>Partitions that stopped on an unexpected error (the runtime stops with the first).</summary>
+    public ConsumerFailures Failures => _failures;
 
     /// <summary>Completes when this member got its first partitions (useful for tests and readiness).</summary>
     public Task FirstAssignment => _firstAssignment.Task;
@@ -95,6 +100,7 @@ public sealed class ConsumerRuntime<T> : BackgroundService
                     Dispatch(consumer, result);
                 FeedPausedPartitions(consumer);
                 StoreCompletedOffsets(consumer);
+                StopOnFailedWorker();
                 if (_time.GetUtcNow() >= nextLagUpdate)
                 {
                     UpdateLag(consumer);
@@ -130,6 +136,25 @@ public sealed class ConsumerRuntime<T> : BackgroundService
                 Interlocked.Increment(ref _pauses);
                 ConsumerMetrics.Pauses.Add(1, new KeyValuePair<string, object?>("subscription", _subscription.Name));
             }
+        }
+    }
+
+    /// <summary>
+    /// A worker that ended with an exception has no way on: its partition would stall unseen. The
+    /// failure is reported (readiness goes unhealthy) and the runtime stops, which stops the host
+    /// (BackgroundService's default StopHost behaviour) so that the orchestrator restarts it.
+    /// </summary>
+    private void StopOnFailedWorker()
+    {
+        foreach (var worker in _workers.Values)
+        {
+            if (!worker.Completion.IsFaulted)
+                continue;
+            var error = worker.Completion.Exception!.GetBaseException();
+            _failures.Report(_subscription.Name, worker.Partition.ToString(), error);
+            _logger.LogCritical(error, "{Subscription} stops: partition {Partition} failed on an unexpected error at offset {Offset}; the service stops and /readyz reports it",
+                _subscription.Name, worker.Partition, worker.NextOffset);
+            throw new InvalidOperationException($"{_subscription.Name} partition {worker.Partition} stopped: {error.Message}", error);
         }
     }
 

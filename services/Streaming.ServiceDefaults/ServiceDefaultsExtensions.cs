@@ -45,6 +45,8 @@ public static class ServiceDefaultsExtensions
 
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<IEventProducer, KafkaEventProducer>();
+        // The standalone host registers its own (kept with its durable log) before this.
+        services.TryAddSingleton<ITopicIncarnations, KafkaTopicIncarnations>();
         services.ConfigureHttpJsonOptions(o => StreamingJson.Configure(o.SerializerOptions));
 
         var redis = builder.Configuration[$"{RedisOptions.Section}:Configuration"];
@@ -99,6 +101,8 @@ public static class ServiceDefaultsExtensions
     {
         var checks = builder.Services.AddHealthChecks();
         builder.Services.TryAddSingleton<KafkaHealthCheck>();
+        builder.Services.TryAddSingleton<Consumers.ConsumerFailures>();
+        checks.AddCheck<Consumers.ConsumersHealthCheck>("consumers", HealthStatus.Unhealthy, [ReadyTag]);
         checks.AddCheck<KafkaHealthCheck>("kafka", HealthStatus.Unhealthy, [ReadyTag], TimeSpan.FromSeconds(5));
         if (hasRedis)
             checks.AddCheck<RedisHealthCheck>("redis", HealthStatus.Unhealthy, [ReadyTag], TimeSpan.FromSeconds(5));

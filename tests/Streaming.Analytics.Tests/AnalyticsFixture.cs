@@ -65,13 +65,13 @@ public sealed record AnalyticsDatabase(ClickHouseSession Session, Migrator Migra
     }
 
     /// <summary>Stores events through the events sink as one partition's batch starting at <paramref name="firstOffset"/>.</summary>
-    internal async Task StoreAsync(IReadOnlyList<IdentifiedEvent> events, int partition = 0, long firstOffset = 0)
+    internal async Task StoreAsync(IReadOnlyList<IdentifiedEvent> events, int partition = 0, long firstOffset = 0, string incarnation = "")
     {
         var sink = EventsSink();
         for (var start = 0; start < events.Count; start += 5_000)
         {
             var batch = events.Skip(start).Take(5_000)
-                .Select((e, i) => new InboundMessage<IdentifiedEvent>("events.identified", partition, firstOffset + start + i, e.Event.Tenant, e, DateTimeOffset.UtcNow, []))
+                .Select((e, i) => new InboundMessage<IdentifiedEvent>("events.identified", partition, firstOffset + start + i, e.Event.Tenant, e, DateTimeOffset.UtcNow, []) { Incarnation = incarnation })
                 .ToList();
             await sink.HandleAsync(batch, CancellationToken.None);
         }

@@ -27,15 +27,11 @@ public sealed class StandaloneProcess_RestartTests
 
     /// <summary>
     /// After a kill, identity reads again what it had not committed and re-emits those events at new
-    /// offsets; ClickHouse collapses them by message id, the profiles' offset fences cannot. So here the
-    /// profiles are checked for loss only; exactly-once follows with the profiles' dedup by message id.
+    /// offsets: ClickHouse collapses them by message id (FINAL), the profiles by their window of
+    /// recently applied message ids.
     /// </summary>
     [Fact]
-    public Task Standalone_keeps_every_acknowledged_event_when_killed_with_SIGKILL_under_load() =>
-        RunAsync("SIGKILL", profilesExactlyOnce: false);
-
-    [Fact(Skip = "Needs the profiles' dedup by message id (issue 14, the service-side half); unskip when it is merged.")]
-    public Task Standalone_counts_every_acknowledged_event_once_in_profiles_when_killed_with_SIGKILL_under_load() =>
+    public Task Standalone_keeps_every_acknowledged_event_exactly_once_when_killed_with_SIGKILL_under_load() =>
         RunAsync("SIGKILL", profilesExactlyOnce: true);
 
     private static async Task RunAsync(string signal, bool profilesExactlyOnce)

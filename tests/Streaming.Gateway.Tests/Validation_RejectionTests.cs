@@ -25,6 +25,12 @@ public sealed class Validation_RejectionTests(GatewayTestHost host)
     [InlineData("""{"type": "alias", "userId": "u1", "previousId": "null"}""", "missing_previous_id", "previousId")]
     [InlineData("""{"type": "track", "event": "\ud800", "userId": "u1"}""", "invalid_string", "event")]
     [InlineData("""["not", "an", "object"]""", "not_an_object", "")]
+    // What later stages cannot store: keys that are no Unicode, times past 2100 (alone or after skew correction).
+    [InlineData("""{"type": "track", "event": "x", "userId": "u1", "properties": {"\ud800key": 1}}""", "invalid_string", "properties")]
+    [InlineData("""{"type": "identify", "userId": "u1", "traits": {"address": {"\udc00": "x"}}}""", "invalid_string", "traits")]
+    [InlineData("""{"type": "track", "event": "x", "userId": "u1", "context": {"items": [{"\ud83d": 1}]}}""", "invalid_string", "context")]
+    [InlineData("""{"type": "track", "event": "x", "userId": "u1", "originalTimestamp": "9999-12-31T23:59:59Z"}""", "timestamp_out_of_range", "originalTimestamp")]
+    [InlineData("""{"type": "track", "event": "x", "userId": "u1", "originalTimestamp": "2090-01-01T00:00:00Z", "sentAt": "1970-01-02T00:00:00Z"}""", "timestamp_out_of_range", "sentAt")]
     public async Task Invalid_event_is_rejected_naming_the_field_and_dead_lettered_with_its_raw_json(string invalidEvent, string code, string field)
     {
         var source = await host.CreateSourceAsync();

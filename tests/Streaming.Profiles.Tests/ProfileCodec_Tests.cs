@@ -29,6 +29,8 @@ public sealed class ProfileCodec_Tests
         state.MergedInto = null;
         state.CartOpenSince = now;
         state.TimerDue = now + 86_400_000;
+        AppliedMessages.Remember(state, AppliedMessages.Hash("m-1"));
+        AppliedMessages.Remember(state, ulong.MaxValue);
 
         var decoded = ProfileCodec.Decode(ProfileCodec.Encode(state));
 
@@ -37,5 +39,7 @@ public sealed class ProfileCodec_Tests
         Assert.Equal(-3.75m, decoded.Slots["n:Order Completed"].Min);
         Assert.Contains(decoded.Pending.Values.SelectMany(c => c), c => c.Trait == "plan" && c.NewValue == "\"pro\"");
         Assert.Equal(3, decoded.Slots.Values.Single(s => s.Distinct is not null).Distinct!.Count);
+        Assert.True(AppliedMessages.Contains(decoded, AppliedMessages.Hash("m-1")));
+        Assert.Equal(ulong.MaxValue, decoded.RecentMessages[^1]);
     }
 }

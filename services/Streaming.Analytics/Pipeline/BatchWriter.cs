@@ -18,8 +18,22 @@ internal sealed class BatchWriter(ClickHouseSession session)
 {
     private static readonly Counter<long> Rows = StreamingTelemetry.Meter.CreateCounter<long>("streaming.analytics.rows_inserted");
 
-    public static string TokenFor(string topic, int partition, long firstOffset, long lastOffset) =>
-        string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{topic}/{partition}/{firstOffset}-{lastOffset}");
+    /// <summary>
+    /// The token of a batch: its fence key (topic, partition and incarnation) and offset range. The
+    /// incarnation matters: a topic created again repeats the offsets, and a token of the earlier
+    /// incarnation would make ClickHouse drop new rows as a retried insert.
+    /// </summary>
+    public static string TokenFor(string fenceKey, long firstOffset, long lastOffset) =>
+        string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{fenceKey}/{firstOffset}-{lastOffset}");
+
+    /// <summary>
+    /// Month partitions one insert may create: ClickHouse refuses a block spanning more than 100
+    /// (code 252, TOO_MANY_PARTS), which one person's ten-year history import does (120 months).
+    /// A block never makes more parts than it has rows, and a batch is bounded, so the limit is set
+    /// to the batch's row count instead: one request, one part per month, merged in the background.
+    /// Splitting the batch by month instead cost one request per month.
+    /// </summary>
+    internal static int PartitionsPerInsert(int rows) => Math.Max(100, rows);
 
     public async Task InsertAsync(string table, string[] columns, IReadOnlyList<object[]> rows, string token, CancellationToken cancellationToken)
     {
@@ -34,6 +48,7 @@ internal sealed class BatchWriter(ClickHouseSession session)
             {
                 ["insert_deduplicate"] = 1,
                 ["insert_deduplication_token"] = token,
+                ["max_partitions_per_insert_block"] = PartitionsPerInsert(rows.Count),
             },
         };
         try

@@ -10,7 +10,7 @@ internal static class EventRow
     [
         "tenant", "event", "type", "message_id", "person_id", "anonymous_id", "user_id", "source",
         "timestamp", "original_timestamp", "sent_at", "received_at", "context", "properties", "traits",
-        "kafka_partition", "kafka_offset",
+        "kafka_partition", "kafka_offset", "kafka_incarnation",
     ];
 
     public static object[] From(InboundMessage<IdentifiedEvent> message)
@@ -21,7 +21,7 @@ internal static class EventRow
             e.Tenant, EventNames.Of(e), e.Type, e.MessageId, message.Value.PersonId, e.AnonymousId ?? "", e.UserId ?? "", e.Source,
             Time(e.Timestamp), Nullable(e.OriginalTimestamp), Nullable(e.SentAt), Time(e.ReceivedAt),
             e.Context, e.Properties, e.Traits,
-            (ushort)message.Partition, (ulong)message.Offset,
+            (ushort)message.Partition, (ulong)message.Offset, message.Incarnation,
         ];
     }
 

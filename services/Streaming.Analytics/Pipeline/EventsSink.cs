@@ -1,3 +1,5 @@
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
 using Streaming.Analytics.Schema;
 using Streaming.Contracts.Records;
 using Streaming.ServiceDefaults.Consumers;
@@ -14,10 +16,11 @@ namespace Streaming.Analytics.Pipeline;
 /// </list>
 /// The runtime commits the offsets only after this returns, i.e. after ClickHouse acknowledged the insert.
 /// </summary>
-internal sealed class EventsSink(ClickHouseSession session, BatchWriter writer, FlushPacing pacing) : IConsumerHandler<IdentifiedEvent>
+internal sealed class EventsSink(ClickHouseSession session, BatchWriter writer, FlushPacing pacing, ILogger<EventsSink>? logger = null) : IConsumerHandler<IdentifiedEvent>
 {
     public const string Table = "events";
     private readonly StoredOffsets fence = new();
+    private readonly ILogger log = (ILogger?)logger ?? NullLogger.Instance;
 
     public async Task<IReadOnlyList<HandlerOutcome>> HandleAsync(IReadOnlyList<InboundMessage<IdentifiedEvent>> batch, CancellationToken cancellationToken)
     {
@@ -28,7 +31,13 @@ internal sealed class EventsSink(ClickHouseSession session, BatchWriter writer, 
         var outcomes = new HandlerOutcome[batch.Count];
         HashSet<long> stored;
         using (var connection = session.Connect())
-            stored = await fence.StoredAsync(connection, $"{session.Database}.{Table}", first.Topic, first.Partition, first.Offset, last.Offset, cancellationToken);
+            stored = await fence.StoredAsync(connection, $"{session.Database}.{Table}", first.FenceKey, first.Incarnation, first.Partition, first.Offset, last.Offset, cancellationToken);
+        if (stored.Count > 0)
+        {
+            // One line per batch: a replay skips whole batches.
+            log.LogInformation("Analytics skips {Count} event(s) of {Fence} already stored (offsets {First}-{Last} replayed)",
+                stored.Count, first.FenceKey, first.Offset, last.Offset);
+        }
 
         var rows = new List<object[]>(batch.Count);
         for (var i = 0; i < batch.Count; i++)
@@ -49,8 +58,8 @@ internal sealed class EventsSink(ClickHouseSession session, BatchWriter writer, 
         }
 
         await writer.InsertAsync(Table, EventRow.Columns, rows,
-            BatchWriter.TokenFor(first.Topic, first.Partition, first.Offset, last.Offset), cancellationToken);
-        fence.Advance(first.Topic, first.Partition, last.Offset);
+            BatchWriter.TokenFor(first.FenceKey, first.Offset, last.Offset), cancellationToken);
+        fence.Advance(first.FenceKey, last.Offset);
         pacing.Flushed(first.Topic, first.Partition);
         return outcomes;
     }

@@ -35,7 +35,7 @@ internal sealed class MergesSink(ClickHouseSession session, BatchWriter writer) 
             outcomes[i] = HandlerOutcome.Done;
         }
         var first = batch[0];
-        await writer.InsertAsync(Table, Columns, rows, BatchWriter.TokenFor(first.Topic, first.Partition, first.Offset, batch[^1].Offset), cancellationToken);
+        await writer.InsertAsync(Table, Columns, rows, BatchWriter.TokenFor(first.FenceKey, first.Offset, batch[^1].Offset), cancellationToken);
         return outcomes;
     }
 

@@ -39,7 +39,7 @@ internal sealed class ProfileChangesSink(BatchWriter writer) : IConsumerHandler<
             }
         }
         var first = batch[0];
-        var token = BatchWriter.TokenFor(first.Topic, first.Partition, first.Offset, batch[^1].Offset);
+        var token = BatchWriter.TokenFor(first.FenceKey, first.Offset, batch[^1].Offset);
         await writer.InsertAsync("tag_changes", TagColumns, tags, token, cancellationToken);
         await writer.InsertAsync("person_traits", TraitColumns, traits, token, cancellationToken);
         return outcomes;

@@ -67,7 +67,7 @@ internal sealed class TagConditionSql
             SELECT {ResolvedEvents.PersonColumn} AS pid, e.event AS event, e.type AS type, e.source AS source, e.message_id AS message_id,
                    e.timestamp AS ts, e.properties AS properties, e.context AS context, e.traits AS traits,
                    e.user_id AS user_id, e.anonymous_id AS anonymous_id
-            FROM {database}.events AS e
+            FROM {database}.events AS e FINAL
             WHERE e.tenant = {tenantParam} AND e.timestamp <= fromUnixTimestamp64Milli({compiler.asOfMs}, 'UTC')
             """;
         var sql = new StringBuilder($"SELECT m.person_id AS person_id FROM (SELECT {columns} FROM ({events}) GROUP BY pid) AS m");

@@ -18,6 +18,12 @@ public sealed class EnrichStep(IOptions<GatewayOptions> options, ClientIp client
     public EventOutcome Run(EventDraft draft, RequestScope scope)
     {
         CorrectClock(draft, scope);
+        if (draft.Timestamp > ValidateStep.LatestTime)
+        {
+            // Each time was sane alone; their gap moved the event past what any later stage can store.
+            return EventOutcome.Reject(ValidationCodes.TimestampOutOfRange, "sentAt",
+                $"originalTimestamp and sentAt are {TimeSpan.FromMilliseconds((draft.SentAt ?? 0) - (draft.OriginalTimestamp ?? 0)).TotalDays:0} days apart the wrong way: corrected for clock skew the event would happen after 2100-01-01. Send sentAt as the time the batch was sent, on the same clock as originalTimestamp.");
+        }
         draft.MessageId = string.IsNullOrEmpty(draft.MessageId) ? GeneratedMessageId(draft, scope) : draft.MessageId;
         var context = draft.Context;
         AddIp(context, scope);

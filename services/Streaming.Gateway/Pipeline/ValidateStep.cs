@@ -12,11 +12,18 @@ namespace Streaming.Gateway.Pipeline;
 /// <summary>
 /// Reads an event's Segment fields into the draft and refuses it with every problem found at once:
 /// wrong JSON types, unknown type, missing event name / groupId / previousId, unreadable times,
-/// too large, no usable identifier.
+/// too large, no usable identifier, times past <see cref="LatestTime"/>, keys that are not valid
+/// Unicode (later stages read keys as strings and would dead-letter the event).
 /// </summary>
 public sealed class ValidateStep(IOptions<GatewayOptions> options, IdentifierBlocklist blocklist) : IEventStep
 {
     private static readonly string[] Types = ["track", "identify", "page", "screen", "group", "alias"];
+
+    /// <summary>
+    /// The latest event time accepted (2100-01-01 UTC), before and after clock-skew correction:
+    /// every later stage stores times as DateTime / DateTime64 and ClickHouse's DateTime (TTL) ends in 2106.
+    /// </summary>
+    public static readonly long LatestTime = new DateTimeOffset(2100, 1, 1, 0, 0, 0, TimeSpan.Zero).ToUnixTimeMilliseconds();
     private readonly GatewayOptions _options = options.Value;
 
     public EventOutcome Run(EventDraft draft, RequestScope scope)
@@ -75,6 +82,12 @@ public sealed class ValidateStep(IOptions<GatewayOptions> options, IdentifierBlo
                 JsonText.TryGetString(value, out category);
             else if (property.NameEquals("writeKey"u8) && value.ValueKind == JsonValueKind.String)
                 CheckWriteKey(value, scope.Source, errors);
+        }
+        if (HasSurrogateEscape(raw))
+        {
+            CheckKeys(draft.Properties is null ? null : raw.GetProperty("properties"), "properties", errors);
+            CheckKeys(draft.Traits is null ? null : raw.GetProperty("traits"), "traits", errors);
+            CheckKeys(context, "context", errors);
         }
         draft.Context = JsonObjectDraft.Merge(context, scope.Batch.Context);
         draft.Integrations ??= scope.Batch.Integrations;
@@ -142,7 +155,68 @@ public sealed class ValidateStep(IOptions<GatewayOptions> options, IdentifierBlo
         return null;
     }
 
+    /// <summary>Only an event whose text has a <c>\uD...</c> escape can hold a lone surrogate: the others skip the walk.</summary>
+    private static bool HasSurrogateEscape(JsonElement raw)
+    {
+        var text = JsonMarshal.GetRawUtf8Value(raw);
+        return text.IndexOf("\\ud"u8) >= 0 || text.IndexOf("\\uD"u8) >= 0;
+    }
+
+    /// <summary>Refuses an object (at any depth) with a key that is not valid Unicode: profiles and analytics read keys as strings.</summary>
+    private static void CheckKeys(JsonElement? value, string field, List<ValidationError> errors)
+    {
+        if (value is { } element && FirstInvalidKey(element) is { } path)
+        {
+            errors.Add(new(InvalidString, field,
+                $"\"{field}\" has a key with an escape that is not valid Unicode (a lone surrogate) at {path}; send keys as valid UTF-16 or UTF-8 text."));
+        }
+    }
+
+    private static string? FirstInvalidKey(JsonElement element, string path = "")
+    {
+        if (element.ValueKind == JsonValueKind.Array)
+        {
+            var i = 0;
+            foreach (var item in element.EnumerateArray())
+            {
+                if (FirstInvalidKey(item, $"{path}[{i++}]") is { } found)
+                    return found;
+            }
+            return null;
+        }
+        if (element.ValueKind != JsonValueKind.Object)
+            return null;
+        var index = 0;
+        foreach (var property in element.EnumerateObject())
+        {
+            string name;
+            try
+            {
+                name = property.Name;
+            }
+            catch (InvalidOperationException)
+            {
+                return $"{(path.Length == 0 ? "" : path + " ")}key #{index + 1}";
+            }
+            if (FirstInvalidKey(property.Value, path.Length == 0 ? name : $"{path}.{name}") is { } found)
+                return found;
+            index++;
+        }
+        return null;
+    }
+
     private static long? ReadTime(JsonElement value, string field, List<ValidationError> errors)
+    {
+        var time = ReadTimeValue(value, field, errors);
+        if (time > LatestTime)
+        {
+            errors.Add(new(TimestampOutOfRange, field, $"\"{field}\" is after 2100-01-01T00:00:00Z; send the time the event happened (ISO-8601, UTC)."));
+            return null;
+        }
+        return time;
+    }
+
+    private static long? ReadTimeValue(JsonElement value, string field, List<ValidationError> errors)
     {
         if (value.ValueKind == JsonValueKind.Null)
             return null;

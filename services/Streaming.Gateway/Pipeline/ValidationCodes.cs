@@ -14,6 +14,7 @@ public static class ValidationCodes
     public const string MissingGroupId = "missing_group_id";
     public const string MissingPreviousId = "missing_previous_id";
     public const string InvalidTimestamp = "invalid_timestamp";
+    public const string TimestampOutOfRange = "timestamp_out_of_range";
     public const string WriteKeyMismatch = "write_key_mismatch";
 
     // Warnings: the event is kept (or dropped on purpose) and the sender is told.

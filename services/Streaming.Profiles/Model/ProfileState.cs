@@ -21,8 +21,15 @@ public sealed class ProfileState
     /// <summary>Tags held, with the time they were entered (epoch ms).</summary>
     public Dictionary<string, long> Tags { get; set; } = new(StringComparer.Ordinal);
 
-    /// <summary>Fences: "topic/partition" -> last offset applied to this profile.</summary>
+    /// <summary>Fences: "topic/partition@incarnation" (<see cref="ServiceDefaults.Consumers.InboundMessage{T}.FenceKey"/>) -> last offset applied to this profile.</summary>
     public Dictionary<string, long> Fences { get; set; } = new(StringComparer.Ordinal);
+
+    /// <summary>
+    /// 64-bit hashes of the messageIds of the last <see cref="AppliedMessages.Window"/> events applied,
+    /// oldest first: an event that comes again at another offset (identity re-emits a redelivered
+    /// message at a new offset) is recognised by its id and changes nothing.
+    /// </summary>
+    public List<ulong> RecentMessages { get; set; } = [];
 
     /// <summary>Changes caused by the last write, by input position: re-sent when that input is redelivered.</summary>
     public Dictionary<string, List<ProfileChange>> Pending { get; set; } = new(StringComparer.Ordinal);

@@ -29,6 +29,8 @@ public static class MergeProfilesStep
         // Redelivered events of the absorbed person now land here: keep their fences.
         foreach (var (fence, offset) in absorbed.Fences)
             survivor.Fences[fence] = Math.Max(offset, survivor.Fences.GetValueOrDefault(fence, -1));
+        // And copies of the absorbed person's recent events, whatever offset they come back at.
+        AppliedMessages.Merge(survivor, absorbed);
         foreach (var (name, trait) in absorbed.Traits)
         {
             if (!survivor.Traits.TryGetValue(name, out var current)

@@ -24,7 +24,7 @@ public sealed class MergesHandler(ProfileStore store, TagCatalog catalog, TagTim
             return HandlerOutcome.DeadLetter($"survivorPersonId and absorbedPersonId must be two different positive ids (got {merge.SurvivorPersonId} and {merge.AbsorbedPersonId})");
         await catalog.Loaded.WaitAsync(cancellationToken);
         var tags = catalog.For(merge.Tenant);
-        var fence = $"{message.Topic}/{message.Partition}";
+        var fence = message.FenceKey;
         while (true)
         {
             var survivor = await store.LoadCurrentAsync(merge.Tenant, merge.SurvivorPersonId);
@@ -46,6 +46,7 @@ public sealed class MergesHandler(ProfileStore store, TagCatalog catalog, TagTim
             var changes = EmitChangesStep.Changes(merge.Tenant, absorbed.PersonId, message.Position, merge.CauseMessageId, now, [], left);
             changes.AddRange(EmitChangesStep.Changes(merge.Tenant, survivor.PersonId, message.Position, merge.CauseMessageId, now, [], entered));
             survivor.State.Fences[fence] = message.Offset;
+            OffsetFences.RetireOthers(survivor.State, message.Topic, message.Partition, fence);
             EventsHandler.ReplacePending(survivor.State, message.Topic, message.Partition, new(StringComparer.Ordinal) { [message.Position] = changes });
 
             var redirect = absorbed with { State = new ProfileState { MergedInto = survivor.PersonId } };

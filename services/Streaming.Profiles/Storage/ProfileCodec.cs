@@ -55,6 +55,9 @@ public static class ProfileCodec
         });
         // Fields added after the first layout go last; readers of older data see the stream end first.
         WriteOptional(w, state.TimerDue);
+        w.Write7BitEncodedInt(state.RecentMessages.Count);
+        foreach (var id in state.RecentMessages)
+            w.Write(id);
         w.Flush();
         return buffer.ToArray();
     }
@@ -107,6 +110,13 @@ public static class ProfileCodec
         }, pooledKeys: false);
         if (!r.AtEnd)
             state.TimerDue = ReadOptional(r);
+        if (!r.AtEnd)
+        {
+            var recent = r.Read7BitEncodedInt();
+            state.RecentMessages.Capacity = recent;
+            for (var i = 0; i < recent; i++)
+                state.RecentMessages.Add(r.ReadUInt64());
+        }
         return state;
     }
 

@@ -29,6 +29,8 @@ internal sealed class ProfileReader(byte[] data)
 
     public ushort ReadUInt16() => BinaryPrimitives.ReadUInt16LittleEndian(Take(2));
 
+    public ulong ReadUInt64() => BinaryPrimitives.ReadUInt64LittleEndian(Take(8));
+
     public int Read7BitEncodedInt() => (int)(uint)Read7Bit(5);
 
     public long Read7BitEncodedInt64() => (long)Read7Bit(10);

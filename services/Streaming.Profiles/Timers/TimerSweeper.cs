@@ -11,11 +11,14 @@ namespace Streaming.Profiles.Timers;
 /// Fires the due re-evaluation timers of the events.identified partitions this instance owns
 /// right now (as the consumer runtime reports them), every <see cref="Interval"/> of the service
 /// clock. A partition that moves away stops being swept here and its timers fire at the new owner.
+/// A person whose re-evaluation fails (an unreadable profile, say) is logged and retried after
+/// <see cref="RetryDelay"/>; the sweep goes on with the others, so one person never holds back a partition.
 /// </summary>
 public sealed class TimerSweeper(IServiceProvider services, TagTimers timers, ProfileReevaluation reevaluation, TimeProvider time, ILogger<TimerSweeper> logger) : BackgroundService
 {
     public static readonly TimeSpan Interval = TimeSpan.FromSeconds(1);
     private const int BatchSize = 500;
+    public static readonly TimeSpan RetryDelay = TimeSpan.FromMinutes(1);
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -48,7 +51,17 @@ public sealed class TimerSweeper(IServiceProvider services, TagTimers timers, Pr
         var now = time.GetUtcNow().ToUnixTimeMilliseconds();
         foreach (var (tenant, personId, due) in await timers.DueAsync(partition, now, BatchSize))
         {
-            await reevaluation.ReevaluateAsync(tenant, personId, $"timer/{due}", cancellationToken);
+            try
+            {
+                await reevaluation.ReevaluateAsync(tenant, personId, $"timer/{due}", cancellationToken);
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException && !TransientFailures.IsTransient(ex))
+            {
+                // Moved out of the due range: the sweep goes on, this person is tried again later.
+                logger.LogError(ex, "Profile timer of {Tenant}/{PersonId} failed; retrying in {RetryDelay}", tenant, personId, RetryDelay);
+                await timers.ScheduleAsync(tenant, personId, now + (long)RetryDelay.TotalMilliseconds);
+                continue;
+            }
             // Re-evaluation set the next due time when there is one; otherwise this timer is done.
             await timers.RemoveIfUnchangedAsync(partition, tenant, personId, due);
         }

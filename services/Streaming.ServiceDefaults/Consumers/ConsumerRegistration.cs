@@ -26,6 +26,8 @@ public static class ConsumerRegistration
             sp.GetRequiredService<IOptions<KafkaOptions>>().Value,
             sp.GetRequiredService<TimeProvider>(),
             sp.GetRequiredService<ILoggerFactory>(),
+            sp.GetRequiredService<ITopicIncarnations>(),
+            sp.GetService<ConsumerFailures>(),
             sp.GetService<IConsumerCommitObserver>()));
         return services;
     }

@@ -35,13 +35,18 @@ public sealed class ConsumerRuntime<T> : BackgroundService
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
     private readonly IConsumerCommitObserver? _commits;
+    private readonly ITopicIncarnations _incarnations;
+    private readonly ConsumerFailures _failures;
     private readonly Dictionary<TopicPartition, PartitionWorker<T>> _workers = [];
     private readonly TaskCompletionSource _firstAssignment = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     public ConsumerRuntime(Subscription<T> subscription, IConsumerHandler<T> handler, IEventProducer producer,
-        KafkaOptions kafka, TimeProvider time, ILoggerFactory loggers, IConsumerCommitObserver? commits = null)
+        KafkaOptions kafka, TimeProvider time, ILoggerFactory loggers, ITopicIncarnations? incarnations = null, ConsumerFailures? failures = null,
+        IConsumerCommitObserver? commits = null)
     {
         _commits = commits;
+        _failures = failures ?? new ConsumerFailures();
+        _incarnations = incarnations ?? new KafkaTopicIncarnations(kafka);
         _subscription = subscription;
         _handler = handler;
         _producer = producer;
@@ -51,6 +56,9 @@ public sealed class ConsumerRuntime<T> : BackgroundService
     }
 
     public Subscription<T> Subscription => _subscription;
+
+    /// <summary>Partitions that stopped on an unexpected error (the runtime stops with the first).</summary>
+    public ConsumerFailures Failures => _failures;
 
     /// <summary>Completes when this member got its first partitions (useful for tests and readiness).</summary>
     public Task FirstAssignment => _firstAssignment.Task;
@@ -97,6 +105,7 @@ public sealed class ConsumerRuntime<T> : BackgroundService
                     Dispatch(consumer, result);
                 FeedPausedPartitions(consumer);
                 StoreCompletedOffsets(consumer);
+                StopOnFailedWorker();
                 if (_time.GetUtcNow() >= nextLagUpdate)
                 {
                     UpdateLag(consumer);
@@ -132,6 +141,25 @@ public sealed class ConsumerRuntime<T> : BackgroundService
                 Interlocked.Increment(ref _pauses);
                 ConsumerMetrics.Pauses.Add(1, new KeyValuePair<string, object?>("subscription", _subscription.Name));
             }
+        }
+    }
+
+    /// <summary>
+    /// A worker that ended with an exception has no way on: its partition would stall unseen. The
+    /// failure is reported (readiness goes unhealthy) and the runtime stops, which stops the host
+    /// (BackgroundService's default StopHost behaviour) so that the orchestrator restarts it.
+    /// </summary>
+    private void StopOnFailedWorker()
+    {
+        foreach (var worker in _workers.Values)
+        {
+            if (!worker.Completion.IsFaulted)
+                continue;
+            var error = worker.Completion.Exception!.GetBaseException();
+            _failures.Report(_subscription.Name, worker.Partition.ToString(), error);
+            _logger.LogCritical(error, "{Subscription} stops: partition {Partition} failed on an unexpected error at offset {Offset}; the service stops and /readyz reports it",
+                _subscription.Name, worker.Partition, worker.NextOffset);
+            throw new InvalidOperationException($"{_subscription.Name} partition {worker.Partition} stopped: {error.Message}", error);
         }
     }
 
@@ -186,10 +214,11 @@ public sealed class ConsumerRuntime<T> : BackgroundService
 
     private void OnAssigned(List<TopicPartition> partitions)
     {
+        var incarnation = partitions.Count > 0 ? ResolveIncarnation() : "";
         foreach (var partition in partitions)
         {
             if (!_workers.ContainsKey(partition))
-                _workers[partition] = new PartitionWorker<T>(partition, _subscription, _handler, _producer, _time, _logger);
+                _workers[partition] = new PartitionWorker<T>(partition, incarnation, _subscription, _handler, _producer, _time, _logger);
         }
         AssignedPartitions = [.. _workers.Keys.Select(p => p.Partition.Value).Order()];
         _logger.LogInformation("{Subscription} assigned {Partitions}; now owns {Owned}", _subscription.Name,
@@ -197,6 +226,38 @@ public sealed class ConsumerRuntime<T> : BackgroundService
         if (partitions.Count > 0)
             _firstAssignment.TrySetResult();
     }
+
+    /// <summary>
+    /// The topic's incarnation, asked at every assignment (a re-created topic gets a new one). Asked
+    /// again until it answers: a fence keyed by a guessed incarnation could hide new data or let old
+    /// data through, so the partitions wait (logged) rather than start without it.
+    /// </summary>
+    private string ResolveIncarnation()
+    {
+        var backoff = _subscription.InitialBackoff;
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                var incarnation = _incarnations.GetAsync(_subscription.Topic.Name).AsTask().GetAwaiter().GetResult();
+                if (incarnation != _lastIncarnation)
+                {
+                    _logger.LogInformation("{Subscription} reads incarnation {Incarnation} of {Topic}", _subscription.Name, incarnation, _subscription.Topic.Name);
+                    _lastIncarnation = incarnation;
+                }
+                return incarnation;
+            }
+            catch (Exception ex) when (ex is not OutOfMemoryException)
+            {
+                _logger.LogWarning("{Subscription} cannot read the incarnation of {Topic} (attempt {Attempt}), asking again in {Backoff}: {Error}",
+                    _subscription.Name, _subscription.Topic.Name, attempt, backoff, ex.Message);
+                Thread.Sleep(backoff);
+                backoff = TimeSpan.FromTicks(Math.Min(backoff.Ticks * 2, _subscription.MaxBackoff.Ticks));
+            }
+        }
+    }
+
+    private string? _lastIncarnation;
 
     private void OnRevoked(IConsumer<byte[], byte[]> consumer, IEnumerable<TopicPartition> partitions, bool commit)
     {

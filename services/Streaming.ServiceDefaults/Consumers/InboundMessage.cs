@@ -12,6 +12,22 @@ public sealed record InboundMessage<T>(
     DateTimeOffset Timestamp,
     Headers Headers)
 {
-    /// <summary>Stable identity of this input ("topic/partition/offset"), for ids derived from their cause.</summary>
-    public string Position => string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{Topic}/{Partition}/{Offset}");
+    /// <summary>
+    /// The incarnation of the topic this message was read from (<see cref="Kafka.ITopicIncarnations"/>);
+    /// empty when unknown (messages made by hand in tests).
+    /// </summary>
+    public string Incarnation { get; init; } = "";
+
+    /// <summary>
+    /// What an offset fence is keyed by: topic, partition and incarnation ("topic/partition@incarnation").
+    /// Offsets of another incarnation say nothing about this one, so they never hide its messages.
+    /// </summary>
+    public string FenceKey => FenceKeyOf(Topic, Partition, Incarnation);
+
+    /// <summary>Stable identity of this input ("topic/partition@incarnation/offset"), for ids derived from their cause.</summary>
+    public string Position => string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{FenceKey}/{Offset}");
+
+    public static string FenceKeyOf(string topic, int partition, string incarnation) => incarnation.Length == 0
+        ? string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{topic}/{partition}")
+        : string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{topic}/{partition}@{incarnation}");
 }

@@ -25,10 +25,11 @@ internal sealed class PartitionWorker<T>
     private volatile bool _stopping;
     private long _nextOffset = -1;
 
-    public PartitionWorker(TopicPartition partition, Subscription<T> subscription, IConsumerHandler<T> handler,
+    public PartitionWorker(TopicPartition partition, string incarnation, Subscription<T> subscription, IConsumerHandler<T> handler,
         IEventProducer producer, TimeProvider time, ILogger logger)
     {
         Partition = partition;
+        Incarnation = incarnation;
         _subscription = subscription;
         _handler = handler;
         _producer = producer;
@@ -44,6 +45,9 @@ internal sealed class PartitionWorker<T>
     }
 
     public TopicPartition Partition { get; }
+
+    /// <summary>The topic's incarnation when the partition was assigned (stamped on every message).</summary>
+    public string Incarnation { get; }
 
     public Task Completion { get; }
 
@@ -119,6 +123,7 @@ internal sealed class PartitionWorker<T>
         }
         catch (Exception ex)
         {
+            // Observed by the runtime's poll loop, which reports it and stops the service.
             _logger.LogCritical(ex, "Partition worker {Subscription} {Partition} stopped unexpectedly", _subscription.Name, Partition);
             throw;
         }
@@ -144,8 +149,9 @@ internal sealed class PartitionWorker<T>
                 decoded.Add(Decode(batch[i]));
                 decodedIndex.Add(i);
             }
-            catch (Exception ex) when (ex is InvalidDataException or Avro.AvroException or EndOfStreamException or InvalidCastException)
+            catch (Exception ex) when (ex is not OperationCanceledException)
             {
+                // Deserializing is pure: whatever it throws, this message will never read.
                 outcomes[i] = (HandlerOutcome.DeadLetter($"undeserializable {_subscription.Topic.PayloadType?.Name}: {ex.Message}"), 1);
             }
         }
@@ -169,7 +175,10 @@ internal sealed class PartitionWorker<T>
         message.Message.Key is null ? "" : Encoding.UTF8.GetString(message.Message.Key),
         _subscription.Topic.Serde.Deserialize(message.Message.Value),
         message.Message.Timestamp.UtcDateTime,
-        message.Message.Headers ?? []);
+        message.Message.Headers ?? [])
+    {
+        Incarnation = Incarnation,
+    };
 
     private async Task<IReadOnlyList<(HandlerOutcome, int)>> HandleWithRetriesAsync(IReadOnlyList<InboundMessage<T>> batch, CancellationToken cancellationToken)
     {
@@ -217,48 +226,82 @@ internal sealed class PartitionWorker<T>
         return outcomes;
     }
 
+    /// <summary>
+    /// Produces the batch's outputs and dead letters. A dependency outage is waited out. Any other
+    /// failure is retried up to <c>MaxAttempts</c>, then message by message; a message whose outputs
+    /// still cannot be produced (too large, refused by the broker) is dead-lettered instead, with
+    /// the error. Only a dead letter that cannot be produced either escapes: the worker stops and
+    /// the runtime stops the service (never a silent stall).
+    /// </summary>
     private async Task PublishAsync(List<ConsumeResult<byte[], byte[]>> batch, (HandlerOutcome Outcome, int Attempts)[] outcomes, CancellationToken cancellationToken)
     {
+        var attempt = 0;
         var backoff = _subscription.InitialBackoff;
         while (true)
         {
             try
             {
-                var outputs = new List<OutboundMessage>();
-                var deadLetters = new List<Task>();
-                for (var i = 0; i < batch.Count; i++)
-                {
-                    var (outcome, attempts) = outcomes[i];
-                    switch (outcome.Kind)
-                    {
-                        case OutcomeKind.Continue:
-                            outputs.AddRange(outcome.Outputs);
-                            break;
-                        case OutcomeKind.DeadLetter:
-                            var headers = DeadLetterHeaders.Create(batch[i].Message.Headers, outcome.Reason ?? "unspecified", attempts,
-                                batch[i].TopicPartitionOffset, _subscription.Name, _time.GetUtcNow());
-                            deadLetters.Add(_producer.ProduceRawAsync(_subscription.Topic.DeadLetterName, batch[i].Message.Key, batch[i].Message.Value, headers, cancellationToken));
-                            break;
-                        case OutcomeKind.Drop:
-                            _logger.LogDebug("{Subscription} dropped {Partition}@{Offset}: {Reason}", _subscription.Name, Partition, batch[i].Offset, outcome.Reason);
-                            break;
-                    }
-                }
-                await Task.WhenAll(_producer.ProduceAllAsync(outputs, cancellationToken), Task.WhenAll(deadLetters));
-                foreach (var group in outcomes.GroupBy(o => o.Outcome.Kind))
-                {
-                    ConsumerMetrics.Messages.Add(group.Count(), new KeyValuePair<string, object?>("subscription", _subscription.Name),
-                        new KeyValuePair<string, object?>("outcome", group.Key.ToString().ToLowerInvariant()));
-                }
+                attempt++;
+                await PublishOnceAsync(batch, outcomes, cancellationToken);
                 return;
             }
             catch (Exception ex) when (!cancellationToken.IsCancellationRequested && TransientFailures.IsTransient(ex))
             {
                 // Outputs carry deterministic ids: producing some of them twice is deduplicated downstream.
                 _logger.LogWarning("{Subscription} {Partition} cannot produce outputs, waiting {Backoff}: {Error}", _subscription.Name, Partition, backoff, ex.Message);
-                await Task.Delay(backoff, _time, cancellationToken);
-                backoff = TimeSpan.FromTicks(Math.Min(backoff.Ticks * 2, _subscription.MaxBackoff.Ticks));
             }
+            catch (Exception ex) when (!cancellationToken.IsCancellationRequested)
+            {
+                if (attempt >= _subscription.MaxAttempts)
+                {
+                    if (batch.Count > 1)
+                    {
+                        for (var i = 0; i < batch.Count; i++)
+                            await PublishAsync([batch[i]], [outcomes[i]], cancellationToken);
+                        return;
+                    }
+                    if (outcomes[0].Outcome.Kind == OutcomeKind.DeadLetter)
+                        throw;
+                    _logger.LogError(ex, "{Subscription} dead-letters {Partition}@{Offset}: its outputs could not be produced after {Attempts} attempts",
+                        _subscription.Name, Partition, batch[0].Offset, attempt);
+                    outcomes[0] = (HandlerOutcome.DeadLetter($"outputs could not be produced: {ex.GetType().Name}: {ex.Message}"), outcomes[0].Attempts + attempt);
+                    attempt = 0;
+                    continue;
+                }
+                _logger.LogWarning(ex, "{Subscription} {Partition} producing outputs failed (attempt {Attempt}); retrying", _subscription.Name, Partition, attempt);
+            }
+            await Task.Delay(backoff, _time, cancellationToken);
+            backoff = TimeSpan.FromTicks(Math.Min(backoff.Ticks * 2, _subscription.MaxBackoff.Ticks));
+        }
+    }
+
+    private async Task PublishOnceAsync(List<ConsumeResult<byte[], byte[]>> batch, (HandlerOutcome Outcome, int Attempts)[] outcomes, CancellationToken cancellationToken)
+    {
+        var outputs = new List<OutboundMessage>();
+        var deadLetters = new List<Task>();
+        for (var i = 0; i < batch.Count; i++)
+        {
+            var (outcome, attempts) = outcomes[i];
+            switch (outcome.Kind)
+            {
+                case OutcomeKind.Continue:
+                    outputs.AddRange(outcome.Outputs);
+                    break;
+                case OutcomeKind.DeadLetter:
+                    var headers = DeadLetterHeaders.Create(batch[i].Message.Headers, outcome.Reason ?? "unspecified", attempts,
+                        batch[i].TopicPartitionOffset, _subscription.Name, _time.GetUtcNow());
+                    deadLetters.Add(_producer.ProduceRawAsync(_subscription.Topic.DeadLetterName, batch[i].Message.Key, batch[i].Message.Value, headers, cancellationToken));
+                    break;
+                case OutcomeKind.Drop:
+                    _logger.LogDebug("{Subscription} dropped {Partition}@{Offset}: {Reason}", _subscription.Name, Partition, batch[i].Offset, outcome.Reason);
+                    break;
+            }
+        }
+        await Task.WhenAll(_producer.ProduceAllAsync(outputs, cancellationToken), Task.WhenAll(deadLetters));
+        foreach (var group in outcomes.GroupBy(o => o.Outcome.Kind))
+        {
+            ConsumerMetrics.Messages.Add(group.Count(), new KeyValuePair<string, object?>("subscription", _subscription.Name),
+                new KeyValuePair<string, object?>("outcome", group.Key.ToString().ToLowerInvariant()));
         }
     }
 }

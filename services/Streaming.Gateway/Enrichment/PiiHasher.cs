@@ -74,7 +74,9 @@ public sealed class PiiHasher
         List<(string Name, JsonElement Value, List<string[]> Paths)>? children = null;
         foreach (var member in target.OriginalMembers())
         {
-            var name = member.Name;
+            // A name that is not valid Unicode only reaches here in a rejected event's raw payload.
+            if (!JsonText.TryGetName(member, out var name))
+                continue;
             var value = member.Value;
             var kind = PiiNames.Classify(name);
             switch (value.ValueKind)

@@ -23,4 +23,19 @@ public static class JsonText
             return false;
         }
     }
+
+    /// <summary>The member's name, or false when its escapes do not form valid Unicode (see <see cref="TryGetString"/>).</summary>
+    public static bool TryGetName(JsonProperty member, out string name)
+    {
+        try
+        {
+            name = member.Name;
+            return true;
+        }
+        catch (InvalidOperationException)
+        {
+            name = "";
+            return false;
+        }
+    }
 }

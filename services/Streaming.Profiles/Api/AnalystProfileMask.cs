@@ -35,7 +35,9 @@ public static partial class AnalystProfileMask
 
     private static bool IsPersonal(string name, JsonNode? value)
     {
-        if (PersonalNames.Contains(Normalise(name)))
+        // The gateway keeps PII as "<name>_hash": a hash still links one person across data sets.
+        var normalised = Normalise(name);
+        if (PersonalNames.Contains(normalised) || (normalised.Length > 4 && normalised.EndsWith("hash", StringComparison.Ordinal)))
             return true;
         return value is JsonValue scalar && scalar.TryGetValue<string>(out var text) && (EmailLike().IsMatch(text) || PhoneLike().IsMatch(text));
     }

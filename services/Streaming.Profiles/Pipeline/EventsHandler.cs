@@ -178,9 +178,17 @@ public sealed class EventsHandler(ProfileStore store, TagCatalog catalog, TagTim
                 continue;
             }
             var id = AppliedMessages.Hash(message.Value.Event.MessageId);
-            if (AppliedMessages.Contains(state, id))
+            var cause = CauseHeader.Read(message.Headers);
+            if (cause is { } made && state.Fences.TryGetValue(made.FenceKey, out var causeApplied) && made.Offset <= causeApplied)
             {
-                // The same event at another offset: applied once already, its changes were sent then.
+                // Made again from an input identity had already handled (it crashed before committing):
+                // exact whatever the number of events since, unlike the window of message ids below.
+                outputs[n] = [];
+                duplicates++;
+            }
+            else if (AppliedMessages.Contains(state, id))
+            {
+                // The same event at another offset (a client's retry): applied once already, its changes were sent then.
                 outputs[n] = [];
                 duplicates++;
             }
@@ -189,6 +197,8 @@ public sealed class EventsHandler(ProfileStore store, TagCatalog catalog, TagTim
                 outputs[n] = ProfilePipeline.Run(state, profile.PersonId, message.Value, position, tags, now, out evaluation);
                 AppliedMessages.Remember(state, id);
             }
+            if (cause is { } upstream)
+                CauseFences.Advance(state, upstream);
             state.Fences[fence] = message.Offset;
             pending[position] = outputs[n];
         }

@@ -9,6 +9,8 @@ namespace Streaming.Profiles.Pipeline;
 /// </summary>
 public static class MergeProfilesStep
 {
+    private static readonly string RawCausePrefix = Streaming.Contracts.Topics.TopicCatalog.EventsRaw.Name + "/";
+
     public static void Merge(ProfileState survivor, ProfileState absorbed)
     {
         survivor.FirstSeen = Min(survivor.FirstSeen, absorbed.FirstSeen);
@@ -26,9 +28,14 @@ public static class MergeProfilesStep
             if (survivor.Identifiers.Count < ProfileState.MaxIdentifiers)
                 survivor.Identifiers.Add(identifier);
         }
-        // Redelivered events of the absorbed person now land here: keep their fences.
+        // Redelivered events of the absorbed person now land here: keep their fences. Not the fences on
+        // events.raw causes (CauseFences): the survivor's own events of that raw partition may still be
+        // on their way below the absorbed person's cause, and must not be taken for copies.
         foreach (var (fence, offset) in absorbed.Fences)
-            survivor.Fences[fence] = Math.Max(offset, survivor.Fences.GetValueOrDefault(fence, -1));
+        {
+            if (!fence.StartsWith(RawCausePrefix, StringComparison.Ordinal))
+                survivor.Fences[fence] = Math.Max(offset, survivor.Fences.GetValueOrDefault(fence, -1));
+        }
         // And copies of the absorbed person's recent events, whatever offset they come back at.
         AppliedMessages.Merge(survivor, absorbed);
         foreach (var (name, trait) in absorbed.Traits)

@@ -285,7 +285,13 @@ internal sealed class PartitionWorker<T>
             switch (outcome.Kind)
             {
                 case OutcomeKind.Continue:
-                    outputs.AddRange(outcome.Outputs);
+                    if (outcome.Outputs.Count > 0)
+                    {
+                        // Each output names the input it was made from: downstream fences by it (CauseHeader).
+                        var cause = InboundMessage<T>.FenceKeyOf(batch[i].Topic, batch[i].Partition.Value, Incarnation) + "/" + batch[i].Offset.Value.ToString(System.Globalization.CultureInfo.InvariantCulture);
+                        foreach (var output in outcome.Outputs)
+                            outputs.Add(output with { Cause = cause });
+                    }
                     break;
                 case OutcomeKind.DeadLetter:
                     var headers = DeadLetterHeaders.Create(batch[i].Message.Headers, outcome.Reason ?? "unspecified", attempts,

@@ -37,7 +37,7 @@ public sealed class KafkaEventProducer : IEventProducer, IDisposable
         if (messages.Count == 0)
             return Task.CompletedTask;
         if (messages.Count == 1)
-            return ProduceOneAsync(messages[0].Topic.Name, Encoding.UTF8.GetBytes(messages[0].Key), messages[0].Value, null, cancellationToken);
+            return ProduceOneAsync(messages[0].Topic.Name, Encoding.UTF8.GetBytes(messages[0].Key), messages[0].Value, messages[0].Headers(), cancellationToken);
         return ProduceBatchAsync(messages, cancellationToken);
     }
 
@@ -47,12 +47,9 @@ public sealed class KafkaEventProducer : IEventProducer, IDisposable
     {
         cancellationToken.ThrowIfCancellationRequested();
         var batch = new BatchDelivery(messages.Count);
-        var activity = Activity.Current;
         for (var i = 0; i < messages.Count; i++)
         {
-            Headers headers = [];
-            TraceContextHeaders.Inject(activity, headers);
-            var message = new Message<byte[], byte[]> { Key = Encoding.UTF8.GetBytes(messages[i].Key), Value = messages[i].Value, Headers = headers };
+            var message = new Message<byte[], byte[]> { Key = Encoding.UTF8.GetBytes(messages[i].Key), Value = messages[i].Value, Headers = messages[i].Headers() };
             while (true)
             {
                 try

@@ -23,10 +23,9 @@ internal sealed class JournalEventProducer(KafkaJournal journal) : IEventProduce
     {
         if (messages.Count == 0)
             return Task.CompletedTask;
-        var headers = TraceHeaders([]);
         var entries = new JournalEntry[messages.Count];
         for (var i = 0; i < entries.Length; i++)
-            entries[i] = new JournalEntry(messages[i].Topic.Name, Encoding.UTF8.GetBytes(messages[i].Key), messages[i].Value, headers);
+            entries[i] = new JournalEntry(messages[i].Topic.Name, Encoding.UTF8.GetBytes(messages[i].Key), messages[i].Value, Listed(messages[i].Headers()));
         return journal.AppendAsync(entries).WaitAsync(cancellationToken);
     }
 
@@ -36,6 +35,9 @@ internal sealed class JournalEventProducer(KafkaJournal journal) : IEventProduce
     private static List<KeyValuePair<string, byte[]?>> TraceHeaders(Headers headers)
     {
         TraceContextHeaders.Inject(Activity.Current, headers);
-        return [.. headers.Select(h => new KeyValuePair<string, byte[]?>(h.Key, h.GetValueBytes()))];
+        return Listed(headers);
     }
+
+    private static List<KeyValuePair<string, byte[]?>> Listed(Headers headers) =>
+        [.. headers.Select(h => new KeyValuePair<string, byte[]?>(h.Key, h.GetValueBytes()))];
 }

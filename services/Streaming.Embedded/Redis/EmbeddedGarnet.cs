@@ -71,9 +71,9 @@ public sealed class EmbeddedGarnet : IDisposable
             {
                 return StartOn(port, options);
             }
-            catch (InvalidOperationException) when (attempt < FreePortAttempts && LoopbackPort.IsListening(port))
+            catch (InvalidOperationException) when (attempt < FreePortAttempts)
             {
-                // Someone took the port between the probe and the bind: pick another.
+                // Someone took the port between the probe and the bind (tests run in parallel): pick another.
             }
         }
     }
@@ -91,8 +91,9 @@ public sealed class EmbeddedGarnet : IDisposable
         {
             server.Start();
         }
-        catch (SocketException e)
+        catch (Exception e) when (e is SocketException || e.InnerException is SocketException)
         {
+            // Garnet wraps the bind failure in its own GarnetException.
             server.Dispose();
             throw new InvalidOperationException($"Cannot start Garnet on {options.ListenAddress}:{port}: {e.Message}", e);
         }

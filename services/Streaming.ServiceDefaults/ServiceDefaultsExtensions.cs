@@ -66,9 +66,13 @@ public static class ServiceDefaultsExtensions
         return builder;
     }
 
-    /// <summary><c>/healthz</c>: the process is alive. <c>/readyz</c>: Kafka, Redis and ClickHouse (as configured) answer.</summary>
+    /// <summary>
+    /// <c>/healthz</c>: the process is alive. <c>/readyz</c>: Kafka, Redis and ClickHouse (as configured) answer.
+    /// Every API answers 503 with Retry-After, not 500, while a dependency is down (<see cref="Http.DependencyOutageResponses"/>).
+    /// </summary>
     public static WebApplication MapDefaultEndpoints(this WebApplication app)
     {
+        app.UseMiddleware<Http.DependencyOutageResponses>();
         app.MapHealthChecks("/healthz", new HealthCheckOptions { Predicate = _ => false, ResponseWriter = WriteHealth });
         app.MapHealthChecks("/readyz", new HealthCheckOptions { Predicate = c => c.Tags.Contains(ReadyTag), ResponseWriter = WriteHealth });
         return app;

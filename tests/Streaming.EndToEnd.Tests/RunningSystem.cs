@@ -67,11 +67,14 @@ internal sealed class RunningSystem : IAsyncDisposable
     public async Task<HttpResponseMessage> SendAsync(string path, string json) =>
         await Sdk.PostAsync(path, new StringContent(json, Encoding.UTF8, "application/json"));
 
-    /// <summary>GET an admin API; null on 404 (not there yet), the JSON otherwise; anything else fails.</summary>
+    /// <summary>
+    /// GET an admin API; null on 404 (not there yet) or 503 (a dependency is busy: the machine may be
+    /// loaded; callers poll), the JSON otherwise; anything else fails.
+    /// </summary>
     public async Task<JsonNode?> GetAsync(string path)
     {
         using var response = await Admin.GetAsync(path);
-        if (response.StatusCode == HttpStatusCode.NotFound)
+        if (response.StatusCode is HttpStatusCode.NotFound or HttpStatusCode.ServiceUnavailable)
             return null;
         var body = await response.Content.ReadAsStringAsync();
         Assert.True(response.IsSuccessStatusCode, $"GET {path}: {(int)response.StatusCode} {body}");

@@ -77,7 +77,8 @@ internal sealed class StandaloneProcess : IDisposable
         process.BeginErrorReadLine();
         _process = process;
         using var probe = new HttpClient { BaseAddress = HttpUrl, Timeout = TimeSpan.FromSeconds(5) };
-        var deadline = DateTime.UtcNow.AddSeconds(120);
+        // Generous: a restart replays the journal and the machine may be shared with anything.
+        var deadline = DateTime.UtcNow.AddSeconds(600);
         while (true)
         {
             Assert.False(process.HasExited, $"the standalone process exited with {(process.HasExited ? process.ExitCode : 0)} while starting:\n{Output}");

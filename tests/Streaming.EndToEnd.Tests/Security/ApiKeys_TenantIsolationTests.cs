@@ -73,9 +73,14 @@ public sealed class ApiKeys_TenantIsolationTests
 
         var analyst = await KeyedSystem.CreateKeyAsync(system, "default", "analyst");
         using var http = new HttpClient { BaseAddress = system.Host.HttpUrl };
-        using var response = await http.SendAsync(KeyedSystem.Request(HttpMethod.Get, "/api/profiles/lookup?type=userId&value=u-analyst-1", analyst));
-        var masked = JsonNode.Parse(await response.Content.ReadAsStringAsync())!;
-        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var masked = await Eventually.Async("the analyst's view of u-analyst-1", async () =>
+        {
+            using var response = await http.SendAsync(KeyedSystem.Request(HttpMethod.Get, "/api/profiles/lookup?type=userId&value=u-analyst-1", analyst));
+            if (response.StatusCode == HttpStatusCode.ServiceUnavailable)
+                return null; // Redis busy on a loaded machine: ask again.
+            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+            return JsonNode.Parse(await response.Content.ReadAsStringAsync());
+        }, TimeSpan.FromSeconds(120));
         var text = masked.ToJsonString();
         Assert.DoesNotContain("u-analyst-1", text, StringComparison.Ordinal);
         Assert.DoesNotContain("ann@", text, StringComparison.Ordinal);

@@ -76,7 +76,8 @@ public sealed class GatewayTestHost : IAsyncLifetime
 
         var listeners = Services.GetRequiredService<GatewayListeners>();
         HttpUrl = new Uri($"http://{listeners.HttpEndpoints[0]}/");
-        Http = new HttpClient { BaseAddress = HttpUrl, Timeout = TimeSpan.FromSeconds(60) };
+        // Generous: the machine may be shared and loaded; tests that bound a wait do so themselves.
+        Http = new HttpClient { BaseAddress = HttpUrl, Timeout = TimeSpan.FromMinutes(5) };
         GrpcChannel = GrpcChannel.ForAddress($"http://{listeners.GrpcEndpoint}");
         Grpc = new Ingest.IngestClient(GrpcChannel);
     }

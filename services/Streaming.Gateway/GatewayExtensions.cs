@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Logging;
 using Grpc.AspNetCore.Server;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.Configuration.Memory;
@@ -61,6 +62,7 @@ public static class GatewayExtensions
         services.AddSingleton<IngestPipeline>();
 
         services.AddGrpc();
+        builder.Logging.AddFilter(GrpcClientFaultLog.HandlerCategory, LogLevel.Warning);
         services.AddSingleton<global::Grpc.AspNetCore.Server.Model.IServiceMethodProvider<IngestGrpcService>, IngestMethods>();
         services.AddOptions<GrpcServiceOptions>().Configure<IOptions<GatewayOptions>>((grpc, gateway) =>
         {
@@ -89,6 +91,7 @@ public static class GatewayExtensions
         app.MapSegmentApi();
         app.MapSourcesApi();
         app.MapApiKeysApi();
+        app.UseMiddleware<GrpcClientFaultLog>();
         app.MapGrpcService<IngestGrpcService>();
         // Resolve now so the registry follows config.definitions from the first document on.
         app.Services.GetRequiredService<SourceRegistry>();

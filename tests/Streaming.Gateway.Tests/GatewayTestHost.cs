@@ -64,7 +64,7 @@ public sealed class GatewayTestHost : IAsyncLifetime
             settings[key] = value;
         builder.Configuration.AddInMemoryCollection(settings);
         builder.Logging.ClearProviders().AddConsole().SetMinimumLevel(LogLevel.Error)
-            .AddProvider(Logs).AddFilter<CapturedLogs>("Grpc", LogLevel.Information);
+            .AddProvider(Logs).AddFilter<CapturedLogs>("Streaming", LogLevel.Information);
         builder.AddServiceDefaults("gateway-tests");
         builder.AddGateway();
         builder.UseGatewayListeners();

@@ -14,6 +14,9 @@ namespace Streaming.Standalone;
 public sealed class Credentials
 {
     public const string FileName = "credentials.json";
+
+    /// <summary>What a given key or password must have at least (the gateway refuses shorter write keys too).</summary>
+    public const int MinimumLength = 16;
     private static readonly List<CredentialField> All = [];
 
     public static readonly CredentialField WriteKey = Add(new("writeKey", "STREAMING_WRITE_KEY", () => "wk_" + Token()));
@@ -64,6 +67,11 @@ public sealed class Credentials
         foreach (var field in All)
         {
             var given = options.Secrets.GetValueOrDefault(field.Name);
+            if (given is not null && given.Trim().Length < MinimumLength)
+            {
+                throw new StartupProblemException($"{field.EnvironmentVariable ?? field.Name} has {given.Trim().Length} characters; a credential needs at least "
+                    + $"{MinimumLength} (e.g. `openssl rand -hex 16`). Unset it to have one generated and kept in {FileName}.");
+            }
             var fresh = field == AdminKey && options.NewAdminKey;
             if (given is null && !fresh && field.HashOnly && stored.TryGetValue(field.Name + "Hash", out var storedHash))
             {

@@ -43,7 +43,17 @@ if (options.FetchChDbOnly)
     return 0;
 }
 
-await using var host = await StandaloneHost.StartAsync(options, message => Console.WriteLine(message), stop.Token);
+StandaloneHost host;
+try
+{
+    host = await StandaloneHost.StartAsync(options, message => Console.WriteLine(message), stop.Token);
+}
+catch (Exception ex) when (StartupProblems.Explain(ex) is { } problem)
+{
+    Console.Error.WriteLine($"Streaming cannot start: {problem}");
+    return 1;
+}
+await using var running = host;
 Console.WriteLine(host.Describe());
 try
 {

@@ -31,21 +31,4 @@ public static class RequestLimits
 
     public static string? Value(string? value, string field) =>
         value is { Length: > MaxValueLength } ? $"{field} is {value.Length} characters long; at most {MaxValueLength}." : null;
-
-    /// <summary>Problems of a list of filters: null elements, too many, each filter's own.</summary>
-    public static string? Filters(IReadOnlyList<PropertyFilter?>? filters, string field)
-    {
-        if (filters is null)
-            return null;
-        if (filters.Count > MaxFilters)
-            return $"{field} holds {filters.Count} filters; at most {MaxFilters}.";
-        for (var i = 0; i < filters.Count; i++)
-        {
-            if (filters[i] is not { } filter)
-                return $"{field}[{i}] is null; send an object {{\"property\": \"category\", \"op\": \"eq\", \"value\": \"beauty\"}} or remove it.";
-            if (filter.Problem($"{field}[{i}]") is { } problem)
-                return problem;
-        }
-        return null;
-    }
 }

@@ -99,7 +99,8 @@ public sealed class Audiences_Conditions(ClickHouseFixture fixture)
             {
                 var chosen = await db.AudienceAsync(t, Condition(condition), asOf);
                 var general = await db.AudienceAsync(t, Condition(condition), asOf, bitmaps: false);
-                Assert.Equal(expected, chosen);
+                Assert.Equal(expected.Persons, chosen.Persons);
+                Assert.Equal(expected.Bitmaps, chosen.Bitmaps);
                 Assert.Equal(expected.Persons, general.Persons);
             }
         }

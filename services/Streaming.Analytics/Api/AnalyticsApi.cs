@@ -54,23 +54,16 @@ internal static class AnalyticsApi
         api.MapPost("/paths", (HttpContext http, AnalyticsQueries queries, CancellationToken ct) =>
             Run<PathsRequest>(http, r => r.Problem(), async request => Results.Ok(new { paths = await queries.PathsAsync(http.Tenant(), request, ct) }), ct));
         api.MapPost("/audiences/count", (HttpContext http, AnalyticsQueries queries, DefinitionStore definitions, CancellationToken ct) =>
-            Run<AudienceRequest>(http, r => r.Problem(), async request =>
+            RunAudience(http, definitions, async (request, audience) =>
             {
-                var audience = await AudienceAsync(request, http.Tenant(), definitions, ct);
-                if (audience.Problem is not null)
-                    return Bad(audience.Problem);
                 var (count, sample, problem) = await queries.AudienceAsync(http.Tenant(), audience.Document!, request.Sample, request.AsOf, ct, audience.Path);
                 return problem is null ? Answer(http, new { count, sample }, audience.Deprecation is { } note ? [note] : []) : Bad(problem);
             }, ct));
         api.MapPost("/audiences/export", (HttpContext http, AnalyticsQueries queries, DefinitionStore definitions, CancellationToken ct) =>
-            Run<AudienceRequest>(http, r => r.Problem(), async request =>
+            RunAudience(http, definitions, async (request, audience) =>
             {
-                var audience = await AudienceAsync(request, http.Tenant(), definitions, ct);
-                if (audience.Problem is not null)
-                    return Bad(audience.Problem);
                 var buffer = new StringWriter();
-                var problem = await queries.AudienceCsvAsync(http.Tenant(), audience.Document!, request.AsOf, buffer, ct, audience.Path);
-                if (problem is not null)
+                if (await queries.AudienceCsvAsync(http.Tenant(), audience.Document!, request.AsOf, buffer, ct, audience.Path) is { } problem)
                     return Bad(problem);
                 if (audience.Deprecation is not null)
                     MarkDeprecated(http);
@@ -137,6 +130,14 @@ internal static class AnalyticsApi
 
     // RFC 9745 gives a date; "true" (the draft's form, as GitHub and others send it) says "now" without inventing one.
     private static void MarkDeprecated(HttpContext http) => http.Response.Headers["Deprecation"] = "true";
+
+    /// <summary><see cref="Run{T}"/> for an audience request whose condition was found (else a 400 naming the part).</summary>
+    private static Task<IResult> RunAudience(HttpContext http, DefinitionStore definitions, Func<AudienceRequest, Audience, Task<IResult>> query, CancellationToken ct) =>
+        Run<AudienceRequest>(http, r => r.Problem(), async request =>
+        {
+            var audience = await AudienceAsync(request, http.Tenant(), definitions, ct);
+            return audience.Problem is null ? await query(request, audience) : Bad(audience.Problem);
+        }, ct);
 
     /// <summary>Reads the body (4xx naming the part when it does not fit), checks it, then runs the query.</summary>
     private static async Task<IResult> Run<T>(HttpContext http, Func<T, string?> problemOf, Func<T, Task<IResult>> query, CancellationToken ct) where T : class

@@ -34,7 +34,9 @@ internal static class LegacyFilter
         var segments = property.Split('.');
         if (segments.Any(s => s.Length == 0))
             return (null, $"{field}.property '{property}' has an empty part between dots; a dot walks into a nested object (\"product.sku\").");
-        var (op, value, problem) = Comparison(Text(node, "op") ?? "eq", Text(node, "value") ?? "", field);
+        if (Text(node, "value") is not { } text)
+            return (null, $"{field}.value is required (the text or number compared with).");
+        var (op, value, problem) = Comparison(Text(node, "op") ?? "eq", text, field);
         return problem is null ? (new PropertyPredicate(new FieldPath(FieldRoot.Properties, segments), op, [value]), null) : (null, problem);
     }
 

@@ -14,6 +14,8 @@ namespace Streaming.Analytics.Tests;
 [Collection(ClickHouseCollection.Name)]
 public sealed class AnalyticsApi_Deprecations(ClickHouseFixture fixture)
 {
+    // RFC 9745: the date (epoch seconds) since when the form is deprecated, 2026-12-03.
+    private const string Since = "@1796256000";
     private const string Range = "\"from\": \"2024-01-01T00:00:00Z\", \"to\": \"2024-02-01T00:00:00Z\"";
 
     [Fact]
@@ -43,7 +45,7 @@ public sealed class AnalyticsApi_Deprecations(ClickHouseFixture fixture)
         Assert.Equal(HttpStatusCode.OK, oldFunnel.Status);
         Assert.Equal(Without(newFunnel.Body, "deprecations"), Without(oldFunnel.Body, "deprecations"));
         Assert.Contains("\"persons\":1", newFunnel.Body, StringComparison.Ordinal);
-        Assert.Equal("true", oldFunnel.Deprecation);
+        Assert.Equal(Since, oldFunnel.Deprecation);
         Assert.Null(newFunnel.Deprecation);
         Assert.Contains("""steps[1].filters[0] uses the old filter form""", Notes(oldFunnel.Body), StringComparison.Ordinal);
         Assert.Contains("""{"path":"properties.revenue","op":"gt","value":50}""", Notes(oldFunnel.Body), StringComparison.Ordinal);
@@ -55,10 +57,10 @@ public sealed class AnalyticsApi_Deprecations(ClickHouseFixture fixture)
         Assert.Equal(HttpStatusCode.OK, oldAudience.Status);
         Assert.Equal(Without(newAudience.Body, "deprecations"), Without(oldAudience.Body, "deprecations"));
         Assert.Contains("\"sample\":[1]", newAudience.Body, StringComparison.Ordinal);
-        Assert.Equal("true", oldAudience.Deprecation);
+        Assert.Equal(Since, oldAudience.Deprecation);
         Assert.Contains("""read as the tagCondition {"all":[{"tag":"vip"},{"metric":{"fn":"count","event":{"name":"Order"}},"op":"gte","value":1}]}""", Notes(oldAudience.Body), StringComparison.Ordinal);
 
-        Assert.Equal("true", oldExport.Deprecation);
+        Assert.Equal(Since, oldExport.Deprecation);
         Assert.Equal("person_id,user_id\n1,u1\n3,u3\n", oldExport.Body.ReplaceLineEndings("\n"));
     }
 

@@ -128,8 +128,10 @@ internal static class AnalyticsApi
         return Results.Ok(body);
     }
 
-    // RFC 9745 gives a date; "true" (the draft's form, as GitHub and others send it) says "now" without inventing one.
-    private static void MarkDeprecated(HttpContext http) => http.Response.Headers["Deprecation"] = "true";
+    /// <summary>When the old audience language and filter form became deprecated (issue 16), as RFC 9745's <c>Deprecation: @&lt;epoch seconds&gt;</c>.</summary>
+    private static readonly string DeprecatedSince = "@" + new DateTimeOffset(2026, 12, 3, 0, 0, 0, TimeSpan.Zero).ToUnixTimeSeconds().ToString(System.Globalization.CultureInfo.InvariantCulture);
+
+    private static void MarkDeprecated(HttpContext http) => http.Response.Headers["Deprecation"] = DeprecatedSince;
 
     /// <summary><see cref="Run{T}"/> for an audience request whose condition was found (else a 400 naming the part).</summary>
     private static Task<IResult> RunAudience(HttpContext http, DefinitionStore definitions, Func<AudienceRequest, Audience, Task<IResult>> query, CancellationToken ct) =>

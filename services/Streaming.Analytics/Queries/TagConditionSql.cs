@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text;
+using Streaming.Conditions.Evaluation;
 using Streaming.Conditions.Model;
 
 namespace Streaming.Analytics.Queries;
@@ -80,7 +81,7 @@ internal sealed class TagConditionSql
                    e.timestamp AS ts, e.properties AS properties, e.context AS context, e.traits AS traits,
                    e.user_id AS user_id, e.anonymous_id AS anonymous_id
             FROM {database}.events AS e FINAL
-            WHERE e.tenant = {tenantParam} AND e.timestamp <= fromUnixTimestamp64Milli({compiler.asOfMs}, 'UTC')
+            WHERE e.tenant = {tenantParam} AND e.timestamp <= fromUnixTimestamp64Milli({compiler.asOfMs}, 'UTC'){compiler.EventNames(document.Condition, everyone)}
             """;
         var aggregated = $"SELECT {columns} FROM ({events}) GROUP BY pid";
         if (compiler.traits.Count == 0 && compiler.tags.Count == 0 && !everyone)
@@ -93,6 +94,24 @@ internal sealed class TagConditionSql
             FULL OUTER JOIN ({compiler.Profile(database, tenantParam, everyone)}) AS t ON m.person_id = t.person_id
             WHERE {where}
             """, null);
+    }
+
+    /// <summary>
+    /// <c> AND e.event IN (..)</c> when every metric looks at named events and the condition does not
+    /// hold for a person with nothing stored: a person with none of those events then has the
+    /// metrics of an empty history and is selected only through a trait or tag it has, so reading
+    /// just those events (the table's key starts with the name) selects the same persons. The old
+    /// audience language read only the named events too.
+    /// </summary>
+    private string EventNames(Condition condition, bool everyone)
+    {
+        var metrics = ConditionEvaluator.EventMetrics(condition).ToList();
+        if (everyone || metrics.Any(m => m.Event.Names.Count == 0))
+            return "";
+        // No metric at all (traits and tags only): no event can make a difference.
+        if (metrics.Count == 0)
+            return " AND 0";
+        return $" AND e.event IN {p.Strings([.. metrics.SelectMany(m => m.Event.Names).Distinct(StringComparer.Ordinal)])}";
     }
 
     /// <summary>

@@ -16,13 +16,13 @@ public static class RequestLimits
     /// <summary>A value compared with (a filter's or a trait condition's value).</summary>
     public const int MaxValueLength = 1_000;
 
-    /// <summary>Filters of one trend or funnel step, and <c>where</c> filters of one audience event.</summary>
+    /// <summary>Filters of one trend or funnel step, and <c>where</c> filters of one old-form audience event.</summary>
     public const int MaxFilters = 20;
 
-    /// <summary>Leaves (tag, trait, event) of one audience condition.</summary>
+    /// <summary>Leaves (tag, trait, event) of one old-form audience condition (<see cref="LegacyAudience"/>; the condition language has its own limits).</summary>
     public const int MaxAudienceLeaves = 100;
 
-    /// <summary>Nesting of all/any/not in one audience condition.</summary>
+    /// <summary>Nesting of all/any/not in one old-form audience condition.</summary>
     public const int MaxAudienceDepth = 16;
 
     /// <summary>A problem when <paramref name="value"/> is over <see cref="MaxNameLength"/>, else null (required checks are the caller's).</summary>

@@ -46,8 +46,12 @@ public sealed class AnalyticsApi_PropertyTests(ClickHouseFixture fixture)
         Gen.OneOf("\"2024-01-01T00:00:00Z\"", "\"2024-02-01T00:00:00Z\"", "\"2020-01-01T00:00:00Z\"", "\"0001-01-01T00:00:00Z\"", "\"9999-12-31T23:59:59Z\""),
         Scalar);
 
-    private static readonly Gen<string> Filter = Gen.Select(Text, Gen.OneOf("eq", "neq", "gt", "gte", "lt", "lte", "contains", "bad"), Scalar,
-        (p, op, v) => $"{{\"property\":\"{p}\",\"op\":\"{op}\",\"value\":{v}}}");
+    /// <summary>A filter in the condition language's form, or in the old form read for one release.</summary>
+    private static readonly Gen<string> Filter = Gen.OneOf(
+        Gen.Select(Text, Gen.OneOf("eq", "ne", "gt", "gte", "lt", "lte", "between", "in", "notIn", "contains", "startsWith", "exists", "bad"), Json,
+            (p, op, v) => $"{{\"path\":\"{p}\",\"op\":\"{op}\",\"value\":{v}}}"),
+        Gen.Select(Text, Gen.OneOf("eq", "neq", "gt", "gte", "lt", "lte", "contains", "bad"), Scalar,
+            (p, op, v) => $"{{\"property\":\"{p}\",\"op\":\"{op}\",\"value\":{v}}}"));
 
     private static readonly Gen<string> Filters = Gen.OneOf(Filter.Array[0, 4].Select(f => "[" + string.Join(",", f) + "]"), Json);
 

@@ -64,6 +64,24 @@ public sealed record AnalyticsDatabase(ClickHouseSession Session, Migrator Migra
         return Convert.ToInt64(await command.ExecuteScalarAsync(), System.Globalization.CultureInfo.InvariantCulture);
     }
 
+    /// <summary>
+    /// The persons a condition selects as of <paramref name="asOf"/>, sorted, in the form the compiler
+    /// chooses (<paramref name="bitmaps"/>) or always in the general form; and whether the bitmap form answered.
+    /// </summary>
+    internal async Task<(long[] Persons, bool Bitmaps)> AudienceAsync(string tenant, Streaming.Conditions.Model.ConditionDocument document, DateTimeOffset asOf, bool bitmaps = true)
+    {
+        var p = new Streaming.Analytics.Queries.SqlParameters();
+        var (sql, problem) = Streaming.Analytics.Queries.TagConditionSql.Compile(document, p, Name, tenant, asOf, bitmaps: bitmaps);
+        Assert.Null(problem);
+        using var connection = Session.Connect();
+        using var command = p.Command(connection, $"SELECT person_id FROM ({sql}) ORDER BY person_id");
+        using var reader = await command.ExecuteReaderAsync();
+        var persons = new List<long>();
+        while (reader.Read())
+            persons.Add(reader.GetInt64(0));
+        return ([.. persons], sql!.Contains("groupBitmapStateIf", StringComparison.Ordinal));
+    }
+
     /// <summary>Stores events through the events sink as one partition's batch starting at <paramref name="firstOffset"/>.</summary>
     internal async Task StoreAsync(IReadOnlyList<IdentifiedEvent> events, int partition = 0, long firstOffset = 0, string incarnation = "")
     {
@@ -102,4 +120,11 @@ public static class Events
         });
 
     public static DateTimeOffset Day(int month, int day, int hour = 12) => new(2024, month, day, hour, 0, 0, TimeSpan.Zero);
+
+    /// <summary>JSON as a request carries it (a filter, a condition).</summary>
+    public static System.Text.Json.JsonElement Json(string json) => System.Text.Json.JsonDocument.Parse(json).RootElement;
+
+    /// <summary>A condition of the language (docs/conditions.md), bare, in UTC.</summary>
+    public static Streaming.Conditions.Model.ConditionDocument Condition(string json) =>
+        new(Streaming.Conditions.Parsing.ConditionParser.ParseCondition(Json(json)).GetValueOrThrow(), TimeZoneInfo.Utc);
 }

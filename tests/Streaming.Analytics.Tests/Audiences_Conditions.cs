@@ -1,5 +1,6 @@
-using System.Text.Json;
 using ClickHouse.Driver.Utility;
+using Streaming.Analytics.Queries;
+using Streaming.Conditions.Model;
 using Streaming.Contracts.Records;
 using Streaming.ServiceDefaults.Consumers;
 using static Streaming.Analytics.Tests.Events;
@@ -11,7 +12,7 @@ public sealed class Audiences_Conditions(ClickHouseFixture fixture)
 {
     private static int offset;
 
-    private static InboundMessage<ProfileChange> Change(string tenant, long person, string kind, string? tag = null, string? trait = null, string? value = null, int day = 1) =>
+    internal static InboundMessage<ProfileChange> Change(string tenant, long person, string kind, string? tag = null, string? trait = null, string? value = null, int day = 1) =>
         new("profiles.changes", 0, Interlocked.Increment(ref offset), $"{tenant}:{person}", new ProfileChange
         {
             ChangeId = Guid.NewGuid().ToString(), Tenant = tenant, PersonId = person, Kind = kind, TagId = tag, Trait = trait, NewValue = value,
@@ -34,19 +35,19 @@ public sealed class Audiences_Conditions(ClickHouseFixture fixture)
         ], default);
         var now = Day(3, 1);
         await db.StoreAsync([.. Enumerable.Range(0, 3).Select(i => Track(t, 1, "Order Completed", now.AddDays(-i - 1))), Track(t, 4, "Order Completed", now.AddDays(-2)), Track(t, 4, "Order Completed", now.AddDays(-3)), Track(t, 4, "Order Completed", now.AddDays(-4))]);
-        var condition = JsonDocument.Parse("""
+        var audience = Condition("""
             {"all":[
               {"tag":"beauty"},
               {"trait":"gender","op":"eq","value":"female"},
-              {"trait":"age","op":"gte","value":"25"}, {"trait":"age","op":"lte","value":"30"},
-              {"event":"Order Completed","atLeast":3,"withinDays":30},
+              {"trait":"age","op":"between","value":[25, 30]},
+              {"metric":{"fn":"count","event":{"name":"Order Completed"},"window":"30d"},"op":"gte","value":3},
               {"not":{"tag":"churned"}}
             ]}
-            """).RootElement;
+            """);
 
-        var (count, sample, problem) = await db.Queries(new FixedClock(now)).AudienceAsync(t, condition, 10, default);
+        var (count, sample, problem) = await db.Queries().AudienceAsync(t, audience, 10, now, default);
         var csv = new StringWriter();
-        await db.Queries(new FixedClock(now)).AudienceCsvAsync(t, condition, csv, default);
+        await db.Queries().AudienceCsvAsync(t, audience, now, csv, default);
 
         Assert.Null(problem);
         Assert.Equal(1, count);
@@ -59,7 +60,7 @@ public sealed class Audiences_Conditions(ClickHouseFixture fixture)
     {
         var db = await fixture.NewDatabaseAsync();
         const string t = "t";
-        // 1: a b c; 2: a b, left c; 3: a, left b, re-entered b, c; 4: b c (no a); 5: a, left a; 6: c only
+        // 1: a b c; 2: a b, left c; 3: a, left b, re-entered b, c; 4: b c (no a); 5: a, left a; 6: c only; 7: no tag, an event
         await db.ProfileChangesSink().HandleAsync(
         [
             Change(t, 1, ProfileChangeKind.TagEntered, tag: "a"), Change(t, 1, ProfileChangeKind.TagEntered, tag: "b"), Change(t, 1, ProfileChangeKind.TagEntered, tag: "c"),
@@ -77,23 +78,30 @@ public sealed class Audiences_Conditions(ClickHouseFixture fixture)
             Change(t, 3, ProfileChangeKind.TagLeft, tag: "b", day: 2), Change(t, 3, ProfileChangeKind.TagEntered, tag: "b", day: 3),
             Change(t, 5, ProfileChangeKind.TagLeft, tag: "a", day: 2),
         ], default);
-        var conditions = new Dictionary<string, long[]>
+        await db.StoreAsync([Track(t, 7, "View", Day(1, 5))]);
+        var asOf = Day(2, 1);
+        var conditions = new Dictionary<string, (long[] Persons, bool Bitmaps)>
         {
-            ["""{"all":[{"tag":"a"},{"tag":"b"},{"tag":"c"}]}"""] = [1, 3],
-            ["""{"tag":"a"}"""] = [1, 2, 3],
-            ["""{"any":[{"tag":"a"},{"tag":"c"}]}"""] = [1, 2, 3, 4, 6],
-            ["""{"all":[{"tag":"b"},{"not":{"tag":"a"}}]}"""] = [4],
-            ["""{"all":[{"any":[{"tag":"a"},{"tag":"b"}]},{"not":{"all":[{"tag":"b"},{"tag":"c"}]}}]}"""] = [2],
+            ["""{"all":[{"tag":"a"},{"tag":"b"},{"tag":"c"}]}"""] = ([1, 3], true),
+            ["""{"tag":"a"}"""] = ([1, 2, 3], true),
+            ["""{"any":[{"tag":"a"},{"tag":"c"}]}"""] = ([1, 2, 3, 4, 6], true),
+            ["""{"all":[{"tag":"b"},{"not":{"tag":"a"}}]}"""] = ([4], true),
+            ["""{"all":[{"any":[{"tag":"a"},{"tag":"b"}]},{"not":{"all":[{"tag":"b"},{"tag":"c"}]}}]}"""] = ([2], true),
+            // True for a person with no tag: every person of the tenant counts (7 has an event and no tag;
+            // 5 left its only tag and has nothing stored, so the tenant no longer knows it), so the general form answers.
+            ["""{"not":{"tag":"a"}}"""] = ([4, 6, 7], false),
+            ["""{"any":[{"tag":"b"},{"not":{"tag":"c"}}]}"""] = ([1, 2, 3, 4, 7], false),
         };
 
         async Task AssertAudiences()
         {
             foreach (var (condition, expected) in conditions)
             {
-                var (count, sample, problem) = await db.Queries().AudienceAsync(t, JsonDocument.Parse(condition).RootElement, 10, default);
-                Assert.Null(problem);
-                Assert.Equal(expected.Length, count);
-                Assert.Equal(expected, sample);
+                var chosen = await db.AudienceAsync(t, Condition(condition), asOf);
+                var general = await db.AudienceAsync(t, Condition(condition), asOf, bitmaps: false);
+                Assert.Equal(expected.Persons, chosen.Persons);
+                Assert.Equal(expected.Bitmaps, chosen.Bitmaps);
+                Assert.Equal(expected.Persons, general.Persons);
             }
         }
         await AssertAudiences();
@@ -108,21 +116,19 @@ public sealed class Audiences_Conditions(ClickHouseFixture fixture)
     }
 
     [Fact]
-    public async Task Audience_names_the_faulty_part_when_a_condition_is_malformed()
+    public void Old_audience_language_names_the_faulty_part_when_a_condition_is_malformed()
     {
-        var db = await fixture.NewDatabaseAsync();
-
-        var (_, _, unknown) = await db.Queries().AudienceAsync("t", JsonDocument.Parse("""{"all":[{"tag":"a"},{"colour":"red"}]}""").RootElement, 10, default);
-        var (_, _, onlyNegative) = await db.Queries().AudienceAsync("t", JsonDocument.Parse("""{"not":{"tag":"a"}}""").RootElement, 10, default);
-        var (_, _, badOp) = await db.Queries().AudienceAsync("t", JsonDocument.Parse("""{"trait":"age","op":"about","value":"3"}""").RootElement, 10, default);
+        var (_, unknown) = LegacyAudience.Translate(Json("""{"all":[{"tag":"a"},{"colour":"red"}]}"""));
+        var (_, onlyNegative) = LegacyAudience.Translate(Json("""{"not":{"tag":"a"}}"""));
+        var (_, badOp) = LegacyAudience.Translate(Json("""{"trait":"age","op":"about","value":"3"}"""));
+        var (_, notNumber) = LegacyAudience.Translate(Json("""{"trait":"age","op":"gte","value":"old"}"""));
+        var (_, longWindow) = LegacyAudience.Translate(Json("""{"event":"Order","withinDays":365}"""));
 
         Assert.Contains("condition.all[1]", unknown, StringComparison.Ordinal);
         Assert.Contains("outside 'not'", onlyNegative, StringComparison.Ordinal);
-        Assert.Contains("'about' is unknown", badOp, StringComparison.Ordinal);
-    }
-
-    private sealed class FixedClock(DateTimeOffset now) : TimeProvider
-    {
-        public override DateTimeOffset GetUtcNow() => now;
+        Assert.Contains("condition.op 'about' is unknown", badOp, StringComparison.Ordinal);
+        Assert.Contains("condition.value must be a number for op 'gte'", notNumber, StringComparison.Ordinal);
+        Assert.Contains("condition.withinDays 365", longWindow, StringComparison.Ordinal);
+        Assert.Contains("\"fn\": \"count\"", longWindow, StringComparison.Ordinal);
     }
 }

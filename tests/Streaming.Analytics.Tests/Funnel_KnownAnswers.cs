@@ -46,7 +46,7 @@ public sealed class Funnel_KnownAnswers(ClickHouseFixture fixture)
     {
         var db = await fixture.NewDatabaseAsync();
         await db.StoreAsync(Dataset("t"));
-        FunnelStep[] steps = [new("View"), new("Cart"), new("Order", [new PropertyFilter("revenue", "gt", "50")])];
+        FunnelStep[] steps = [new("View"), new("Cart"), new("Order", [Json("""{"path": "revenue", "op": "gt", "value": 50}""")])];
 
         var result = await db.Queries().FunnelAsync("t", new FunnelRequest(steps, Day(1, 1, 0), Day(2, 1, 0)), default);
 
@@ -127,7 +127,7 @@ public sealed class Funnel_KnownAnswers(ClickHouseFixture fixture)
             }
         }
         await db.StoreAsync(events);
-        FunnelStep[] steps = [new("View"), new("Cart"), new("View"), new("Order", [new PropertyFilter("revenue", "gte", "30")])];
+        FunnelStep[] steps = [new("View"), new("Cart"), new("View"), new("Order", [Json("""{"path": "revenue", "op": "gte", "value": 30}""")])];
 
         var result = await db.Queries().FunnelAsync(t, new FunnelRequest(steps, Day(1, 1, 0), Day(3, 1, 0), WindowSeconds: 3_600), default);
 

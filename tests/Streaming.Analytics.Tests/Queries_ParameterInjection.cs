@@ -16,14 +16,16 @@ public sealed class Queries_ParameterInjection(ClickHouseFixture fixture)
         await db.StoreAsync([Track("t", 1, "View", Day(1, 1)), Track("t", 1, "Order", Day(1, 2), "{\"category\":\"beauty\"}")]);
         var queries = db.Queries();
 
-        var funnel = await queries.FunnelAsync("t", new FunnelRequest([new(Hostile), new("Order", [new PropertyFilter(Hostile, "eq", Hostile)])], Day(1, 1, 0), Day(2, 1, 0), Breakdown: Hostile), default);
+        var funnel = await queries.FunnelAsync("t", new FunnelRequest([new(Hostile), new("Order", [Json(JsonSerializer.Serialize(new { path = Hostile, op = "eq", value = Hostile }))])], Day(1, 1, 0), Day(2, 1, 0), Breakdown: Hostile), default);
         var trends = await queries.TrendsAsync(Hostile, new TrendsRequest("View", Day(1, 1, 0), Day(2, 1, 0)), default);
-        var audience = await queries.AudienceAsync("t", JsonDocument.Parse(JsonSerializer.Serialize(new { tag = Hostile })).RootElement, 10, default);
+        var audience = await queries.AudienceAsync("t", Condition(JsonSerializer.Serialize(new { tag = Hostile })), 10, null, default);
+        var general = await queries.AudienceAsync("t", Condition(JsonSerializer.Serialize(new { any = new object[] { new { tag = Hostile }, new { trait = Hostile, op = "eq", value = Hostile } } })), 10, null, default);
         var otherTenantCannotSee = await queries.TrendsAsync("t' OR tenant != '", new TrendsRequest("View", Day(1, 1, 0), Day(2, 1, 0)), default);
 
         Assert.All(funnel.Steps, s => Assert.Equal(0, s.Persons));
         Assert.Empty(trends);
         Assert.Equal(0, audience.Count);
+        Assert.Equal(0, general.Count);
         Assert.Empty(otherTenantCannotSee);
         Assert.Equal(2, await db.ScalarAsync($"SELECT count() FROM {db.Name}.events"));
     }

@@ -107,7 +107,7 @@ public sealed class TagConditions_SqlMatchesProfiles(ClickHouseFixture fixture)
             }
             taggedByProfiles[id] = tagged;
             var document = ConditionParser.ParseTagDefinition(definition).GetValueOrThrow().Document;
-            var (count, sample, problem) = await queries.TagAudienceAsync(Tenant, document, People, now, default);
+            var (count, sample, problem) = await queries.AudienceAsync(Tenant, document, People, now, default);
 
             Assert.Null(problem);
             Assert.True(tagged.Count is > 0 and < People, $"tag {id}: {tagged.Count} of {People} tagged; the generated data should split people");

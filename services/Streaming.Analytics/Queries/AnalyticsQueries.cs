@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Text.Json;
 using ClickHouse.Driver.ADO;
 using Streaming.Analytics.Schema;
 using Streaming.Conditions.Model;
@@ -74,31 +73,11 @@ public sealed class AnalyticsQueries(ClickHouseSession session, TimeProvider clo
         return points;
     }
 
-    /// <summary>Persons matching an audience condition: the count and up to <paramref name="sample"/> person ids.</summary>
-    public async Task<(long Count, IReadOnlyList<long> Sample, string? Problem)> AudienceAsync(string tenant, JsonElement condition, int sample, CancellationToken cancellationToken)
-    {
-        var p = new SqlParameters();
-        var (sql, problem) = AudienceCondition.Compile(condition, p, Db, tenant, clock.GetUtcNow());
-        if (problem is not null)
-            return (0, [], problem);
-        if (sample == 0)
-            return (await CountAsync(tenant, condition, cancellationToken), [], null);
-        var limit = p.Int64(sample);
-        long count = 0;
-        var persons = new List<long>();
-        await foreach (var row in RowsAsync(p, $"SELECT count() OVER () AS total, person_id FROM ({sql}) ORDER BY person_id LIMIT {limit}", cancellationToken))
-        {
-            count = Long(row[0]);
-            persons.Add(Convert.ToInt64(row[1], CultureInfo.InvariantCulture));
-        }
-        return (count, persons, null);
-    }
-
     /// <summary>
-    /// Persons for whom a condition of the tag language holds as of <paramref name="asOf"/> (default now):
+    /// An audience: persons for whom a condition of the language (docs/conditions.md) holds as of <paramref name="asOf"/> (default now):
     /// the count and up to <paramref name="sample"/> person ids, or a problem naming the part with no SQL form.
     /// </summary>
-    public async Task<(long Count, IReadOnlyList<long> Sample, string? Problem)> TagAudienceAsync(
+    public async Task<(long Count, IReadOnlyList<long> Sample, string? Problem)> AudienceAsync(
         string tenant, ConditionDocument document, int sample, DateTimeOffset? asOf, CancellationToken cancellationToken, string path = "condition")
     {
         var p = new SqlParameters();
@@ -122,28 +101,8 @@ public sealed class AnalyticsQueries(ClickHouseSession session, TimeProvider clo
         return (count, persons, null);
     }
 
-    private async Task<long> CountAsync(string tenant, JsonElement condition, CancellationToken cancellationToken)
-    {
-        var p = new SqlParameters();
-        var (sql, _) = AudienceCondition.Compile(condition, p, Db, tenant, clock.GetUtcNow());
-        await foreach (var row in RowsAsync(p, $"SELECT count() FROM ({sql})", cancellationToken))
-            return Long(row[0]);
-        return 0;
-    }
-
-    /// <summary>Writes person_id,user_id lines of the audience as CSV.</summary>
-    public async Task<string?> AudienceCsvAsync(string tenant, JsonElement condition, TextWriter output, CancellationToken cancellationToken)
-    {
-        var p = new SqlParameters();
-        var (sql, problem) = AudienceCondition.Compile(condition, p, Db, tenant, clock.GetUtcNow());
-        if (problem is not null)
-            return problem;
-        await WriteCsvAsync(p, sql!, tenant, output, cancellationToken);
-        return null;
-    }
-
     /// <summary>Writes person_id,user_id lines of the persons a tag-language condition holds for as CSV.</summary>
-    public async Task<string?> TagAudienceCsvAsync(string tenant, ConditionDocument document, DateTimeOffset? asOf, TextWriter output, CancellationToken cancellationToken, string path = "condition")
+    public async Task<string?> AudienceCsvAsync(string tenant, ConditionDocument document, DateTimeOffset? asOf, TextWriter output, CancellationToken cancellationToken, string path = "condition")
     {
         var p = new SqlParameters();
         var (sql, problem) = TagConditionSql.Compile(document, p, Db, tenant, asOf ?? clock.GetUtcNow(), path);

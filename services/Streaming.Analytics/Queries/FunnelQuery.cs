@@ -3,7 +3,8 @@ using System.Text;
 
 namespace Streaming.Analytics.Queries;
 
-public sealed record FunnelStep(string Event, IReadOnlyList<PropertyFilter>? Filters = null);
+/// <summary>A step: an event, and optionally <see cref="EventFilters"/> its properties must pass.</summary>
+public sealed record FunnelStep(string Event, IReadOnlyList<System.Text.Json.JsonElement>? Filters = null);
 
 /// <summary>Ordered steps done by one person within <see cref="WindowSeconds"/> of the first step.</summary>
 public sealed record FunnelRequest(
@@ -26,7 +27,7 @@ public sealed record FunnelRequest(
                 return $"steps[{i}] is null; send an object {{\"event\": \"Order Completed\"}} or remove it.";
             if (string.IsNullOrWhiteSpace(Steps[i].Event))
                 return $"steps[{i}].event is required.";
-            if ((RequestLimits.Name(Steps[i].Event, $"steps[{i}].event") ?? RequestLimits.Filters(Steps[i].Filters, $"steps[{i}].filters")) is { } problem)
+            if ((RequestLimits.Name(Steps[i].Event, $"steps[{i}].event") ?? EventFilters.Read(Steps[i].Filters, $"steps[{i}].filters").Problem) is { } problem)
                 return problem;
         }
         if (RequestLimits.Name(Breakdown, "breakdown") is { } breakdownProblem)
@@ -35,6 +36,10 @@ public sealed record FunnelRequest(
             return "windowSeconds must be between 1 and 31622400 (366 days).";
         return QueryRange.Problem(From, To) ?? PersonsFilter.Problem(Persons, To);
     }
+
+    /// <summary>A note for each part sent in a form that is read for one more release.</summary>
+    public IReadOnlyList<string> Deprecations() =>
+        [.. Steps.SelectMany((step, i) => EventFilters.Read(step.Filters, $"steps[{i}].filters").Deprecations)];
 }
 
 public sealed record FunnelStepResult(int Step, string Event, long Persons, double ConversionFromPrevious, double ConversionFromFirst, double? MedianSecondsFromPrevious);
@@ -56,10 +61,7 @@ internal static class FunnelQuery
         var events = r.Steps.Select(s => s.Event).Distinct().ToList();
         var conditions = r.Steps.Select(s =>
         {
-            var sql = new StringBuilder($"event = {p.String(s.Event)}");
-            foreach (var f in s.Filters ?? [])
-                sql.Append(" AND ").Append(f.Sql(p));
-            return sql.ToString();
+            return $"event = {p.String(s.Event)}{EventFilters.Sql(s.Filters, p)}";
         }).ToList();
         var window = p.UInt64((ulong)r.WindowSeconds);
         var persons = PersonsFilter.Sql(r.Persons, p, database, tenant, r.To);

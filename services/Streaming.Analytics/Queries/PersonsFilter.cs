@@ -1,6 +1,5 @@
 using System.Text.Json;
 using Streaming.Conditions.Model;
-using Streaming.Conditions.Parsing;
 
 namespace Streaming.Analytics.Queries;
 
@@ -33,16 +32,5 @@ internal static class PersonsFilter
         return sql ?? throw new InvalidOperationException(problem ?? unsupported);
     }
 
-    private static (ConditionDocument? Document, string? Problem) Parse(JsonElement node)
-    {
-        if (node.ValueKind is JsonValueKind.Undefined or JsonValueKind.Null)
-            return (null, null);
-        if (node.ValueKind == JsonValueKind.Object && node.TryGetProperty("condition", out _))
-        {
-            var parsed = ConditionParser.ParseDocument(node);
-            return parsed.IsValid ? (parsed.Value, null) : (null, string.Join("; ", parsed.Errors.Select(e => $"{Field}.{e}")));
-        }
-        var bare = ConditionParser.ParseCondition(node, Field);
-        return bare.IsValid ? (new ConditionDocument(bare.Value!, TimeZoneInfo.Utc), null) : (null, string.Join("; ", bare.Errors));
-    }
+    private static (ConditionDocument? Document, string? Problem) Parse(JsonElement node) => ConditionJson.Read(node, Field);
 }

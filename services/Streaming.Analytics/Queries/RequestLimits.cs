@@ -16,13 +16,13 @@ public static class RequestLimits
     /// <summary>A value compared with (a filter's or a trait condition's value).</summary>
     public const int MaxValueLength = 1_000;
 
-    /// <summary>Filters of one trend or funnel step, and <c>where</c> filters of one audience event.</summary>
+    /// <summary>Filters of one trend or funnel step, and <c>where</c> filters of one old-form audience event.</summary>
     public const int MaxFilters = 20;
 
-    /// <summary>Leaves (tag, trait, event) of one audience condition.</summary>
+    /// <summary>Leaves (tag, trait, event) of one old-form audience condition (<see cref="LegacyAudience"/>; the condition language has its own limits).</summary>
     public const int MaxAudienceLeaves = 100;
 
-    /// <summary>Nesting of all/any/not in one audience condition.</summary>
+    /// <summary>Nesting of all/any/not in one old-form audience condition.</summary>
     public const int MaxAudienceDepth = 16;
 
     /// <summary>A problem when <paramref name="value"/> is over <see cref="MaxNameLength"/>, else null (required checks are the caller's).</summary>
@@ -31,21 +31,4 @@ public static class RequestLimits
 
     public static string? Value(string? value, string field) =>
         value is { Length: > MaxValueLength } ? $"{field} is {value.Length} characters long; at most {MaxValueLength}." : null;
-
-    /// <summary>Problems of a list of filters: null elements, too many, each filter's own.</summary>
-    public static string? Filters(IReadOnlyList<PropertyFilter?>? filters, string field)
-    {
-        if (filters is null)
-            return null;
-        if (filters.Count > MaxFilters)
-            return $"{field} holds {filters.Count} filters; at most {MaxFilters}.";
-        for (var i = 0; i < filters.Count; i++)
-        {
-            if (filters[i] is not { } filter)
-                return $"{field}[{i}] is null; send an object {{\"property\": \"category\", \"op\": \"eq\", \"value\": \"beauty\"}} or remove it.";
-            if (filter.Problem($"{field}[{i}]") is { } problem)
-                return problem;
-        }
-        return null;
-    }
 }

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text;
+using Streaming.Conditions.Evaluation;
 using Streaming.Conditions.Model;
 
 namespace Streaming.Analytics.Queries;
@@ -15,7 +16,11 @@ namespace Streaming.Analytics.Queries;
 /// up to <c>asOf</c> (events dated after it are not counted); the condition is the WHERE over those
 /// columns. The logic is two-valued as in the live evaluator: every comparison is wrapped in
 /// <c>ifNull(.., 0)</c>, so a missing side is false and <c>not</c> turns it true. Numbers are
-/// <c>Decimal128(9)</c>. Persons are the ones with at least one stored event.
+/// <c>Decimal128(9)</c>. Persons are every person of the tenant: a stored event up to <c>asOf</c>, a
+/// trait or a current tag (as <c>bi.persons</c>). Only a condition that holds for a person with
+/// nothing stored (<see cref="EmptyPerson"/>, e.g. <c>{"not": {"tag": "churned"}}</c>) needs them
+/// all; any other reads the persons with an event, a trait it names or a tag it names. A condition
+/// of tags only is answered from tag bitmaps instead (<see cref="TagBitmapSql"/>).
 /// </remarks>
 internal sealed class TagConditionSql
 {
@@ -30,6 +35,7 @@ internal sealed class TagConditionSql
     private readonly long asOf;
     private readonly List<string> aggregates = [];
     private readonly Dictionary<string, string> traits = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, string> tags = new(StringComparer.Ordinal);
 
     private TagConditionSql(SqlParameters p, TimeZoneInfo zone, DateTimeOffset asOf)
     {
@@ -45,9 +51,16 @@ internal sealed class TagConditionSql
         public string Path { get; } = path;
     }
 
-    /// <summary>SELECT person_id of the persons the condition holds for at <paramref name="asOf"/>, or a problem naming the part with no SQL form.</summary>
-    public static (string? Sql, string? Problem) Compile(ConditionDocument document, SqlParameters p, string database, string tenant, DateTimeOffset asOf, string path = "condition")
+    /// <summary>
+    /// SELECT person_id of the persons the condition holds for at <paramref name="asOf"/>, or a problem
+    /// naming the part with no SQL form. <paramref name="bitmaps"/> false always takes the general
+    /// form (tests compare the two).
+    /// </summary>
+    public static (string? Sql, string? Problem) Compile(ConditionDocument document, SqlParameters p, string database, string tenant, DateTimeOffset asOf, string path = "condition", bool bitmaps = true)
     {
+        var everyone = EmptyPerson.Satisfies(document.Condition, asOf);
+        if (bitmaps && !everyone && TagBitmapSql.Sql(document.Condition, p, database, tenant) is { } tagsOnly)
+            return (tagsOnly, null);
         var compiler = new TagConditionSql(p, document.TimeZone, asOf);
         string where;
         try
@@ -59,7 +72,7 @@ internal sealed class TagConditionSql
             return (null, e.Message);
         }
         var tenantParam = p.String(tenant);
-        var columns = new StringBuilder("pid AS person_id");
+        var columns = new StringBuilder("pid AS person_id, 1 AS stored");
         for (var i = 0; i < compiler.aggregates.Count; i++)
             columns.Append(", ").Append(compiler.aggregates[i]).Append(" AS a").Append(i.ToString(CultureInfo.InvariantCulture));
         var events = $"""
@@ -68,17 +81,68 @@ internal sealed class TagConditionSql
                    e.timestamp AS ts, e.properties AS properties, e.context AS context, e.traits AS traits,
                    e.user_id AS user_id, e.anonymous_id AS anonymous_id
             FROM {database}.events AS e FINAL
-            WHERE e.tenant = {tenantParam} AND e.timestamp <= fromUnixTimestamp64Milli({compiler.asOfMs}, 'UTC')
+            WHERE e.tenant = {tenantParam} AND e.timestamp <= fromUnixTimestamp64Milli({compiler.asOfMs}, 'UTC'){compiler.EventNames(document.Condition, everyone)}
             """;
-        var sql = new StringBuilder($"SELECT m.person_id AS person_id FROM (SELECT {columns} FROM ({events}) GROUP BY pid) AS m");
-        if (compiler.traits.Count > 0)
-        {
-            var pivot = string.Join(", ", compiler.traits.Select(t =>
-                $"if(countIf(trait = {t.Value}) = 0, 'null', argMaxIf(value, updated_at, trait = {t.Value})) AS {Column(t.Value, compiler.traits)}"));
-            sql.Append($" LEFT JOIN (SELECT person_id, {pivot} FROM {database}.person_traits WHERE tenant = {tenantParam} AND trait IN {p.Strings([.. compiler.traits.Keys])} GROUP BY person_id) AS t ON m.person_id = t.person_id");
-        }
-        sql.Append(" WHERE ").Append(where);
-        return (sql.ToString(), null);
+        var aggregated = $"SELECT {columns} FROM ({events}) GROUP BY pid";
+        if (compiler.traits.Count == 0 && compiler.tags.Count == 0 && !everyone)
+            return ($"SELECT m.person_id AS person_id FROM ({aggregated}) AS m WHERE {where}", null);
+        // Persons with a trait or tag but no event count too: FULL JOIN, so their metrics are the
+        // defaults of an empty history (count 0, avg NULL, ...) and their traits read 'null' when missing.
+        return ($"""
+            SELECT if(m.stored = 1, m.person_id, t.person_id) AS person_id
+            FROM ({aggregated}) AS m
+            FULL OUTER JOIN ({compiler.Profile(database, tenantParam, everyone)}) AS t ON m.person_id = t.person_id
+            WHERE {where}
+            """, null);
+    }
+
+    /// <summary>
+    /// <c> AND e.event IN (..)</c> when every metric looks at named events and the condition does not
+    /// hold for a person with nothing stored: a person with none of those events then has the
+    /// metrics of an empty history and is selected only through a trait or tag it has, so reading
+    /// just those events (the table's key starts with the name) selects the same persons. The old
+    /// audience language read only the named events too.
+    /// </summary>
+    private string EventNames(Condition condition, bool everyone)
+    {
+        var metrics = ConditionEvaluator.EventMetrics(condition).ToList();
+        if (everyone || metrics.Any(m => m.Event.Names.Count == 0))
+            return "";
+        // No metric at all (traits and tags only): no event can make a difference.
+        if (metrics.Count == 0)
+            return " AND 0";
+        return $" AND e.event IN {p.Strings([.. metrics.SelectMany(m => m.Event.Names).Distinct(StringComparer.Ordinal)])}";
+    }
+
+    /// <summary>
+    /// One row per person with a named trait or a current named tag (with <paramref name="everyone"/>:
+    /// with any trait or current tag): per named trait its latest value (<c>'null'</c> when the person
+    /// has none), per named tag 1 when a member.
+    /// </summary>
+    private string Profile(string database, string tenantParam, bool everyone)
+    {
+        var columns = traits.Values.Select(param =>
+            $", if(countIf(trait = {param}) = 0, 'null', argMaxIf(value, updated_at, trait = {param})) AS {Column(param, traits)}")
+            .Concat(tags.Values.Select(param => $", countIf(tag = {param}) > 0 AS {TagColumn(param)}"));
+        var rows = new List<string>();
+        if (traits.Count > 0 || everyone)
+            rows.Add($"SELECT person_id, trait, value, updated_at, '' AS tag FROM {database}.person_traits WHERE tenant = {tenantParam}{(everyone ? "" : $" AND trait IN {p.Strings([.. traits.Keys])}")}");
+        if (tags.Count > 0 || everyone)
+            rows.Add($"SELECT person_id, '' AS trait, '' AS value, at AS updated_at, toString(tag_id) AS tag FROM {database}.tags_current FINAL WHERE tenant = {tenantParam}{(everyone ? "" : $" AND tag_id IN {p.Strings([.. tags.Keys])}")} AND member = 1");
+        return $"SELECT person_id{string.Concat(columns)} FROM ({string.Join(" UNION ALL ", rows)}) GROUP BY person_id";
+    }
+
+    private string TagColumn(string tagParam) =>
+        "g" + tags.Values.ToList().IndexOf(tagParam).ToString(CultureInfo.InvariantCulture);
+
+    /// <summary>
+    /// One event predicate as SQL over a row with the columns <c>event</c>, <c>ts</c> and
+    /// <c>properties</c> (<see cref="ResolvedEvents"/>), UTC: the filters of trends and funnel steps.
+    /// </summary>
+    public static string EventPredicate(PropertyPredicate predicate, SqlParameters p)
+    {
+        var compiler = new TagConditionSql(p, TimeZoneInfo.Utc, DateTimeOffset.UnixEpoch);
+        return compiler.Holds(compiler.Path(predicate.Path, "filters"), predicate.Operator, [.. predicate.Values.Select(v => new Right(v, null))]);
     }
 
     private static string Column(string traitParam, Dictionary<string, string> traits) =>
@@ -91,6 +155,7 @@ internal sealed class TagConditionSql
         NotCondition not => $"NOT {Node(not.Condition, path + ".not")}",
         TraitCondition t => Holds(Trait(t.Trait), t.Operator, [.. t.Values.Select(v => new Right(v, null))]),
         MetricCondition m => Holds(Metric(m.Metric, path + ".metric"), m.Operator, [.. m.Operands.Select(o => Operand(o, path + ".value"))]),
+        TagMemberCondition member => $"(t.{TagColumn(Tag(member.Tag))} = 1)",
         _ => throw new UnsupportedException(path, $"'{condition.GetType().Name}' has no SQL form."),
     };
 
@@ -109,6 +174,13 @@ internal sealed class TagConditionSql
     private sealed record NumberValue(string Sql) : Value;
 
     private sealed record Right(Scalar? Literal, string? Number);
+
+    private string Tag(string id)
+    {
+        if (!tags.TryGetValue(id, out var param))
+            tags[id] = param = p.String(id);
+        return param;
+    }
 
     private Value Trait(string name)
     {

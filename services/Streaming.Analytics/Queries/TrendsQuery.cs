@@ -9,7 +9,7 @@ public sealed record TrendsRequest(
     string? Property = null,
     string Interval = "day",
     string? Breakdown = null,
-    IReadOnlyList<PropertyFilter>? Filters = null)
+    IReadOnlyList<System.Text.Json.JsonElement>? Filters = null)
 {
     /// <summary>Only persons for whom this tag-language condition holds as of <c>to</c> (<see cref="PersonsFilter"/>); none: everyone.</summary>
     public System.Text.Json.JsonElement Persons { get; init; }
@@ -25,8 +25,11 @@ public sealed record TrendsRequest(
         if (!Periods.Names.Contains(Interval))
             return "interval must be hour, day, week or month.";
         return RequestLimits.Name(Event, "event") ?? RequestLimits.Name(Property, "property") ?? RequestLimits.Name(Breakdown, "breakdown")
-            ?? RequestLimits.Filters(Filters, "filters") ?? QueryRange.Problem(From, To) ?? PersonsFilter.Problem(Persons, To);
+            ?? EventFilters.Read(Filters, "filters").Problem ?? QueryRange.Problem(From, To) ?? PersonsFilter.Problem(Persons, To);
     }
+
+    /// <summary>A note for each part sent in a form that is read for one more release.</summary>
+    public IReadOnlyList<string> Deprecations() => EventFilters.Read(Filters, "filters").Deprecations;
 }
 
 public sealed record TrendPoint(DateTime Period, string Breakdown, double Value);
@@ -42,7 +45,7 @@ internal static class TrendsQuery
             _ => $"sum(JSONExtractFloat(properties, {p.String(r.Property!)}))",
         };
         var breakdown = r.Breakdown is { Length: > 0 } b ? $"JSONExtractString(properties, {p.String(b)})" : "''";
-        var filters = string.Concat((r.Filters ?? []).Select(f => " AND " + f.Sql(p)));
+        var filters = EventFilters.Sql(r.Filters, p);
         var persons = PersonsFilter.Sql(r.Persons, p, database, tenant, r.To);
         return $"""
             SELECT {Periods.StartOf(r.Interval, "ts")} AS period, {breakdown} AS breakdown, {measure} AS value

@@ -15,6 +15,7 @@ public static class ConditionEvaluator
         NotCondition not => !Evaluate(not.Condition, facts),
         MetricCondition m => Comparisons.Holds(Value(m.Metric, facts), m.Operator, [.. m.Operands.Select(o => Operand(o, facts))]),
         TraitCondition t => Comparisons.Holds(facts.Trait(t.Trait), t.Operator, t.Values),
+        TagMemberCondition member => facts.IsTagMember(member.Tag),
         _ => throw new ArgumentOutOfRangeException(nameof(condition), condition.GetType().Name, "Unknown condition node."),
     };
 

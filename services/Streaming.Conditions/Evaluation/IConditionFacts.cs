@@ -16,4 +16,10 @@ public interface IConditionFacts
 
     /// <summary>The current value of a profile trait (null when missing, JSON null, an object or an array).</summary>
     Scalar? Trait(string name);
+
+    /// <summary>
+    /// Whether the person is a current member of a tag. Live profiles do not answer it (the parser
+    /// refuses tag members in tag definitions); sources over stored history do.
+    /// </summary>
+    bool IsTagMember(string tag) => throw new NotSupportedException("Tag membership is answered over stored history (ClickHouse), not live.");
 }

@@ -21,3 +21,10 @@ public sealed record MetricCondition(Metric Metric, ComparisonOperator Operator,
 
 /// <summary>A profile trait (current value) compared with literal values.</summary>
 public sealed record TraitCondition(string Trait, ComparisonOperator Operator, IReadOnlyList<Scalar> Values) : Condition;
+
+/// <summary>
+/// The person is a current member of a tag (Profiles' tag changes, as ClickHouse keeps them in
+/// <c>tags_current</c>). Audiences and person filters only: a tag definition cannot use it, because
+/// live profiles evaluate every tag on its own.
+/// </summary>
+public sealed record TagMemberCondition(string Tag) : Condition;

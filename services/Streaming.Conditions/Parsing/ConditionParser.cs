@@ -27,6 +27,7 @@ public sealed class ConditionParser
     private static readonly string[] DocumentKeys = ["timeZone", "condition"];
     private static readonly string[] MetricConditionKeys = ["metric", "op", "value"];
     private static readonly string[] TraitConditionKeys = ["trait", "op", "value"];
+    private static readonly string[] TagMemberKeys = ["tag"];
     private static readonly string[] EventMetricKeys = ["fn", "event", "property", "window", "hours"];
     private static readonly string[] ScoreMetricKeys = ["fn", "of", "thresholds", "order"];
     private static readonly string[] FilterKeys = ["name", "type", "where"];
@@ -52,18 +53,20 @@ public sealed class ConditionParser
     };
 
     private readonly List<ConditionError> _errors = [];
+    private readonly bool _tagMembers;
     private int _nodes;
 
-    private ConditionParser()
+    private ConditionParser(bool tagMembers)
     {
+        _tagMembers = tagMembers;
     }
 
     /// <summary>A tag definition: <c>{ name, description?, category?, timeZone?, condition }</c>.</summary>
     public static ParseResult<TagDefinition> ParseTagDefinition(string json) =>
-        WithJson(json, (parser, root) => parser.TagDefinition(root));
+        WithJson(json, (parser, root) => parser.TagDefinition(root), tagMembers: false);
 
     public static ParseResult<TagDefinition> ParseTagDefinition(JsonElement root) =>
-        Run(parser => parser.Unicode(root, "$") ? parser.TagDefinition(root) : null);
+        Run(parser => parser.Unicode(root, "$") ? parser.TagDefinition(root) : null, tagMembers: false);
 
     /// <summary>A condition with its settings: <c>{ timeZone?, condition }</c> (journeys, audiences).</summary>
     public static ParseResult<ConditionDocument> ParseDocument(string json) =>
@@ -76,7 +79,11 @@ public sealed class ConditionParser
     public static ParseResult<Condition> ParseCondition(JsonElement node, string path = "condition") =>
         Run(parser => parser.Unicode(node, path) ? parser.Condition(node, path, 0) : null);
 
-    private static ParseResult<T> WithJson<T>(string json, Func<ConditionParser, JsonElement, T?> parse) where T : class
+    /// <summary>One event predicate <c>{"path": .., "op": .., "value": ..}</c> (an event filter's <c>where</c> item); <paramref name="path"/> prefixes error paths.</summary>
+    public static ParseResult<PropertyPredicate> ParsePredicate(JsonElement node, string path) =>
+        Run(parser => parser.Unicode(node, path) ? parser.Predicate(node, path) : null);
+
+    private static ParseResult<T> WithJson<T>(string json, Func<ConditionParser, JsonElement, T?> parse, bool tagMembers = true) where T : class
     {
         JsonDocument document;
         try
@@ -88,70 +95,26 @@ public sealed class ConditionParser
             return new ParseResult<T>(null, [new ConditionError("$", $"not valid JSON: {ex.Message}")]);
         }
         using (document)
-            return Run(parser => parser.Unicode(document.RootElement, "$") ? parse(parser, document.RootElement) : null);
+            return Run(parser => parser.Unicode(document.RootElement, "$") ? parse(parser, document.RootElement) : null, tagMembers);
     }
 
-    /// <summary>
-    /// JSON may escape a lone surrogate ("\ud800"), which is no .NET string: every text of the
-    /// document is checked once up front, so the parser below can read strings freely. False (with
-    /// the path in the errors) when one is found.
-    /// </summary>
+    /// <summary>Every text of the document that is no .NET string becomes an error with its path; false when there is one (<see cref="JsonTexts"/>).</summary>
     private bool Unicode(JsonElement node, string path)
     {
-        switch (node.ValueKind)
+        var ok = true;
+        foreach (var (at, key) in JsonTexts.Unreadable(node, path))
         {
-            case JsonValueKind.String:
-                if (!ReadableText(node))
-                {
-                    Error(path, "is not valid Unicode (a lone surrogate escape such as \\ud800); send the text as UTF-8");
-                    return false;
-                }
-                return true;
-            case JsonValueKind.Array:
-                var i = 0;
-                var ok = true;
-                foreach (var item in node.EnumerateArray())
-                    ok &= Unicode(item, $"{path}[{i++}]");
-                return ok;
-            case JsonValueKind.Object:
-                var fine = true;
-                foreach (var property in node.EnumerateObject())
-                {
-                    string name;
-                    try
-                    {
-                        name = property.Name;
-                    }
-                    catch (InvalidOperationException)
-                    {
-                        Error(path, "has a key that is not valid Unicode (a lone surrogate escape such as \\ud800)");
-                        fine = false;
-                        continue;
-                    }
-                    fine &= Unicode(property.Value, Join(path, name));
-                }
-                return fine;
-            default:
-                return true;
+            Error(at, key
+                ? "has a key that is not valid Unicode (a lone surrogate escape such as \\ud800)"
+                : "is not valid Unicode (a lone surrogate escape such as \\ud800); send the text as UTF-8");
+            ok = false;
         }
+        return ok;
     }
 
-    private static bool ReadableText(JsonElement text)
+    private static ParseResult<T> Run<T>(Func<ConditionParser, T?> parse, bool tagMembers = true) where T : class
     {
-        try
-        {
-            _ = text.GetString();
-            return true;
-        }
-        catch (InvalidOperationException)
-        {
-            return false;
-        }
-    }
-
-    private static ParseResult<T> Run<T>(Func<ConditionParser, T?> parse) where T : class
-    {
-        var parser = new ConditionParser();
+        var parser = new ConditionParser(tagMembers);
         var value = parse(parser);
         return parser._errors.Count == 0 && value is not null
             ? new ParseResult<T>(value, [])
@@ -224,7 +187,7 @@ public sealed class ConditionParser
         }
         if (node.ValueKind != JsonValueKind.Object)
         {
-            Error(path, "must be an object: {\"all\": [..]}, {\"any\": [..]}, {\"not\": {..}}, {\"metric\": {..}, \"op\": .., \"value\": ..} or {\"trait\": \"..\", \"op\": .., \"value\": ..}");
+            Error(path, "must be an object: {\"all\": [..]}, {\"any\": [..]}, {\"not\": {..}}, {\"metric\": {..}, \"op\": .., \"value\": ..}, {\"trait\": \"..\", \"op\": .., \"value\": ..} or {\"tag\": \"..\"}");
             return null;
         }
         if (node.TryGetProperty("all", out var all))
@@ -242,8 +205,10 @@ public sealed class ConditionParser
             return MetricCondition(node, path, depth);
         if (node.TryGetProperty("trait", out _))
             return TraitCondition(node, path);
+        if (node.TryGetProperty("tag", out _))
+            return TagMemberCondition(node, path);
         var keys = string.Join(", ", node.EnumerateObject().Select(p => $"'{p.Name}'"));
-        Error(path, $"has none of the keys all, any, not, metric, trait (found {(keys.Length == 0 ? "nothing" : keys)})");
+        Error(path, $"has none of the keys all, any, not, metric, trait, tag (found {(keys.Length == 0 ? "nothing" : keys)})");
         return null;
     }
 
@@ -304,6 +269,25 @@ public sealed class ConditionParser
             return null;
         var values = Literals(node, path, op.Value, time: false);
         return values is null ? null : new TraitCondition(name, op.Value, values);
+    }
+
+    private TagMemberCondition? TagMemberCondition(JsonElement node, string path)
+    {
+        if (!ExpectObject(node, path, TagMemberKeys))
+            return null;
+        var tag = node.GetProperty("tag");
+        var tagPath = Join(path, "tag");
+        if (!_tagMembers)
+        {
+            Error(tagPath, "a tag definition cannot test another tag (live profiles evaluate each tag on its own); copy that tag's condition here instead");
+            return null;
+        }
+        if (tag.ValueKind != JsonValueKind.String || string.IsNullOrWhiteSpace(tag.GetString()) || tag.GetString()!.Length > MaxNameLength)
+        {
+            Error(tagPath, $"must be a tag id of at most {MaxNameLength} characters, e.g. \"vip\"");
+            return null;
+        }
+        return new TagMemberCondition(tag.GetString()!);
     }
 
     private ComparisonOperator? Operator(JsonElement node, string path)

@@ -36,6 +36,8 @@ public static class ConditionWriter
 
     public static string Write(EventFilter filter) => WriteJson(w => WriteFilter(w, filter));
 
+    public static string Write(PropertyPredicate predicate) => WriteJson(w => WritePredicate(w, predicate));
+
     private static void WriteDocumentBody(Utf8JsonWriter w, ConditionDocument document)
     {
         if (document.TimeZone != TimeZoneInfo.Utc)
@@ -79,6 +81,9 @@ public static class ConditionWriter
                 w.WriteString("trait", t.Trait);
                 w.WriteString("op", t.Operator.Name());
                 WriteValues(w, t.Operator, t.Values, (writer, v) => v.WriteTo(writer));
+                break;
+            case TagMemberCondition member:
+                w.WriteString("tag", member.Tag);
                 break;
             default:
                 throw new ArgumentOutOfRangeException(nameof(condition), condition.GetType().Name, "Unknown condition node.");
@@ -187,15 +192,18 @@ public static class ConditionWriter
         {
             w.WriteStartArray("where");
             foreach (var p in filter.Where)
-            {
-                w.WriteStartObject();
-                w.WriteString("path", p.Path.ToString());
-                w.WriteString("op", p.Operator.Name());
-                WriteValues(w, p.Operator, p.Values, (writer, v) => v.WriteTo(writer));
-                w.WriteEndObject();
-            }
+                WritePredicate(w, p);
             w.WriteEndArray();
         }
+        w.WriteEndObject();
+    }
+
+    private static void WritePredicate(Utf8JsonWriter w, PropertyPredicate p)
+    {
+        w.WriteStartObject();
+        w.WriteString("path", p.Path.ToString());
+        w.WriteString("op", p.Operator.Name());
+        WriteValues(w, p.Operator, p.Values, (writer, v) => v.WriteTo(writer));
         w.WriteEndObject();
     }
 

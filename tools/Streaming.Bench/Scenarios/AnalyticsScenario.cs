@@ -8,6 +8,7 @@ using Streaming.Analytics;
 using Streaming.Analytics.Pipeline;
 using Streaming.Analytics.Queries;
 using Streaming.Analytics.Schema;
+using Streaming.Conditions.Parsing;
 using Streaming.Contracts.Records;
 using Streaming.Embedded.ClickHouse;
 using Streaming.ServiceDefaults.Consumers;
@@ -82,8 +83,8 @@ public sealed class AnalyticsScenario : IBenchScenario
             await Compare(figures, "trend_daily", () => queries.TrendsAsync("bench", new TrendsRequest("Order", From, To), cancellationToken), connection, """
                 SELECT toStartOfDay(timestamp) AS d, count() FROM bench.events WHERE tenant = 'bench' AND event = 'Order' AND timestamp >= '2024-01-01' AND timestamp < '2025-01-01' GROUP BY d
                 """);
-            var audience = JsonDocument.Parse("""{"all":[{"tag":"women_25_30"},{"tag":"frequent_buyer"},{"tag":"prefers_beauty"}]}""").RootElement;
-            await Compare(figures, "audience_3_tags", () => queries.AudienceAsync("bench", audience, 0, cancellationToken), connection, """
+            var audience = ConditionParser.ParseDocument("""{"condition":{"all":[{"tag":"women_25_30"},{"tag":"frequent_buyer"},{"tag":"prefers_beauty"}]}}""").GetValueOrThrow();
+            await Compare(figures, "audience_3_tags", () => queries.AudienceAsync("bench", audience, 0, null, cancellationToken), connection, """
                 SELECT count() FROM bench.tags_current FINAL
                 WHERE tenant = 'bench' AND tag_id = 'women_25_30' AND member = 1
                   AND person_id IN (SELECT person_id FROM bench.tags_current FINAL WHERE tenant = 'bench' AND tag_id = 'frequent_buyer' AND member = 1)

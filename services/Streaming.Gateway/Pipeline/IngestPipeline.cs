@@ -72,18 +72,19 @@ public sealed class IngestPipeline(
         for (var i = 0; i < batch.Events.Count; i++)
         {
             var draft = new EventDraft(i, batch.Events[i]);
-            var decided = _eventSteps.Run(draft, scope);
-            switch (decided.Verdict)
+            var outcome = _eventSteps.Run(draft, scope);
+            switch (outcome.Verdict)
             {
                 case StepVerdict.Continue:
                     messages.Add(new OutboundMessage(TopicCatalog.EventsRaw, draft.Key, draft.Encode(scope)));
                     accepted++;
                     break;
                 case StepVerdict.DeadLetter:
-                    rejected.Add(new EventRejection(i, draft.MessageId, Rejected.Errors(decided)));
-                    messages.Add(DeadLetter(draft, decided, scope));
+                    rejected.Add(new EventRejection(i, draft.MessageId, Rejected.Errors(outcome)));
+                    messages.Add(DeadLetter(draft, outcome, scope));
                     break;
                 default:
+                    // Dropped on purpose (a bot on a source that drops bots): the step warned the sender why.
                     dropped++;
                     break;
             }

@@ -1,4 +1,3 @@
-using Streaming.Contracts.Records;
 using Streaming.Profiles.Model;
 using Streaming.ServiceDefaults.Consumers;
 using Streaming.ServiceDefaults.Pipeline;
@@ -14,6 +13,7 @@ public static class FenceRedeliveryStep
 {
     private static readonly StepResult Redelivered = StepResult.Drop("redelivered: the profile applied this offset already");
 
-    public static StepResult Run(ProfileState state, InboundMessage<IdentifiedEvent> message) =>
-        state.Fences.TryGetValue(message.FenceKey, out var applied) && message.Offset <= applied ? Redelivered : StepResult.Continue;
+    /// <param name="fence">The message's <see cref="InboundMessage{T}.FenceKey"/> (one per batch: the key is built on each read).</param>
+    public static StepResult Run(ProfileState state, string fence, long offset) =>
+        state.Fences.TryGetValue(fence, out var applied) && offset <= applied ? Redelivered : StepResult.Continue;
 }

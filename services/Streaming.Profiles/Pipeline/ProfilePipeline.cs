@@ -184,11 +184,12 @@ public sealed class ProfilePipeline(ProfileStore store, TagCatalog catalog, TagT
         int fenced = 0, duplicates = 0;
         // A batch comes from one partition of one incarnation of the topic.
         var first = batch[indexes[0]];
+        var fence = first.FenceKey;
         for (var n = 0; n < indexes.Count; n++)
         {
             var message = batch[indexes[n]];
             var position = message.Position;
-            if (!FenceRedeliveryStep.Run(state, message).Continues)
+            if (!FenceRedeliveryStep.Run(state, fence, message.Offset).Continues)
             {
                 outputs[n] = PendingChanges.Of(state, position);
                 fenced++;
@@ -208,11 +209,11 @@ public sealed class ProfilePipeline(ProfileStore store, TagCatalog catalog, TagT
             }
             if (cause is { } upstream)
                 CauseFences.Advance(state, upstream);
-            state.Fences[first.FenceKey] = message.Offset;
+            state.Fences[fence] = message.Offset;
             pending[position] = outputs[n];
         }
         if (pending.Count > 0)
-            OffsetFences.RetireOthers(state, first.Topic, first.Partition, first.FenceKey);
+            OffsetFences.RetireOthers(state, first.Topic, first.Partition, fence);
         var due = !tags.IsTimeDependent ? state.TimerDue
             : evaluation is null ? TagSchedule.NextDue(state, tags, now)
             : TagSchedule.NextDue(evaluation, tags);

@@ -24,7 +24,7 @@ public static class AnalyticsExtensions
         services.AddOptions<AnalyticsOptions>().Bind(builder.Configuration.GetSection(AnalyticsOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
         services.TryAddSingleton<ClickHouseSession>();
         services.TryAddSingleton<Migrator>();
-        services.TryAddSingleton<BatchWriter>();
+        services.TryAddSingleton<InsertBatchStep>();
         services.TryAddSingleton<AnalyticsQueries>();
         // Stored tag definitions, for audiences given as {"definition": "<tag id>"}.
         services.AddDefinitionStore();
@@ -43,13 +43,13 @@ public static class AnalyticsExtensions
     /// <summary>What analytics listens to.</summary>
     private static void AddSinks(IServiceCollection services, AnalyticsOptions options)
     {
-        services.AddSubscription<IdentifiedEvent, EventsSink>(new Subscription<IdentifiedEvent>(TopicCatalog.EventsIdentified, options.ConsumerGroup)
+        services.AddSubscription<IdentifiedEvent, EventsPipeline>(new Subscription<IdentifiedEvent>(TopicCatalog.EventsIdentified, options.ConsumerGroup)
         {
             MaxBatchSize = options.BatchSize,
             QueueCapacity = options.BatchSize * 4,
         });
-        services.AddSubscription<IdentityMerge, MergesSink>(new Subscription<IdentityMerge>(TopicCatalog.IdentityMerges, options.ConsumerGroup));
-        services.AddSubscription<ProfileChange, ProfileChangesSink>(new Subscription<ProfileChange>(TopicCatalog.ProfilesChanges, options.ConsumerGroup)
+        services.AddSubscription<IdentityMerge, MergesPipeline>(new Subscription<IdentityMerge>(TopicCatalog.IdentityMerges, options.ConsumerGroup));
+        services.AddSubscription<ProfileChange, ProfileChangesPipeline>(new Subscription<ProfileChange>(TopicCatalog.ProfilesChanges, options.ConsumerGroup)
         {
             MaxBatchSize = options.BatchSize,
         });

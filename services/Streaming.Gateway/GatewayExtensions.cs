@@ -50,15 +50,15 @@ public static class GatewayExtensions
         services.AddSingleton<GatewayMetrics>();
 
         // The pipeline and its steps, in order (IngestPipeline lists them).
-        services.AddSingleton<ParseStep>();
-        services.AddSingleton<AuthenticateStep>();
-        services.AddSingleton<RateLimitStep>();
-        services.AddSingleton<ValidateStep>();
+        services.AddSingleton<ParseBodyStep>();
+        services.AddSingleton<AuthenticateSourceStep>();
+        services.AddSingleton<ApplyRateLimitStep>();
+        services.AddSingleton<ValidateEventStep>();
         services.AddSingleton<CleanIdentifiersStep>();
-        services.AddSingleton<EnrichStep>();
+        services.AddSingleton<EnrichEventStep>();
         services.AddSingleton<HashPiiStep>();
-        services.AddSingleton<KeyStep>();
-        services.AddSingleton<DeliverStep>();
+        services.AddSingleton<AssignKeyStep>();
+        services.AddSingleton<DeliverEventsStep>();
         services.AddSingleton<IngestPipeline>();
 
         services.AddGrpc();

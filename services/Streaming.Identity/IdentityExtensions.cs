@@ -33,7 +33,7 @@ public static class IdentityExtensions
         services.AddSingleton(sp => new IdentityGraph(
             sp.GetRequiredService<IConnectionMultiplexer>(),
             sp.GetRequiredService<IOptions<IdentityOptions>>().Value.DedupBuckets));
-        services.AddSingleton<StitchPersons>();
+        services.AddSingleton<StitchPersonsStep>();
 
         // What the identity service listens to:
         var groupId = builder.Configuration[$"{IdentityOptions.Section}:{nameof(IdentityOptions.GroupId)}"];

@@ -47,8 +47,8 @@ public static class ProfilesExtensions
         services.AddHostedService<TimerSweeper>();
 
         // What the profiles service listens to:
-        services.AddSubscription<Contracts.Records.IdentifiedEvent, EventsHandler>(EventsSubscription);
-        services.AddSubscription<Contracts.Records.IdentityMerge, MergesHandler>(new(TopicCatalog.IdentityMerges, MergesGroupId));
+        services.AddSubscription<Contracts.Records.IdentifiedEvent, ProfilePipeline>(EventsSubscription);
+        services.AddSubscription<Contracts.Records.IdentityMerge, MergesPipeline>(new(TopicCatalog.IdentityMerges, MergesGroupId));
         return builder;
     }
 

@@ -51,10 +51,10 @@ public sealed class ClickHouseFixture : IAsyncLifetime
 public sealed record AnalyticsDatabase(ClickHouseSession Session, Migrator Migrator)
 {
     public string Name => Session.Database;
-    internal BatchWriter Writer { get; } = new(Session);
-    internal EventsSink EventsSink() => new(Session, Writer, new FlushPacing(TimeProvider.System, TimeSpan.Zero, 1));
-    internal MergesSink MergesSink() => new(Session, Writer);
-    internal ProfileChangesSink ProfileChangesSink() => new(Writer);
+    internal InsertBatchStep Writer { get; } = new(Session);
+    internal EventsPipeline EventsSink() => new(Session, Writer, new FlushPacing(TimeProvider.System, TimeSpan.Zero, 1));
+    internal MergesPipeline MergesSink() => new(Session, Writer);
+    internal ProfileChangesPipeline ProfileChangesSink() => new(Writer);
     public AnalyticsQueries Queries(TimeProvider? clock = null) => new(Session, clock ?? TimeProvider.System);
 
     public async Task<long> ScalarAsync(string sql)

@@ -53,12 +53,12 @@ public sealed class EventsSink_ExactlyOnce : IDisposable
     {
         var db = await fixture.NewDatabaseAsync();
         var rows = Enumerable.Range(0, 100)
-            .Select(i => EventRow.From(new InboundMessage<IdentifiedEvent>("events.identified", 0, i, "k", Track("t", i, "View", Day(1, 1)), DateTimeOffset.UtcNow, [])))
+            .Select(i => MapEventRowStep.From(new InboundMessage<IdentifiedEvent>("events.identified", 0, i, "k", Track("t", i, "View", Day(1, 1)), DateTimeOffset.UtcNow, [])))
             .ToList();
-        var token = BatchWriter.TokenFor("events.identified/0", 0, 99);
+        var token = InsertBatchStep.TokenFor("events.identified/0", 0, 99);
 
-        await db.Writer.InsertAsync("events", EventRow.Columns, rows, token, default);
-        await db.Writer.InsertAsync("events", EventRow.Columns, rows, token, default);
+        await db.Writer.InsertAsync("events", MapEventRowStep.Columns, rows, token, default);
+        await db.Writer.InsertAsync("events", MapEventRowStep.Columns, rows, token, default);
 
         Assert.Equal(100, await db.ScalarAsync($"SELECT count() FROM {db.Name}.events"));
     }

@@ -25,7 +25,7 @@ public sealed class Backpressure_Tests : IAsyncLifetime
     {
         var source = await _host.CreateSourceAsync();
         var body = "{\"batch\": [" + string.Join(",", Enumerable.Range(0, 1000).Select(i => $$"""{"type": "track", "event": "E", "userId": "u{{i}}"}""")) + "]}";
-        var deliver = _host.Services.GetRequiredService<DeliverStep>();
+        var deliver = _host.Services.GetRequiredService<DeliverEventsStep>();
 
         // Two requests wait for a broker that is down: 2,000 events in flight, whatever the machine's speed.
         _host.Kafka.SetBrokerDown(EmbeddedKafka.AllBrokers);

@@ -19,7 +19,7 @@ public sealed class EventsHandler_BatchTests : IAsyncLifetime
 
     public async Task DisposeAsync() => await _host.DisposeAsync();
 
-    private EventsHandler Handler => _host.App.Services.GetRequiredService<EventsHandler>();
+    private ProfilePipeline Handler => _host.App.Services.GetRequiredService<ProfilePipeline>();
     private ProfileStore Store => _host.App.Services.GetRequiredService<ProfileStore>();
 
     private InboundMessage<IdentifiedEvent> Message(string tenant, int partition, long offset, long personId, string name = "Order Completed") =>
@@ -76,7 +76,7 @@ public sealed class EventsHandler_BatchTests : IAsyncLifetime
         const string tenant = "t-cache";
         var services = _host.App.Services;
         // A second instance: its own store and cache over the same Redis (a partition that moved and came back).
-        var other = new EventsHandler(new ProfileStore(services.GetRequiredService<StackExchange.Redis.IConnectionMultiplexer>()),
+        var other = new ProfilePipeline(new ProfileStore(services.GetRequiredService<StackExchange.Redis.IConnectionMultiplexer>()),
             services.GetRequiredService<Streaming.Profiles.Tags.TagCatalog>(), services.GetRequiredService<Streaming.Profiles.Timers.TagTimers>(), TimeProvider.System);
 
         await Handler.HandleAsync([Message(tenant, 0, 0, 7)], CancellationToken.None);

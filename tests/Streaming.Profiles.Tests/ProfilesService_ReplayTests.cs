@@ -46,7 +46,7 @@ public sealed class ProfilesService_ReplayTests : IAsyncLifetime
 
         // A second consumer group reads events.identified from the start with the service's own handler.
         var services = _host.App.Services;
-        var handler = new CountingHandler(services.GetRequiredService<EventsHandler>());
+        var handler = new CountingHandler(services.GetRequiredService<ProfilePipeline>());
         var replay = new ConsumerRuntime<IdentifiedEvent>(new Subscription<IdentifiedEvent>(TopicCatalog.EventsIdentified, "profiles-replay"),
             handler, services.GetRequiredService<IEventProducer>(), services.GetRequiredService<IOptions<KafkaOptions>>().Value, TimeProvider.System, NullLoggerFactory.Instance);
         await replay.StartAsync(CancellationToken.None);

@@ -51,7 +51,7 @@ public static class SegmentEndpoints
         using var body = await RequestBody.ReadAsync(context.Request, options.MaxRequestBytes, context.RequestAborted);
         IngestResult result;
         if (body.TooLarge)
-            result = ParseStep.RequestTooLarge(options);
+            result = ParseBodyStep.RequestTooLarge(options);
         else if (body.UnsupportedEncoding)
             result = new IngestFailure(IngestFailureKind.BadRequest, "unsupported_encoding",
                 "The body's Content-Encoding is not supported or the gzip data is corrupt: send plain JSON or Content-Encoding: gzip.");

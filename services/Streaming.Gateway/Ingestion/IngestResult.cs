@@ -1,4 +1,5 @@
 using Streaming.Contracts.Records;
+using Streaming.ServiceDefaults.Pipeline;
 
 namespace Streaming.Gateway.Ingestion;
 
@@ -23,6 +24,9 @@ public sealed record IngestFailure(IngestFailureKind Kind, string Code, string M
     public long? Line { get; init; }
 
     public long? BytePositionInLine { get; init; }
+
+    /// <summary>This failure as a request step's result: refuse, with the whole failure as the detail the answer is written from.</summary>
+    public StepResult Refusal() => StepResult.Refuse(Message, this);
 }
 
 /// <summary>The classes of request failure; each maps to one HTTP status and one gRPC status.</summary>

@@ -1,19 +1,21 @@
+using Streaming.ServiceDefaults.Pipeline;
+
 namespace Streaming.Gateway.Pipeline;
 
 /// <summary>
 /// Removes placeholder identifiers (see <see cref="IdentifierBlocklist"/>) with a warning; refuses
 /// the event only when neither userId nor anonymousId is left.
 /// </summary>
-public sealed class CleanIdentifiersStep(IdentifierBlocklist blocklist) : IEventStep
+public sealed class CleanIdentifiersStep(IdentifierBlocklist blocklist) : IPipelineStep<EventDraft, RequestScope>
 {
-    public EventOutcome Run(EventDraft draft, RequestScope scope)
+    public StepResult Run(EventDraft draft, RequestScope scope)
     {
         draft.UserId = Clean(draft.UserId, "userId", draft, scope);
         draft.AnonymousId = Clean(draft.AnonymousId, "anonymousId", draft, scope);
         draft.GroupId = Clean(draft.GroupId, "groupId", draft, scope);
         if (draft.UserId is null && draft.AnonymousId is null)
-            return EventOutcome.Reject([IdentifierBlocklist.MissingIdentifierError]);
-        return EventOutcome.Continue;
+            return Rejected.Because(IdentifierBlocklist.MissingIdentifierError);
+        return StepResult.Continue;
     }
 
     private string? Clean(string? value, string field, EventDraft draft, RequestScope scope)

@@ -3,6 +3,7 @@ using System.Text.Json;
 using Streaming.Gateway.Enrichment;
 using Streaming.Gateway.Ingestion;
 using Streaming.Gateway.Sources;
+using Streaming.ServiceDefaults.Pipeline;
 
 namespace Streaming.Gateway.Pipeline;
 
@@ -13,17 +14,17 @@ namespace Streaming.Gateway.Pipeline;
 /// with a <c>junk_pii</c> warning instead of being hashed. Refused events get the same treatment
 /// before their raw JSON is kept.
 /// </summary>
-public sealed class HashPiiStep(PiiHasher hasher) : IEventStep
+public sealed class HashPiiStep(PiiHasher hasher) : IPipelineStep<EventDraft, RequestScope>
 {
     private static readonly string[] Roots = ["traits", "properties", "context"];
 
     // A source's piiPaths, parsed once per definition (a new definition is a new SourceSettings).
     private static readonly ConditionalWeakTable<SourceSettings, IReadOnlyList<PiiField>> SourcePaths = new();
 
-    public EventOutcome Run(EventDraft draft, RequestScope scope)
+    public StepResult Run(EventDraft draft, RequestScope scope)
     {
         if (scope.Source.Settings.KeepRawPii)
-            return EventOutcome.Continue;
+            return StepResult.Continue;
         var tenant = scope.Source.Tenant;
         var extra = PathsOf(scope.Source.Settings);
         PiiHasher.JunkFound junk = (field, why) =>
@@ -33,7 +34,7 @@ public sealed class HashPiiStep(PiiHasher hasher) : IEventStep
         if (draft.Properties is { } properties)
             hasher.HashObject(tenant, "properties", properties, extra, junk);
         hasher.HashObject(tenant, "context", draft.Context, extra, junk);
-        return EventOutcome.Continue;
+        return StepResult.Continue;
     }
 
     /// <summary>The raw JSON of a refused event, with its PII hashed unless the source keeps raw values.</summary>

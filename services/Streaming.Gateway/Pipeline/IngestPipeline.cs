@@ -5,6 +5,7 @@ using Streaming.Contracts.Topics;
 using Streaming.Gateway.Enrichment;
 using Streaming.Gateway.Ingestion;
 using Streaming.ServiceDefaults.Kafka;
+using Streaming.ServiceDefaults.Pipeline;
 using Streaming.ServiceDefaults.Telemetry;
 
 namespace Streaming.Gateway.Pipeline;
@@ -15,25 +16,28 @@ namespace Streaming.Gateway.Pipeline;
 /// <list type="number">
 /// <item>parse the body (request and batch limits, JSON position on errors)</item>
 /// <item>authenticate the write key, then admit the events against its rate limit</item>
-/// <item>per event: validate, clean identifiers, enrich, hash PII, key</item>
+/// <item>per event: validate, clean identifiers, enrich, hash PII, assign the key (one <see cref="StepSequence{TItem, TScope}"/>)</item>
 /// <item>deliver accepted and refused events to Kafka and answer after the acknowledgement</item>
 /// </list>
+/// Every step answers a <see cref="StepResult"/>: a request step refuses the whole request (the
+/// <see cref="IngestFailure"/> is the detail), an event step dead-letters the event to events.rejected
+/// (the validation errors are the detail) or drops it (with a warning in the answer).
 /// </summary>
 public sealed class IngestPipeline(
-    ParseStep parse,
-    AuthenticateStep authenticate,
-    RateLimitStep rateLimit,
-    ValidateStep validate,
+    ParseBodyStep parse,
+    AuthenticateSourceStep authenticate,
+    ApplyRateLimitStep rateLimit,
+    ValidateEventStep validate,
     CleanIdentifiersStep cleanIdentifiers,
-    EnrichStep enrich,
+    EnrichEventStep enrich,
     HashPiiStep hashPii,
-    KeyStep key,
-    DeliverStep deliver,
+    AssignKeyStep key,
+    DeliverEventsStep deliver,
     ClientIp clientIp,
     GatewayMetrics metrics,
     TimeProvider time)
 {
-    private readonly IEventStep[] _eventSteps = [validate, cleanIdentifiers, enrich, hashPii, key];
+    private readonly StepSequence<EventDraft, RequestScope> _eventSteps = new(validate, cleanIdentifiers, enrich, hashPii, key);
 
     public async Task<IngestResult> IngestAsync(IngestRequest request, CancellationToken cancellationToken)
     {
@@ -41,16 +45,16 @@ public sealed class IngestPipeline(
         var receivedAt = time.GetUtcNow().ToUnixTimeMilliseconds();
 
         var parsed = parse.Run(request);
-        if (parsed.Refused)
-            return Refuse(parsed.Failure!);
+        if (!parsed.Continues)
+            return Refuse(parsed.WithoutValue());
         using var batch = parsed.Value!;
 
         var source = authenticate.Run(request, batch);
-        if (source.Refused)
-            return Refuse(source.Failure!);
+        if (!source.Continues)
+            return Refuse(source.WithoutValue());
         var admitted = rateLimit.Run(source.Value!, batch);
-        if (admitted.Refused)
-            return Refuse(admitted.Failure!);
+        if (!admitted.Continues)
+            return Refuse(admitted.WithoutValue());
 
         var scope = new RequestScope
         {
@@ -68,18 +72,19 @@ public sealed class IngestPipeline(
         for (var i = 0; i < batch.Events.Count; i++)
         {
             var draft = new EventDraft(i, batch.Events[i]);
-            var outcome = RunEventSteps(draft, scope);
+            var outcome = _eventSteps.Run(draft, scope);
             switch (outcome.Verdict)
             {
-                case EventVerdict.Continue:
+                case StepVerdict.Continue:
                     messages.Add(new OutboundMessage(TopicCatalog.EventsRaw, draft.Key, draft.Encode(scope)));
                     accepted++;
                     break;
-                case EventVerdict.Reject:
-                    rejected.Add(new EventRejection(i, draft.MessageId, outcome.Errors!));
-                    messages.Add(DeadLetter(draft, outcome.Errors!, scope));
+                case StepVerdict.DeadLetter:
+                    rejected.Add(new EventRejection(i, draft.MessageId, Rejected.Errors(outcome)));
+                    messages.Add(DeadLetter(draft, outcome, scope));
                     break;
                 default:
+                    // Dropped on purpose (a bot on a source that drops bots): the step warned the sender why.
                     dropped++;
                     break;
             }
@@ -98,20 +103,10 @@ public sealed class IngestPipeline(
         return result;
     }
 
-    private EventOutcome RunEventSteps(EventDraft draft, RequestScope scope)
-    {
-        foreach (var step in _eventSteps)
-        {
-            var outcome = step.Run(draft, scope);
-            if (outcome.Verdict != EventVerdict.Continue)
-                return outcome;
-        }
-        return EventOutcome.Continue;
-    }
-
     /// <summary>A refused event for events.rejected: the reasons and its raw JSON (PII hashed).</summary>
-    private OutboundMessage DeadLetter(EventDraft draft, IReadOnlyList<ValidationError> errors, RequestScope scope)
+    private OutboundMessage DeadLetter(EventDraft draft, StepResult rejected, RequestScope scope)
     {
+        var errors = Rejected.Errors(rejected);
         var record = new RejectedEvent
         {
             Tenant = scope.Source.Tenant,
@@ -119,15 +114,16 @@ public sealed class IngestPipeline(
             MessageId = draft.MessageId,
             ReceivedAt = scope.ReceivedAt,
             ReasonCode = errors[0].Code,
-            Message = string.Join(" ", errors.Select(e => e.Message)),
+            Message = rejected.Reason!,
             Errors = errors,
             RawPayload = hashPii.RawPayload(draft, scope),
         };
         return OutboundMessage.Create(TopicCatalog.EventsRejected, PartitionKey.For(scope.Source.Tenant, scope.Source.Id), record);
     }
 
-    private IngestResult Refuse(IngestFailure failure)
+    private IngestResult Refuse(StepResult refusal)
     {
+        var failure = (IngestFailure)refusal.Detail!;
         metrics.Failed(failure.Code);
         Activity.Current?.SetTag("failure", failure.Code);
         return failure;

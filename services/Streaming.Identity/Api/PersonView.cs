@@ -38,7 +38,7 @@ public sealed record MergeView(
     long At)
 {
     public static MergeView From(string tenant, MergeRecord m) => new(
-        EmitOutputs.MergeIdOf(tenant, m.MessageId, m.Index),
+        EmitOutputsStep.MergeIdOf(tenant, m.MessageId, m.Index),
         m.Outcome,
         long.Parse(m.Survivor, System.Globalization.CultureInfo.InvariantCulture),
         long.Parse(m.Absorbed, System.Globalization.CultureInfo.InvariantCulture),

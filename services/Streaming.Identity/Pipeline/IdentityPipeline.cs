@@ -4,6 +4,8 @@ using Streaming.Identity.Graph;
 using Streaming.Identity.Rules;
 using Streaming.ServiceDefaults.Admin;
 using Streaming.ServiceDefaults.Consumers;
+using Streaming.ServiceDefaults.Kafka;
+using Streaming.ServiceDefaults.Pipeline;
 using Streaming.ServiceDefaults.Telemetry;
 
 namespace Streaming.Identity.Pipeline;
@@ -11,13 +13,14 @@ namespace Streaming.Identity.Pipeline;
 /// <summary>
 /// events.raw → events.identified + identity.merges, top to bottom:
 /// <list type="number">
-/// <item><see cref="ReadIdentifiers"/>: who the event names (dead letter when nobody).</item>
-/// <item><see cref="StitchPersons"/>: resolve/merge in Redis with the dedup fence, atomically.</item>
-/// <item><see cref="EmitOutputs"/>: the identified event and the merge records (a duplicate is dropped).</item>
+/// <item><see cref="ReadIdentifiersStep"/>: who the event names (dead letter when nobody, or when its tenant is not valid).</item>
+/// <item><see cref="StitchPersonsStep"/>: resolve/merge in Redis with the dedup fence, atomically, for the whole batch (a duplicate is dropped).</item>
+/// <item><see cref="EmitOutputsStep"/>: the identified event and the merge records.</item>
 /// </list>
-/// A Redis failure throws, so the runtime retries the batch; the fence makes that harmless.
+/// Every decision is a <see cref="StepResult"/>, read by the consumer runtime through
+/// <see cref="HandlerOutcome.Of"/>. A Redis failure throws, so the runtime retries the batch; the fence makes that harmless.
 /// </summary>
-public sealed class IdentityPipeline(TenantRules tenantRules, StitchPersons stitch, IdentityGraph graph) : IConsumerHandler<TrackingEvent>
+public sealed class IdentityPipeline(TenantRules tenantRules, StitchPersonsStep stitch, IdentityGraph graph) : IConsumerHandler<TrackingEvent>
 {
     private static readonly Counter<long> Events = StreamingTelemetry.Meter.CreateCounter<long>(
         "streaming.identity.events", "{event}", "Events through identity resolution, by result (stitched, replayed, duplicate, no_identifier)");
@@ -37,17 +40,17 @@ public sealed class IdentityPipeline(TenantRules tenantRules, StitchPersons stit
             var e = batch[i].Value;
             if (!AdminAuthorization.IsValidTenant(e.Tenant))
             {
-                outcomes[i] = Count(HandlerOutcome.DeadLetter($"tenant '{e.Tenant}' is not valid: use 1-64 letters, digits, '-' or '_'."), "bad_tenant");
+                outcomes[i] = Count(StepResult.DeadLetter($"tenant '{e.Tenant}' is not valid: use 1-64 letters, digits, '-' or '_'."), "bad_tenant");
                 continue;
             }
             var rules = tenantRules.For(e.Tenant);
-            var read = ReadIdentifiers.From(e, rules);
-            if (read.Problem is not null)
+            var read = ReadIdentifiersStep.Run(e, rules);
+            if (!read.Continues)
             {
-                outcomes[i] = Count(HandlerOutcome.DeadLetter(read.Problem), "no_identifier");
+                outcomes[i] = Count(read.WithoutValue(), "no_identifier");
                 continue;
             }
-            toStitch.Add((e.Tenant, rules, new StitchRequest(e.MessageId, batch[i].Position, e.ReceivedAt, e.Timestamp, e.Source, e.Type, read.Identifiers)));
+            toStitch.Add((e.Tenant, rules, new StitchRequest(e.MessageId, batch[i].Position, e.ReceivedAt, e.Timestamp, e.Source, e.Type, read.Value!)));
             stitchedIndex.Add(i);
         }
 
@@ -61,7 +64,7 @@ public sealed class IdentityPipeline(TenantRules tenantRules, StitchPersons stit
             var (tenant, _, request) = toStitch[j];
             if (result.Status == StitchStatus.Duplicate)
             {
-                outcomes[i] = Count(HandlerOutcome.Drop(
+                outcomes[i] = Count(StepResult.Drop(
                     $"duplicate: messageId {e.MessageId} was already identified (person {result.PersonId}) within the dedup window"), "duplicate");
                 continue;
             }
@@ -71,7 +74,7 @@ public sealed class IdentityPipeline(TenantRules tenantRules, StitchPersons stit
                     Merges.Add(1, new KeyValuePair<string, object?>("outcome", merge.Outcome));
             }
             var identifiers = await LinkedIdentifiers(tenant, request.Identifiers);
-            outcomes[i] = Count(HandlerOutcome.Continue(EmitOutputs.For(e, result, identifiers)), result.Status == StitchStatus.Stitched ? "stitched" : "replayed");
+            outcomes[i] = Count(StepResult.Continue, result.Status == StitchStatus.Stitched ? "stitched" : "replayed", EmitOutputsStep.Run(e, result, identifiers));
         }
         return outcomes;
     }
@@ -93,9 +96,9 @@ public sealed class IdentityPipeline(TenantRules tenantRules, StitchPersons stit
         return linked;
     }
 
-    private static HandlerOutcome Count(HandlerOutcome outcome, string result)
+    private static HandlerOutcome Count(StepResult result, string label, IReadOnlyList<OutboundMessage>? outputs = null)
     {
-        Events.Add(1, new KeyValuePair<string, object?>("result", result));
-        return outcome;
+        Events.Add(1, new KeyValuePair<string, object?>("result", label));
+        return HandlerOutcome.Of(result, outputs ?? []);
     }
 }

@@ -1,5 +1,7 @@
 using Streaming.Contracts;
 using Streaming.Contracts.Records;
+using Streaming.Contracts.Topics;
+using Streaming.ServiceDefaults.Kafka;
 
 namespace Streaming.Profiles.Pipeline;
 
@@ -44,6 +46,10 @@ public static class EmitChangesStep
         }
         return changes;
     }
+
+    /// <summary>A change as the profiles.changes message that announces it, keyed by tenant + person (one person's changes stay in order).</summary>
+    public static OutboundMessage ToMessage(ProfileChange change) =>
+        OutboundMessage.Create(TopicCatalog.ProfilesChanges, PartitionKey.For(change.Tenant, change.PersonId), change);
 
     private static string Id(string cause, long personId, string kind, string what) =>
         DeterministicId.From("profiles", cause, personId.ToString(System.Globalization.CultureInfo.InvariantCulture), kind, what);

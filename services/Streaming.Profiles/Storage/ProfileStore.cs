@@ -25,7 +25,15 @@ public sealed record EncodedProfile(string Tenant, long PersonId, long Version, 
 }
 
 /// <summary>One compare-and-set of a batch write: the new state (encoded) if the version is still <see cref="Version"/>.</summary>
-public sealed record ProfileWrite(long PersonId, long Version, byte[] State, IReadOnlyList<string> NewIdentifiers);
+public sealed record ProfileWrite(long PersonId, long Version, byte[] State, IReadOnlyList<string> NewIdentifiers)
+{
+    /// <summary>
+    /// The write of <paramref name="state"/> over <paramref name="loaded"/>. Identifiers are only ever
+    /// appended (bounded), so the ones past <paramref name="knownIdentifiers"/> are the new ones to index.
+    /// </summary>
+    public static ProfileWrite Of(EncodedProfile loaded, ProfileState state, int knownIdentifiers) =>
+        new(loaded.PersonId, loaded.Version, ProfileCodec.Encode(state), state.Identifiers[knownIdentifiers..]);
+}
 
 /// <summary>
 /// Live profiles in Redis: one hash per person (<c>v</c> version, <c>d</c> the state in <see cref="ProfileCodec"/> form), keyed

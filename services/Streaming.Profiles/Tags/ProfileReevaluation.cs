@@ -28,7 +28,7 @@ public sealed class ProfileReevaluation(TagCatalog catalog, ProfileStore store, 
             {
                 var changes = EmitChangesStep.Changes(tenant, personId, cause, null, now, [], tagChanges);
                 if (changes.Count > 0)
-                    await producer.ProduceAllAsync([.. changes.Select(EventsHandler.ToMessage)], cancellationToken);
+                    await producer.ProduceAllAsync([.. changes.Select(EmitChangesStep.ToMessage)], cancellationToken);
                 profile.State.TimerDue = due;
                 if (!await store.TrySaveAsync([(profile, false)], []))
                     continue;

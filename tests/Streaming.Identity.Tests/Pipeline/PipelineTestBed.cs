@@ -71,7 +71,7 @@ public sealed class PipelineTestBed : IAsyncDisposable
 
     public ConsumerRuntime<TrackingEvent> Runtime(string group, int maxBatchSize = 500)
     {
-        var pipeline = new IdentityPipeline(new TenantRules(IdentityRules.BuiltIn), new StitchPersons(Graph), Graph);
+        var pipeline = new IdentityPipeline(new TenantRules(IdentityRules.BuiltIn), new StitchPersonsStep(Graph), Graph);
         var subscription = new Subscription<TrackingEvent>(TopicCatalog.EventsRaw, group)
         {
             MaxBatchSize = maxBatchSize,

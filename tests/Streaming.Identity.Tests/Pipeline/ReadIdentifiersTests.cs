@@ -1,6 +1,7 @@
 using Streaming.Contracts.Records;
 using Streaming.Identity.Pipeline;
 using Streaming.Identity.Rules;
+using Streaming.ServiceDefaults.Pipeline;
 
 namespace Streaming.Identity.Tests.Pipeline;
 
@@ -26,10 +27,10 @@ public sealed class ReadIdentifiersTests
             Identifiers = [new IdentifierSourceDocument { Type = "member_card", Paths = ["traits.card.no"] }],
         }, out _)!;
 
-        var read = ReadIdentifiers.From(Event("A1", "U1", traits: """{"phone_hash":"p1","card":{"no":12345}}""", context: """{"device":{"advertisingId":"ad-9"}}"""), rules);
+        var read = ReadIdentifiersStep.Run(Event("A1", "U1", traits: """{"phone_hash":"p1","card":{"no":12345}}""", context: """{"device":{"advertisingId":"ad-9"}}"""), rules);
 
-        Assert.Null(read.Problem);
-        Assert.Equal(["userId:U1", "phone_hash:p1", "advertisingId:ad-9", "member_card:12345", "anonymousId:A1"], read.Identifiers.Select(i => i.ToString()));
+        Assert.Null(read.Reason);
+        Assert.Equal(["userId:U1", "phone_hash:p1", "advertisingId:ad-9", "member_card:12345", "anonymousId:A1"], read.Value!.Select(i => i.ToString()));
     }
 
     [Theory]
@@ -46,12 +47,12 @@ public sealed class ReadIdentifiersTests
     {
         var rules = IdentityRules.BuiltIn.With(new IdentityRulesDocument { Blocklist = ["BLOCKED-device"] }, out _)!;
 
-        var withUser = ReadIdentifiers.From(Event(junk, "U1", traits: $$"""{"email_hash":"{{junk}}"}"""), rules);
-        var alone = ReadIdentifiers.From(Event(junk, null), rules);
+        var withUser = ReadIdentifiersStep.Run(Event(junk, "U1", traits: $$"""{"email_hash":"{{junk}}"}"""), rules);
+        var alone = ReadIdentifiersStep.Run(Event(junk, null), rules);
 
-        Assert.Equal(["userId:U1"], withUser.Identifiers.Select(i => i.ToString()));
-        Assert.Empty(alone.Identifiers);
-        Assert.Contains("names nobody", alone.Problem, StringComparison.Ordinal);
+        Assert.Equal(["userId:U1"], withUser.Value!.Select(i => i.ToString()));
+        Assert.Equal(StepVerdict.DeadLetter, alone.Verdict);
+        Assert.Contains("names nobody", alone.Reason, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -75,12 +76,12 @@ public sealed class ReadIdentifiersTests
             Properties = """{"card": null}""",
         };
 
-        var read = ReadIdentifiers.From(alias, rules);
+        var read = ReadIdentifiersStep.Run(alias, rules);
 
         // context is not valid JSON (a brace is missing): it names nobody, the rest still counts.
-        Assert.Equal(["userId:U1", "email_hash:e1", "member_card:C-7", "?previous:P1", "anonymousId:A1"], read.Identifiers.Select(i => i.ToString()));
-        Assert.Equal("C-7", ReadIdentifiers.ReadPath(alias, "traits.card.no"));
-        Assert.Null(ReadIdentifiers.ReadPath(alias, "context.wechat.openid"));
+        Assert.Equal(["userId:U1", "email_hash:e1", "member_card:C-7", "?previous:P1", "anonymousId:A1"], read.Value!.Select(i => i.ToString()));
+        Assert.Equal("C-7", ReadIdentifiersStep.ReadPath(alias, "traits.card.no"));
+        Assert.Null(ReadIdentifiersStep.ReadPath(alias, "context.wechat.openid"));
     }
 
     [Fact]

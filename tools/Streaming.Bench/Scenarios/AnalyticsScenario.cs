@@ -122,7 +122,7 @@ public sealed class AnalyticsScenario : IBenchScenario
 
     private static async Task<double> SinkAsync(ClickHouseSession session, int count, CancellationToken cancellationToken)
     {
-        var sink = new EventsSink(session, new BatchWriter(session), new FlushPacing(TimeProvider.System, TimeSpan.Zero, 1));
+        var sink = new EventsPipeline(session, new InsertBatchStep(session), new FlushPacing(TimeProvider.System, TimeSpan.Zero, 1));
         var messages = Enumerable.Range(0, count).Select(i => new InboundMessage<IdentifiedEvent>("events.identified", 0, i, "k", new IdentifiedEvent(i % 10_000, new TrackingEvent
         {
             MessageId = Guid.NewGuid().ToString(), Type = "track", Event = "Sink Bench", Tenant = "sink", Source = "bench", UserId = "u" + (i % 10_000),

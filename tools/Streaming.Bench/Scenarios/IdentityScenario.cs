@@ -65,7 +65,7 @@ public sealed partial class IdentityScenario : IBenchScenario
             {
                 await graph.StitchAsync(Tenant, rules, [.. chunk.Select(x =>
                     new StitchRequest("g-" + x.e.MessageId, $"graph/{g.Key}/{x.i}", x.e.ReceivedAt, x.e.Timestamp, x.e.Source, x.e.Type,
-                        ReadIdentifiers.From(x.e, rules).Identifiers))]);
+                        ReadIdentifiersStep.Run(x.e, rules).Value!))]);
             }
         }, cancellationToken)));
         var graphRate = graphEvents.Sum(g => g.Count()) / clock.Elapsed.TotalSeconds;
@@ -100,7 +100,7 @@ public sealed partial class IdentityScenario : IBenchScenario
         foreach (var chunk in events.Chunk(50_000))
             await producer.ProduceAllAsync([.. chunk.Select(e => OutboundMessage.Create(TopicCatalog.EventsRaw, PartitionKey.For(Tenant, e.BestIdentifier!), e))], cancellationToken);
 
-        var pipeline = new CountingHandler(new IdentityPipeline(new TenantRules(rules), new StitchPersons(graph), graph));
+        var pipeline = new CountingHandler(new IdentityPipeline(new TenantRules(rules), new StitchPersonsStep(graph), graph));
         var runtime = new ConsumerRuntime<TrackingEvent>(new Subscription<TrackingEvent>(TopicCatalog.EventsRaw, "bench-identity"), pipeline, producer, options,
             TimeProvider.System, NullLoggerFactory.Instance);
         var scriptsBefore = await ScriptCalls(connection);

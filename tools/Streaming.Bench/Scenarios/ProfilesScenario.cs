@@ -76,7 +76,7 @@ public sealed class ProfilesScenario : IBenchScenario
         }
 
         var store = new ProfileStore(multiplexer, new ProfileCache((long)cacheMegabytes << 20));
-        var handler = new CountingHandler(new EventsHandler(store, catalog, new Streaming.Profiles.Timers.TagTimers(multiplexer), TimeProvider.System));
+        var handler = new CountingHandler(new ProfilePipeline(store, catalog, new Streaming.Profiles.Timers.TagTimers(multiplexer), TimeProvider.System));
         var runtime = new ConsumerRuntime<IdentifiedEvent>(Streaming.Profiles.ProfilesExtensions.EventsSubscription, handler, producer, options,
             TimeProvider.System, NullLoggerFactory.Instance);
         var server = multiplexer.GetServer(multiplexer.GetEndPoints()[0]);

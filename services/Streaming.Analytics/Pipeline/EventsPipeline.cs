@@ -3,6 +3,7 @@ using Microsoft.Extensions.Logging.Abstractions;
 using Streaming.Analytics.Schema;
 using Streaming.Contracts.Records;
 using Streaming.ServiceDefaults.Consumers;
+using Streaming.ServiceDefaults.Pipeline;
 
 namespace Streaming.Analytics.Pipeline;
 
@@ -10,16 +11,18 @@ namespace Streaming.Analytics.Pipeline;
 /// events.identified -> <c>events</c>, one batch of one partition at a time, top to bottom:
 /// <list type="number">
 /// <item>pace: small batches wait for the partition's flush interval (<see cref="FlushPacing"/>);</item>
-/// <item>fence: after a restart/replay, leave out offsets already stored (<see cref="StoredOffsets"/>);</item>
-/// <item>map: one row per event (<see cref="EventRow"/>);</item>
-/// <item>insert: one bulk insert with a token from the offset range (<see cref="BatchWriter"/>).</item>
+/// <item>fence: after a restart/replay, leave out offsets already stored (<see cref="FenceStoredOffsetsStep"/>);</item>
+/// <item>map: one row per event (<see cref="MapEventRowStep"/>);</item>
+/// <item>insert: one bulk insert with a token from the offset range (<see cref="InsertBatchStep"/>).</item>
 /// </list>
-/// The runtime commits the offsets only after this returns, i.e. after ClickHouse acknowledged the insert.
+/// Each event's fate is a <see cref="StepResult"/> (stored, dropped as already stored, dead-lettered
+/// when malformed). The runtime commits the offsets only after this returns, i.e. after ClickHouse acknowledged the insert.
 /// </summary>
-internal sealed class EventsSink(ClickHouseSession session, BatchWriter writer, FlushPacing pacing, ILogger<EventsSink>? logger = null) : IConsumerHandler<IdentifiedEvent>
+internal sealed class EventsPipeline(ClickHouseSession session, InsertBatchStep writer, FlushPacing pacing, ILogger<EventsPipeline>? logger = null) : IConsumerHandler<IdentifiedEvent>
 {
     public const string Table = "events";
-    private readonly StoredOffsets fence = new();
+    private static readonly StepResult AlreadyStored = StepResult.Drop("already stored (replayed offset)");
+    private readonly FenceStoredOffsetsStep fence = new();
     private readonly ILogger log = (ILogger?)logger ?? NullLogger.Instance;
 
     public async Task<IReadOnlyList<HandlerOutcome>> HandleAsync(IReadOnlyList<InboundMessage<IdentifiedEvent>> batch, CancellationToken cancellationToken)
@@ -45,20 +48,17 @@ internal sealed class EventsSink(ClickHouseSession session, BatchWriter writer, 
             var message = batch[i];
             if (stored.Contains(message.Offset))
             {
-                outcomes[i] = HandlerOutcome.Drop("already stored (replayed offset)");
+                outcomes[i] = HandlerOutcome.Of(AlreadyStored);
                 continue;
             }
-            if (string.IsNullOrEmpty(message.Value.Event.Tenant) || string.IsNullOrEmpty(message.Value.Event.MessageId))
-            {
-                outcomes[i] = HandlerOutcome.DeadLetter("event without tenant or messageId: the gateway must set both");
-                continue;
-            }
-            rows.Add(EventRow.From(message));
-            outcomes[i] = HandlerOutcome.Done;
+            var row = MapEventRowStep.Run(message);
+            if (row.Continues)
+                rows.Add(row.Value!);
+            outcomes[i] = HandlerOutcome.Of(row.WithoutValue());
         }
 
-        await writer.InsertAsync(Table, EventRow.Columns, rows,
-            BatchWriter.TokenFor(first.FenceKey, first.Offset, last.Offset), cancellationToken);
+        await writer.InsertAsync(Table, MapEventRowStep.Columns, rows,
+            InsertBatchStep.TokenFor(first.FenceKey, first.Offset, last.Offset), cancellationToken);
         fence.Advance(first.FenceKey, last.Offset);
         pacing.Flushed(first.Topic, first.Partition);
         return outcomes;

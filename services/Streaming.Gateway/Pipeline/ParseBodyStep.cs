@@ -1,6 +1,7 @@
 using System.Text.Json;
 using Microsoft.Extensions.Options;
 using Streaming.Gateway.Ingestion;
+using Streaming.ServiceDefaults.Pipeline;
 
 namespace Streaming.Gateway.Pipeline;
 
@@ -27,17 +28,17 @@ public sealed class ParsedBatch(JsonDocument document, IReadOnlyList<JsonElement
 /// Parses the body: 413 over the request limit or the batch limit, 400 with the position when the
 /// JSON does not parse or has not the Segment shape.
 /// </summary>
-public sealed class ParseStep(IOptions<GatewayOptions> options)
+public sealed class ParseBodyStep(IOptions<GatewayOptions> options)
 {
     private static readonly JsonDocumentOptions DocumentOptions = new() { MaxDepth = 64 };
     private readonly GatewayOptions _options = options.Value;
 
-    public RequestStep<ParsedBatch> Run(IngestRequest request)
+    public StepResult<ParsedBatch> Run(IngestRequest request)
     {
         if (request.Body.Length > _options.MaxRequestBytes)
-            return RequestTooLarge(_options);
+            return RequestTooLarge(_options).Refusal();
         if (request.Body.IsEmpty)
-            return new IngestFailure(IngestFailureKind.BadRequest, "empty_body", "The request has no body: send a JSON object (a Segment event, or {\"batch\": [...]}).");
+            return new IngestFailure(IngestFailureKind.BadRequest, "empty_body", "The request has no body: send a JSON object (a Segment event, or {\"batch\": [...]}).").Refusal();
 
         // JsonDocument checks UTF-8 only when a string is read, long after parsing: check it all up front.
         if (!System.Text.Unicode.Utf8.IsValid(request.Body.Span))
@@ -48,7 +49,7 @@ public sealed class ParseStep(IOptions<GatewayOptions> options)
             {
                 Line = 1 + request.Body.Span[..valid].Count((byte)'\n'),
                 BytePositionInLine = valid - (request.Body.Span[..valid].LastIndexOf((byte)'\n') + 1),
-            };
+            }.Refusal();
         }
 
         JsonDocument document;
@@ -63,7 +64,7 @@ public sealed class ParseStep(IOptions<GatewayOptions> options)
             {
                 Line = ex.LineNumber + 1,
                 BytePositionInLine = ex.BytePositionInLine,
-            };
+            }.Refusal();
         }
 
         var root = document.RootElement;
@@ -71,13 +72,13 @@ public sealed class ParseStep(IOptions<GatewayOptions> options)
         {
             document.Dispose();
             return new IngestFailure(IngestFailureKind.BadRequest, "invalid_body",
-                $"The body must be a JSON object, not {Describe(kind)}: a Segment event, or {{\"batch\": [...]}} for /v1/batch.");
+                $"The body must be a JSON object, not {Describe(kind)}: a Segment event, or {{\"batch\": [...]}} for /v1/batch.").Refusal();
         }
 
         var impliedType = request.Call.EventType();
         if (impliedType is not null)
         {
-            return RequestStep<ParsedBatch>.Continue(new ParsedBatch(document, [root])
+            return StepResult<ParsedBatch>.Continue(new ParsedBatch(document, [root])
             {
                 WriteKey = StringOrNull(root, "writeKey"),
                 ImpliedType = impliedType,
@@ -88,7 +89,7 @@ public sealed class ParseStep(IOptions<GatewayOptions> options)
         {
             document.Dispose();
             return new IngestFailure(IngestFailureKind.BadRequest, "invalid_batch",
-                "A batch body must have \"batch\": an array of Segment events, e.g. {\"batch\": [{\"type\": \"track\", \"event\": \"Signed Up\", \"userId\": \"u1\"}]}.");
+                "A batch body must have \"batch\": an array of Segment events, e.g. {\"batch\": [{\"type\": \"track\", \"event\": \"Signed Up\", \"userId\": \"u1\"}]}.").Refusal();
         }
         var count = batch.GetArrayLength();
         if (count > _options.MaxBatchEvents)
@@ -99,7 +100,7 @@ public sealed class ParseStep(IOptions<GatewayOptions> options)
             {
                 Limit = "MaxBatchEvents",
                 LimitValue = _options.MaxBatchEvents,
-            };
+            }.Refusal();
         }
 
         var events = new JsonElement[count];
@@ -109,7 +110,7 @@ public sealed class ParseStep(IOptions<GatewayOptions> options)
         var writeKey = StringOrNull(root, "writeKey");
         if (writeKey is null && count > 0 && events[0].ValueKind == JsonValueKind.Object)
             writeKey = StringOrNull(events[0], "writeKey");
-        return RequestStep<ParsedBatch>.Continue(new ParsedBatch(document, events)
+        return StepResult<ParsedBatch>.Continue(new ParsedBatch(document, events)
         {
             WriteKey = writeKey,
             Context = ObjectOrNull(root, "context"),

@@ -6,6 +6,7 @@ using Streaming.Contracts.Records;
 using Streaming.Gateway.Ingestion;
 using Streaming.Gateway.Sources;
 using static Streaming.Gateway.Pipeline.ValidationCodes;
+using Streaming.ServiceDefaults.Pipeline;
 
 namespace Streaming.Gateway.Pipeline;
 
@@ -15,7 +16,7 @@ namespace Streaming.Gateway.Pipeline;
 /// too large, no usable identifier, times past <see cref="LatestTime"/>, keys that are not valid
 /// Unicode (later stages read keys as strings and would dead-letter the event).
 /// </summary>
-public sealed class ValidateStep(IOptions<GatewayOptions> options, IdentifierBlocklist blocklist) : IEventStep
+public sealed class ValidateEventStep(IOptions<GatewayOptions> options, IdentifierBlocklist blocklist) : IPipelineStep<EventDraft, RequestScope>
 {
     private static readonly string[] Types = ["track", "identify", "page", "screen", "group", "alias"];
 
@@ -26,15 +27,15 @@ public sealed class ValidateStep(IOptions<GatewayOptions> options, IdentifierBlo
     public static readonly long LatestTime = new DateTimeOffset(2100, 1, 1, 0, 0, 0, TimeSpan.Zero).ToUnixTimeMilliseconds();
     private readonly GatewayOptions _options = options.Value;
 
-    public EventOutcome Run(EventDraft draft, RequestScope scope)
+    public StepResult Run(EventDraft draft, RequestScope scope)
     {
         var raw = draft.Raw;
         if (raw.ValueKind != JsonValueKind.Object)
-            return EventOutcome.Reject(NotAnObject, "", $"An event must be a JSON object, not {ParseStep.Describe(raw.ValueKind)}.");
+            return Rejected.Because(NotAnObject, "", $"An event must be a JSON object, not {ParseBodyStep.Describe(raw.ValueKind)}.");
         var size = JsonMarshal.GetRawUtf8Value(raw).Length;
         if (size > _options.MaxEventBytes)
         {
-            return EventOutcome.Reject(EventTooLarge, "",
+            return Rejected.Because(EventTooLarge, "",
                 $"The event is {size} bytes; at most {_options.MaxEventBytes} are accepted (Gateway:MaxEventBytes, Segment's 32 KB). Trim properties or traits.");
         }
 
@@ -112,11 +113,11 @@ public sealed class ValidateStep(IOptions<GatewayOptions> options, IdentifierBlo
             errors.Add(new(MissingPreviousId, "previousId", "An alias call needs \"previousId\": the identifier being merged into userId."));
 
         if (errors.Count == 0)
-            return EventOutcome.Continue;
+            return StepResult.Continue;
         // Tell everything at once: an event refused for a type error would otherwise come back for its identifier next.
         if (!blocklist.HasUsableIdentifier(draft) && !errors.Exists(e => e.Field is "userId" or "anonymousId"))
             errors.Add(IdentifierBlocklist.MissingIdentifierError);
-        return EventOutcome.Reject(errors);
+        return Rejected.Because(errors);
     }
 
     private static void CheckWriteKey(JsonElement value, Source source, List<ValidationError> errors)
@@ -137,7 +138,7 @@ public sealed class ValidateStep(IOptions<GatewayOptions> options, IdentifierBlo
                 errors.Add(new(InvalidString, field, $"\"{field}\" has an escape that is not valid Unicode (a lone surrogate)."));
                 return null;
             default:
-                errors.Add(new(WrongType, field, $"\"{field}\" must be a string, not {ParseStep.Describe(value.ValueKind)}."));
+                errors.Add(new(WrongType, field, $"\"{field}\" must be a string, not {ParseBodyStep.Describe(value.ValueKind)}."));
                 return null;
         }
     }
@@ -151,7 +152,7 @@ public sealed class ValidateStep(IOptions<GatewayOptions> options, IdentifierBlo
         if (value.ValueKind == JsonValueKind.Object)
             return value;
         if (value.ValueKind != JsonValueKind.Null)
-            errors.Add(new(WrongType, field, $"\"{field}\" must be a JSON object, not {ParseStep.Describe(value.ValueKind)}."));
+            errors.Add(new(WrongType, field, $"\"{field}\" must be a JSON object, not {ParseBodyStep.Describe(value.ValueKind)}."));
         return null;
     }
 
@@ -224,7 +225,7 @@ public sealed class ValidateStep(IOptions<GatewayOptions> options, IdentifierBlo
             return fastMs;
         if (value.ValueKind == JsonValueKind.String && JsonText.TryGetString(value, out var text) && TryParseTime(text, out var ms))
             return ms;
-        var shown = value.ValueKind == JsonValueKind.String ? $"\"{Shorten(value.GetRawText().Trim('"'))}\"" : ParseStep.Describe(value.ValueKind);
+        var shown = value.ValueKind == JsonValueKind.String ? $"\"{Shorten(value.GetRawText().Trim('"'))}\"" : ParseBodyStep.Describe(value.ValueKind);
         errors.Add(new(InvalidTimestamp, field, $"\"{field}\" must be an ISO-8601 time like \"2024-05-01T12:00:00.000Z\", not {shown}."));
         return null;
     }

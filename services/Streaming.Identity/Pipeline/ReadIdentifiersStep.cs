@@ -3,6 +3,7 @@ using System.Text.Json;
 using Streaming.Contracts.Records;
 using Streaming.Identity.Graph;
 using Streaming.Identity.Rules;
+using Streaming.ServiceDefaults.Pipeline;
 
 namespace Streaming.Identity.Pipeline;
 
@@ -11,17 +12,15 @@ namespace Streaming.Identity.Pipeline;
 /// an alias's previousId and the extra types the tenant's rules read from traits/context/properties.
 /// An event left with no identifier has nobody to belong to and is dead-lettered with the reason.
 /// </summary>
-public static class ReadIdentifiers
+public static class ReadIdentifiersStep
 {
-    public sealed record Result(IReadOnlyList<Identifier> Identifiers, string? Problem);
-
     /// <summary>A configured path split once: which JSON field, the name it ends with, the names to walk.</summary>
     private sealed record CompiledPath(string Root, string Leaf, string[] Segments);
 
     // Paths come from the rules (a handful per tenant), so this stays small.
     private static readonly ConcurrentDictionary<string, CompiledPath> Paths = new(StringComparer.Ordinal);
 
-    public static Result From(TrackingEvent e, IdentityRules rules)
+    public static StepResult<IReadOnlyList<Identifier>> Run(TrackingEvent e, IdentityRules rules)
     {
         var found = new List<Identifier>(4);
         List<string>? junk = null;
@@ -57,7 +56,7 @@ public static class ReadIdentifiers
         if (found.Count == 0)
         {
             var detail = junk is null ? "userId and anonymousId are both missing" : "every identifier is junk: " + string.Join("; ", junk);
-            return new Result([], $"The event names nobody ({detail}); send a real anonymousId or userId.");
+            return StepResult.DeadLetter($"The event names nobody ({detail}); send a real anonymousId or userId.");
         }
         // Strongest first; an alias's previousId ranks with anonymousId, just before it. Stable: a
         // handful of items, so an insertion sort.
@@ -72,7 +71,7 @@ public static class ReadIdentifiers
             }
             found[j + 1] = item;
         }
-        return new Result(found, null);
+        return StepResult<IReadOnlyList<Identifier>>.Continue(found);
     }
 
     /// <summary>The string or number at a dotted path (e.g. <c>context.device.advertisingId</c>), or null.</summary>

@@ -7,7 +7,7 @@ namespace Streaming.Identity.Pipeline;
 /// Step 2: resolves and merges the persons of a batch in Redis: one atomic script call per tenant
 /// in the batch, events in offset order. Returns one result per request, in the same order.
 /// </summary>
-public sealed class StitchPersons(IdentityGraph graph)
+public sealed class StitchPersonsStep(IdentityGraph graph)
 {
     public async Task<StitchResult[]> RunAsync(IReadOnlyList<(string Tenant, IdentityRules Rules, StitchRequest Request)> events)
     {

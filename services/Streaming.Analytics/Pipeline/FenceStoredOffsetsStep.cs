@@ -13,7 +13,7 @@ namespace Streaming.Analytics.Pipeline;
 /// offset by offset, later ones cost nothing. Offsets of another incarnation of the topic (deleted and
 /// created again, or an embedded broker that lost its log) are never consulted: they would hide new data.
 /// </summary>
-internal sealed class StoredOffsets
+internal sealed class FenceStoredOffsetsStep
 {
     // Per partition: the next offset expected from this instance, and the highest offset found
     // stored when the partition was (re)joined; batches up to it are checked one by one.

@@ -3,6 +3,7 @@ using Microsoft.Extensions.Options;
 using Streaming.Contracts;
 using Streaming.Gateway.Enrichment;
 using Streaming.Gateway.Ingestion;
+using Streaming.ServiceDefaults.Pipeline;
 
 namespace Streaming.Gateway.Pipeline;
 
@@ -11,17 +12,18 @@ namespace Streaming.Gateway.Pipeline;
 /// when the sender gave none, the client IP, the parsed user agent, and the bot flag (dropping the
 /// event when its source drops bots).
 /// </summary>
-public sealed class EnrichStep(IOptions<GatewayOptions> options, ClientIp clientIp) : IEventStep
+public sealed class EnrichEventStep(IOptions<GatewayOptions> options, ClientIp clientIp) : IPipelineStep<EventDraft, RequestScope>
 {
+    private static readonly StepResult BotDropped = StepResult.Drop("known bot or crawler (source setting dropBots)");
     private readonly long _futureToleranceMs = (long)options.Value.FutureTolerance.TotalMilliseconds;
 
-    public EventOutcome Run(EventDraft draft, RequestScope scope)
+    public StepResult Run(EventDraft draft, RequestScope scope)
     {
         CorrectClock(draft, scope);
-        if (draft.Timestamp > ValidateStep.LatestTime)
+        if (draft.Timestamp > ValidateEventStep.LatestTime)
         {
             // Each time was sane alone; their gap moved the event past what any later stage can store.
-            return EventOutcome.Reject(ValidationCodes.TimestampOutOfRange, "sentAt",
+            return Rejected.Because(ValidationCodes.TimestampOutOfRange, "sentAt",
                 $"originalTimestamp and sentAt are {TimeSpan.FromMilliseconds((draft.SentAt ?? 0) - (draft.OriginalTimestamp ?? 0)).TotalDays:0} days apart the wrong way: corrected for clock skew the event would happen after 2100-01-01. Send sentAt as the time the batch was sent, on the same clock as originalTimestamp.");
         }
         draft.MessageId = string.IsNullOrEmpty(draft.MessageId) ? GeneratedMessageId(draft, scope) : draft.MessageId;
@@ -37,11 +39,11 @@ public sealed class EnrichStep(IOptions<GatewayOptions> options, ClientIp client
                 if (scope.Source.Settings.DropBots)
                 {
                     scope.Warn(draft.Index, "context.userAgent", ValidationCodes.BotDropped, "known bot or crawler; dropped (source setting dropBots)");
-                    return EventOutcome.Drop;
+                    return BotDropped;
                 }
             }
         }
-        return EventOutcome.Continue;
+        return StepResult.Continue;
     }
 
     /// <summary>

@@ -12,9 +12,9 @@ namespace Streaming.Identity.Pipeline;
 /// merge or refused merge the event caused (keyed tenant + survivor). Merge ids derive from the
 /// cause (tenant, messageId, index), so a redelivery or a replay publishes the same ids.
 /// </summary>
-public static class EmitOutputs
+public static class EmitOutputsStep
 {
-    public static IReadOnlyList<OutboundMessage> For(TrackingEvent e, StitchResult result, IReadOnlyList<string> identifiers)
+    public static IReadOnlyList<OutboundMessage> Run(TrackingEvent e, StitchResult result, IReadOnlyList<string> identifiers)
     {
         var outputs = new List<OutboundMessage>(1 + result.Merges.Count);
         foreach (var merge in result.Merges)

@@ -1,13 +1,14 @@
 using Streaming.Contracts;
+using Streaming.ServiceDefaults.Pipeline;
 
 namespace Streaming.Gateway.Pipeline;
 
 /// <summary>Keys the event by tenant + (userId, else anonymousId), so one person's events stay in order on one partition.</summary>
-public sealed class KeyStep : IEventStep
+public sealed class AssignKeyStep : IPipelineStep<EventDraft, RequestScope>
 {
-    public EventOutcome Run(EventDraft draft, RequestScope scope)
+    public StepResult Run(EventDraft draft, RequestScope scope)
     {
         draft.Key = PartitionKey.For(scope.Source.Tenant, draft.UserId ?? draft.AnonymousId!);
-        return EventOutcome.Continue;
+        return StepResult.Continue;
     }
 }

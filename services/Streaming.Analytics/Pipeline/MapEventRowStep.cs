@@ -1,10 +1,11 @@
 using Streaming.Contracts.Records;
 using Streaming.ServiceDefaults.Consumers;
+using Streaming.ServiceDefaults.Pipeline;
 
 namespace Streaming.Analytics.Pipeline;
 
 /// <summary>Step: an identified event becomes one row of <c>events</c>; its <c>event</c> is <see cref="EventNames"/>' rule, the profiles' and the condition language's name.</summary>
-internal static class EventRow
+internal static class MapEventRowStep
 {
     public static readonly string[] Columns =
     [
@@ -12,6 +13,15 @@ internal static class EventRow
         "timestamp", "original_timestamp", "sent_at", "received_at", "context", "properties", "traits",
         "kafka_partition", "kafka_offset", "kafka_incarnation",
     ];
+
+    /// <summary>The event's row; an event without tenant or messageId is dead-lettered (nothing could find or deduplicate it).</summary>
+    public static StepResult<object[]> Run(InboundMessage<IdentifiedEvent> message)
+    {
+        var e = message.Value.Event;
+        if (string.IsNullOrEmpty(e.Tenant) || string.IsNullOrEmpty(e.MessageId))
+            return StepResult.DeadLetter("event without tenant or messageId: the gateway must set both");
+        return StepResult<object[]>.Continue(From(message));
+    }
 
     public static object[] From(InboundMessage<IdentifiedEvent> message)
     {

@@ -2,6 +2,7 @@ using ClickHouse.Driver.Utility;
 using Streaming.Analytics.Schema;
 using Streaming.Contracts.Records;
 using Streaming.ServiceDefaults.Consumers;
+using Streaming.ServiceDefaults.Pipeline;
 
 namespace Streaming.Analytics.Pipeline;
 
@@ -11,7 +12,7 @@ namespace Streaming.Analytics.Pipeline;
 /// Persons that an absorbed person had itself absorbed earlier are re-pointed to the new survivor,
 /// so queries need a single lookup.
 /// </summary>
-internal sealed class MergesSink(ClickHouseSession session, BatchWriter writer) : IConsumerHandler<IdentityMerge>
+internal sealed class MergesPipeline(ClickHouseSession session, InsertBatchStep writer) : IConsumerHandler<IdentityMerge>
 {
     public const string Table = "person_overrides";
     private static readonly string[] Columns = ["tenant", "absorbed_person_id", "survivor_person_id", "merge_id", "merged_at"];
@@ -25,17 +26,17 @@ internal sealed class MergesSink(ClickHouseSession session, BatchWriter writer) 
             var merge = batch[i].Value;
             if (merge.Outcome != MergeOutcome.Merged)
             {
-                outcomes[i] = HandlerOutcome.Drop($"merge {merge.Outcome}: nothing to record");
+                outcomes[i] = HandlerOutcome.Of(StepResult.Drop($"merge {merge.Outcome}: nothing to record"));
                 continue;
             }
-            var at = EventRow.Time(merge.At);
+            var at = MapEventRowStep.Time(merge.At);
             rows.Add([merge.Tenant, merge.AbsorbedPersonId, merge.SurvivorPersonId, merge.MergeId, at]);
             foreach (var earlier in await AbsorbedByAsync(merge.Tenant, merge.AbsorbedPersonId, cancellationToken))
                 rows.Add([merge.Tenant, earlier, merge.SurvivorPersonId, merge.MergeId, at]);
             outcomes[i] = HandlerOutcome.Done;
         }
         var first = batch[0];
-        await writer.InsertAsync(Table, Columns, rows, BatchWriter.TokenFor(first.FenceKey, first.Offset, batch[^1].Offset), cancellationToken);
+        await writer.InsertAsync(Table, Columns, rows, InsertBatchStep.TokenFor(first.FenceKey, first.Offset, batch[^1].Offset), cancellationToken);
         return outcomes;
     }
 

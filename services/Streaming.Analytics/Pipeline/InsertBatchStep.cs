@@ -14,7 +14,7 @@ namespace Streaming.Analytics.Pipeline;
 /// (non_replicated_deduplication_window on the tables). ClickHouse unreachable means "wait and
 /// retry" (the runtime pauses the partition), never a dead letter.
 /// </summary>
-internal sealed class BatchWriter(ClickHouseSession session)
+internal sealed class InsertBatchStep(ClickHouseSession session)
 {
     private static readonly Counter<long> Rows = StreamingTelemetry.Meter.CreateCounter<long>("streaming.analytics.rows_inserted");
 

@@ -1,6 +1,7 @@
 using Streaming.Analytics.Schema;
 using Streaming.Contracts.Records;
 using Streaming.ServiceDefaults.Consumers;
+using Streaming.ServiceDefaults.Pipeline;
 
 namespace Streaming.Analytics.Pipeline;
 
@@ -9,7 +10,7 @@ namespace Streaming.Analytics.Pipeline;
 /// view) and <c>person_traits</c> (current traits). Rows are keyed by their change id
 /// (ReplacingMergeTree), and inserts carry an offset-range token, so replays store nothing twice.
 /// </summary>
-internal sealed class ProfileChangesSink(BatchWriter writer) : IConsumerHandler<ProfileChange>
+internal sealed class ProfileChangesPipeline(InsertBatchStep writer) : IConsumerHandler<ProfileChange>
 {
     private static readonly string[] TagColumns = ["tenant", "tag_id", "person_id", "entered", "at", "change_id"];
     private static readonly string[] TraitColumns = ["tenant", "person_id", "trait", "value", "updated_at", "change_id"];
@@ -22,7 +23,7 @@ internal sealed class ProfileChangesSink(BatchWriter writer) : IConsumerHandler<
         for (var i = 0; i < batch.Count; i++)
         {
             var change = batch[i].Value;
-            var at = EventRow.Time(change.At);
+            var at = MapEventRowStep.Time(change.At);
             switch (change.Kind)
             {
                 case ProfileChangeKind.TagEntered or ProfileChangeKind.TagLeft when !string.IsNullOrEmpty(change.TagId):
@@ -34,12 +35,12 @@ internal sealed class ProfileChangesSink(BatchWriter writer) : IConsumerHandler<
                     outcomes[i] = HandlerOutcome.Done;
                     break;
                 default:
-                    outcomes[i] = HandlerOutcome.DeadLetter($"profile change '{change.Kind}' without the tagId/trait it needs");
+                    outcomes[i] = HandlerOutcome.Of(StepResult.DeadLetter($"profile change '{change.Kind}' without the tagId/trait it needs"));
                     break;
             }
         }
         var first = batch[0];
-        var token = BatchWriter.TokenFor(first.FenceKey, first.Offset, batch[^1].Offset);
+        var token = InsertBatchStep.TokenFor(first.FenceKey, first.Offset, batch[^1].Offset);
         await writer.InsertAsync("tag_changes", TagColumns, tags, token, cancellationToken);
         await writer.InsertAsync("person_traits", TraitColumns, traits, token, cancellationToken);
         return outcomes;

@@ -12,7 +12,7 @@ namespace Streaming.Gateway.Pipeline;
 /// does not acknowledge in time, or too much is already waiting, the answer is 503 with Retry-After
 /// and nothing is reported accepted: the SDK retries the batch and downstream deduplicates by messageId.
 /// </summary>
-public sealed class DeliverStep(IEventProducer producer, IOptions<GatewayOptions> options, GatewayMetrics metrics, ILogger<DeliverStep> logger)
+public sealed class DeliverEventsStep(IEventProducer producer, IOptions<GatewayOptions> options, GatewayMetrics metrics, ILogger<DeliverEventsStep> logger)
 {
     private readonly GatewayOptions _options = options.Value;
     private long _inFlight;
@@ -42,7 +42,7 @@ public sealed class DeliverStep(IEventProducer producer, IOptions<GatewayOptions
             return Failed(ex);
         }
         // The counter follows the producer, not the request: a request that gave up still has messages queued.
-        _ = produced.ContinueWith((_, state) => Interlocked.Add(ref ((DeliverStep)state!)._inFlight, -messages.Count),
+        _ = produced.ContinueWith((_, state) => Interlocked.Add(ref ((DeliverEventsStep)state!)._inFlight, -messages.Count),
             this, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
 
         try

@@ -11,6 +11,7 @@ using Streaming.Profiles.Tags;
 using Streaming.Profiles.Timers;
 using Streaming.ServiceDefaults.Consumers;
 using Streaming.ServiceDefaults.Definitions;
+using Streaming.ServiceDefaults.Timers;
 
 namespace Streaming.Profiles;
 
@@ -44,7 +45,7 @@ public static class ProfilesExtensions
         services.TryAddSingleton<ProfileReevaluation>();
         services.AddSingleton<DefinitionReevaluator>();
         services.AddSingleton<IHostedService>(sp => sp.GetRequiredService<DefinitionReevaluator>());
-        services.AddHostedService<TimerSweeper>();
+        services.AddDurableTimers<TagTimerHandler>(TagTimers.Set);
 
         // What the profiles service listens to:
         services.AddSubscription<Contracts.Records.IdentifiedEvent, EventsHandler>(EventsSubscription);

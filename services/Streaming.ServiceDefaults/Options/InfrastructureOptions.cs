@@ -17,6 +17,8 @@ public sealed class KafkaOptions
     /// <summary>How long the producer waits to fill a batch; higher means fewer, larger requests.</summary>
     public int LingerMs { get; set; } = 5;
     public string Compression { get; set; } = "lz4";
+    /// <summary>Replicas of each topic the <c>create-topics</c> job creates; -1 takes the brokers' default.</summary>
+    public short ReplicationFactor { get; set; } = -1;
 }
 
 /// <summary>Redis connection (section <c>Redis</c>; env <c>Redis__Configuration</c>).</summary>

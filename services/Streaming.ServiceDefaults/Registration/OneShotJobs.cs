@@ -27,7 +27,9 @@ public static class OneShotJobs
     /// <summary>
     /// When the first argument is a command (not an option such as <c>--Section:Key=value</c>), runs its job
     /// and returns the exit code; null when the process should serve. An unknown command is refused with
-    /// the known ones listed, so a typo in a deployment job never starts a serving instance.
+    /// the known ones listed, so a typo in a deployment job never starts a serving instance. The job runs
+    /// only with a configuration the service itself would start with (every option validated at start is
+    /// checked first): deployments run jobs with the service's configuration.
     /// </summary>
     public static async Task<int?> RunJobAsync(this IHost host, string[] args, TextWriter? output = null, CancellationToken cancellationToken = default)
     {
@@ -45,14 +47,22 @@ public static class OneShotJobs
         }
         try
         {
+            host.Services.GetService<IStartupValidator>()?.Validate();
             return await host.Services.GetRequiredKeyedService<IOneShotJob>(command).RunAsync(output, cancellationToken);
         }
-        catch (OptionsValidationException ex)
+        catch (Exception ex) when (Failures(ex) is { Count: > 0 } failures)
         {
-            await output.WriteLineAsync($"{command}: not started, the configuration is wrong: {string.Join(" ", ex.Failures)}");
+            await output.WriteLineAsync($"{command}: not started, the configuration is wrong: {string.Join(" ", failures)}");
             return Misconfigured;
         }
     }
+
+    private static List<string> Failures(Exception ex) => ex switch
+    {
+        OptionsValidationException invalid => [.. invalid.Failures],
+        AggregateException all when all.InnerExceptions.All(e => e is OptionsValidationException) => [.. all.InnerExceptions.SelectMany(Failures)],
+        _ => [],
+    };
 
     private sealed record JobCommand(string Name);
 }

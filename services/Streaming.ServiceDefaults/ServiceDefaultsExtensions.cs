@@ -42,6 +42,7 @@ public static class ServiceDefaultsExtensions
         services.AddOptions<AdminOptions>().Bind(builder.Configuration.GetSection(AdminOptions.Section)).ValidateOnStart();
         services.AddSingleton<IValidateOptions<AdminOptions>, AdminOptionsValidator>();
         services.TryAddSingleton<ApiKeyRegistry>();
+        OptionsFirst.AddTo(services);
 
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<IEventProducer, KafkaEventProducer>();

@@ -45,6 +45,7 @@ public static class ServiceRegistration
         where TOptions : class, new()
     {
         builder.Services.AddOptions<TOptions>().Bind(builder.Configuration.GetSection(section)).ValidateDataAnnotations().ValidateOnStart();
+        OptionsFirst.AddTo(builder.Services);
         return builder.Configuration.GetSection(section).Get<TOptions>() ?? new TOptions();
     }
 

@@ -12,6 +12,7 @@ using Streaming.Contracts.Topics;
 using Streaming.ServiceDefaults.Admin;
 using Streaming.ServiceDefaults.Consumers;
 using Streaming.ServiceDefaults.Definitions;
+using Streaming.ServiceDefaults.Registration;
 
 namespace Streaming.Analytics;
 
@@ -20,8 +21,10 @@ public static class AnalyticsExtensions
     /// <summary>Analytics: migrations at start, the ClickHouse sinks, the query API.</summary>
     public static IHostApplicationBuilder AddAnalytics(this IHostApplicationBuilder builder)
     {
+        if (!builder.TryRegisterOnce("analytics"))
+            return builder;
         var services = builder.Services;
-        services.AddOptions<AnalyticsOptions>().Bind(builder.Configuration.GetSection(AnalyticsOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
+        var options = builder.AddServiceOptions<AnalyticsOptions>(AnalyticsOptions.Section);
         services.TryAddSingleton<ClickHouseSession>();
         services.TryAddSingleton<Migrator>();
         services.TryAddSingleton<InsertBatchStep>();
@@ -33,8 +36,8 @@ public static class AnalyticsExtensions
             sp.GetRequiredService<IOptions<AnalyticsOptions>>().Value.BatchSize));
         // Before the sinks: hosted services start in registration order.
         services.AddHostedService<MigrateOnStart>();
+        services.AddOneShotJob<MigrateJob>(MigrateJob.Command);
 
-        var options = builder.Configuration.GetSection(AnalyticsOptions.Section).Get<AnalyticsOptions>() ?? new AnalyticsOptions();
         if (options.SinkEnabled)
             AddSinks(services, options);
         return builder;

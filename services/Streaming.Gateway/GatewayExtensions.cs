@@ -3,6 +3,7 @@ using Grpc.AspNetCore.Server;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.Configuration.Memory;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
 using Streaming.Gateway.Api;
 using Streaming.Gateway.Enrichment;
@@ -10,8 +11,10 @@ using Streaming.Gateway.Grpc;
 using Streaming.Gateway.Http;
 using Streaming.Gateway.Pipeline;
 using Streaming.Gateway.Sources;
+using Streaming.Gateway.Topics;
 using Streaming.ServiceDefaults.Admin;
 using Streaming.ServiceDefaults.Definitions;
+using Streaming.ServiceDefaults.Registration;
 
 namespace Streaming.Gateway;
 
@@ -32,15 +35,14 @@ public static class GatewayExtensions
         },
     };
 
-    public static WebApplicationBuilder AddGateway(this WebApplicationBuilder builder)
+    public static IHostApplicationBuilder AddGateway(this IHostApplicationBuilder builder)
     {
-        var services = builder.Services;
-        if (services.Any(d => d.ServiceType == typeof(IngestPipeline)))
+        if (!builder.TryRegisterOnce("gateway"))
             return builder;
-
-        services.AddOptions<GatewayOptions>().Bind(builder.Configuration.GetSection(GatewayOptions.Section)).ValidateOnStart();
-        services.AddSingleton<IValidateOptions<GatewayOptions>, GatewayOptionsValidator>();
+        var services = builder.Services;
+        builder.AddServiceOptions<GatewayOptions, GatewayOptionsValidator>(GatewayOptions.Section);
         services.AddDefinitionStore();
+        services.AddOneShotJob<CreateTopicsJob>(CreateTopicsJob.Command);
 
         services.AddSingleton<SourceRegistry>();
         services.AddSingleton<RateLimiter>();

@@ -1,23 +1,16 @@
 using Streaming.Gateway;
-using Streaming.Gateway.Topics;
 using Streaming.ServiceDefaults;
-using Streaming.ServiceDefaults.Options;
+using Streaming.ServiceDefaults.Registration;
 
 var builder = WebApplication.CreateBuilder(args);
 builder.Configuration.Sources.Insert(0, GatewayExtensions.QuietDefaults);
-
-if (args is ["create-topics", ..])
-{
-    // Deployment job: create every catalog topic that is missing, then exit.
-    var kafka = builder.Configuration.GetSection(KafkaOptions.Section).Get<KafkaOptions>() ?? new KafkaOptions();
-    var replication = short.TryParse(builder.Configuration["Kafka:ReplicationFactor"], out var factor) ? factor : (short)-1;
-    return await TopicCreator.RunAsync(kafka, replication, Console.Out);
-}
-
 builder.AddServiceDefaults("gateway");
 builder.AddGateway();
 builder.UseGatewayListeners();
 var app = builder.Build();
+// `create-topics`: the deployment job that creates the missing catalog topics, then exits.
+if (await app.RunJobAsync(args) is { } exitCode)
+    return exitCode;
 app.MapDefaultEndpoints();
 app.MapGateway();
 await app.RunAsync();

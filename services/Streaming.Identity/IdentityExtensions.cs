@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using StackExchange.Redis;
@@ -11,6 +12,7 @@ using Streaming.Identity.Pipeline;
 using Streaming.Identity.Rules;
 using Streaming.ServiceDefaults.Consumers;
 using Streaming.ServiceDefaults.Definitions;
+using Streaming.ServiceDefaults.Registration;
 
 namespace Streaming.Identity;
 
@@ -20,11 +22,12 @@ public static class IdentityExtensions
     /// The identity service: consumes <c>events.raw</c>, keeps the identity graph in Redis, produces
     /// <c>events.identified</c> and <c>identity.merges</c>. Safe next to other services in one host.
     /// </summary>
-    public static WebApplicationBuilder AddIdentity(this WebApplicationBuilder builder)
+    public static IHostApplicationBuilder AddIdentity(this IHostApplicationBuilder builder)
     {
+        if (!builder.TryRegisterOnce("identity"))
+            return builder;
         var services = builder.Services;
-        services.AddOptions<IdentityOptions>().Bind(builder.Configuration.GetSection(IdentityOptions.Section)).ValidateOnStart();
-        services.AddSingleton<IValidateOptions<IdentityOptions>, IdentityOptionsValidator>();
+        var options = builder.AddServiceOptions<IdentityOptions, IdentityOptionsValidator>(IdentityOptions.Section);
         services.AddDefinitionStore();
         services.AddSingleton(sp => new TenantRules(
             IdentityRules.BuiltIn.With(sp.GetRequiredService<IOptions<IdentityOptions>>().Value.Rules, out _) ?? IdentityRules.BuiltIn,
@@ -36,9 +39,7 @@ public static class IdentityExtensions
         services.AddSingleton<StitchPersonsStep>();
 
         // What the identity service listens to:
-        var groupId = builder.Configuration[$"{IdentityOptions.Section}:{nameof(IdentityOptions.GroupId)}"];
-        services.AddSubscription<TrackingEvent, IdentityPipeline>(
-            new Subscription<TrackingEvent>(TopicCatalog.EventsRaw, string.IsNullOrWhiteSpace(groupId) ? "identity" : groupId));
+        services.AddSubscription<TrackingEvent, IdentityPipeline>(new Subscription<TrackingEvent>(TopicCatalog.EventsRaw, options.GroupId));
         return builder;
     }
 

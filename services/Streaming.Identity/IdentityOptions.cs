@@ -32,7 +32,7 @@ internal sealed class IdentityOptionsValidator(IOptions<RedisOptions> redis) : I
         if (options.DedupBuckets is < 1 or > 1 << 24)
             failures.Add($"Identity:DedupBuckets is {options.DedupBuckets}; use between 1 and 16777216 (about events per dedup window / 128).");
         if (string.IsNullOrWhiteSpace(options.GroupId))
-            failures.Add("Identity:GroupId must not be empty.");
+            failures.Add("Identity:GroupId must not be empty: leave it unset for 'identity', or name the consumer group (env Identity__GroupId).");
         if (IdentityRules.BuiltIn.With(options.Rules, out var errors) is null)
             failures.AddRange(errors.Select(e => "Identity:Rules: " + e));
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);

@@ -1,8 +1,8 @@
 using Microsoft.AspNetCore.Builder;
-using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Options;
 using Streaming.Contracts.Topics;
 using Streaming.Profiles.Api;
 using Streaming.Profiles.Pipeline;
@@ -11,6 +11,8 @@ using Streaming.Profiles.Tags;
 using Streaming.Profiles.Timers;
 using Streaming.ServiceDefaults.Consumers;
 using Streaming.ServiceDefaults.Definitions;
+using Streaming.ServiceDefaults.Registration;
+using Streaming.ServiceDefaults.Timers;
 
 namespace Streaming.Profiles;
 
@@ -27,24 +29,22 @@ public static class ProfilesExtensions
     /// </summary>
     public static Subscription<Contracts.Records.IdentifiedEvent> EventsSubscription => new(TopicCatalog.EventsIdentified, GroupId) { QueueCapacity = 1_000 };
 
-    /// <summary>Live profiles and real-time tagging. Needs Redis:Configuration (profiles live in Redis).</summary>
+    /// <summary>Live profiles and real-time tagging. Needs Redis:Configuration (profiles live in Redis); checked at start.</summary>
     public static IHostApplicationBuilder AddProfiles(this IHostApplicationBuilder builder)
     {
-        if (string.IsNullOrWhiteSpace(builder.Configuration["Redis:Configuration"]))
-            throw new InvalidOperationException("The profiles service keeps live profiles in Redis: set Redis:Configuration (env Redis__Configuration), e.g. 'redis:6379'.");
+        if (!builder.TryRegisterOnce("profiles"))
+            return builder;
         var services = builder.Services;
+        builder.AddServiceOptions<ProfilesOptions, ProfilesOptionsValidator>(ProfilesOptions.Section);
         services.AddDefinitionStore();
-        var cacheMegabytes = builder.Configuration.GetValue("Profiles:CacheMegabytes", ProfileCache.DefaultCapacityBytes >> 20);
-        if (cacheMegabytes < 0)
-            throw new InvalidOperationException($"Profiles:CacheMegabytes must be 0 (no cache) or more (got {cacheMegabytes}).");
-        services.TryAddSingleton(new ProfileCache(cacheMegabytes << 20));
+        services.TryAddSingleton(sp => new ProfileCache((long)sp.GetRequiredService<IOptions<ProfilesOptions>>().Value.CacheMegabytes << 20));
         services.TryAddSingleton<ProfileStore>();
         services.TryAddSingleton<TagCatalog>();
         services.TryAddSingleton<TagTimers>();
         services.TryAddSingleton<ProfileReevaluation>();
         services.AddSingleton<DefinitionReevaluator>();
         services.AddSingleton<IHostedService>(sp => sp.GetRequiredService<DefinitionReevaluator>());
-        services.AddHostedService<TimerSweeper>();
+        services.AddDurableTimers<TagTimerHandler>(TagTimers.Set);
 
         // What the profiles service listens to:
         services.AddSubscription<Contracts.Records.IdentifiedEvent, ProfilePipeline>(EventsSubscription);

@@ -18,6 +18,7 @@ using Streaming.ServiceDefaults.Admin;
 using Streaming.ServiceDefaults.Health;
 using Streaming.ServiceDefaults.Kafka;
 using Streaming.ServiceDefaults.Options;
+using Streaming.ServiceDefaults.Registration;
 using Streaming.ServiceDefaults.Telemetry;
 
 namespace Streaming.ServiceDefaults;
@@ -30,10 +31,9 @@ public static class ServiceDefaultsExtensions
     /// <summary>Idempotent: the standalone host calls it once for all services, each service's Program.cs once for itself.</summary>
     public static IHostApplicationBuilder AddServiceDefaults(this IHostApplicationBuilder builder, string serviceName)
     {
-        var services = builder.Services;
-        if (services.Any(d => d.ServiceType == typeof(ServiceDefaultsMarker)))
+        if (!builder.TryRegisterOnce("service-defaults"))
             return builder;
-        services.AddSingleton<ServiceDefaultsMarker>();
+        var services = builder.Services;
 
         services.AddOptions<KafkaOptions>().Bind(builder.Configuration.GetSection(KafkaOptions.Section)).ValidateOnStart();
         services.AddSingleton<IValidateOptions<KafkaOptions>, KafkaOptionsValidator>();
@@ -42,6 +42,7 @@ public static class ServiceDefaultsExtensions
         services.AddOptions<AdminOptions>().Bind(builder.Configuration.GetSection(AdminOptions.Section)).ValidateOnStart();
         services.AddSingleton<IValidateOptions<AdminOptions>, AdminOptionsValidator>();
         services.TryAddSingleton<ApiKeyRegistry>();
+        OptionsFirst.AddTo(services);
 
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<IEventProducer, KafkaEventProducer>();
@@ -123,6 +124,4 @@ public static class ServiceDefaultsExtensions
             checks = report.Entries.ToDictionary(e => e.Key, e => new { status = e.Value.Status.ToString(), description = e.Value.Description }),
         }, StreamingJson.Options));
     }
-
-    private sealed class ServiceDefaultsMarker;
 }

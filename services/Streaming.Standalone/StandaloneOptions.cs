@@ -48,7 +48,10 @@ public sealed record StandaloneOptions
     /// <summary>Extra configuration (Section:Key=value) passed to every service.</summary>
     public IReadOnlyDictionary<string, string?> Configuration { get; init; } = new Dictionary<string, string?>();
 
-    /// <summary>Parses <c>--data DIR --http-port N --grpc-port N --clickhouse-port N --redis-port N --listen ADDR</c>; other args go to configuration.</summary>
+    /// <summary>
+    /// Parses <c>--data DIR --http-port N --grpc-port N --clickhouse-port N --redis-port N --listen ADDR</c>; other args go to configuration.
+    /// A wrong flag, or flags that clash (<see cref="StandaloneOptionsValidator"/>), throw <see cref="ArgumentException"/> naming them (exit code 2).
+    /// </summary>
     public static StandaloneOptions Parse(string[] args)
     {
         var options = new StandaloneOptions
@@ -100,7 +103,9 @@ public sealed record StandaloneOptions
                 _ => throw new ArgumentException($"Unknown argument '{args[i]}'. Known: --data, --listen, --new-admin-key, --http-port, --grpc-port, --clickhouse-port, --redis-port, --drain-seconds, --fetch-chdb, --Section:Key=value."),
             };
         }
-        return options with { Configuration = configuration };
+        options = options with { Configuration = configuration };
+        var validation = new StandaloneOptionsValidator().Validate(null, options);
+        return validation.Failed ? throw new ArgumentException(validation.FailureMessage) : options;
     }
 
     private IReadOnlyDictionary<string, string> WithSecret(CredentialField field, string? value)

@@ -1,78 +1,43 @@
 using System.Globalization;
 using StackExchange.Redis;
 using Streaming.Contracts;
-using Streaming.Contracts.Topics;
+using Streaming.ServiceDefaults.Timers;
 
 namespace Streaming.Profiles.Timers;
 
 /// <summary>
-/// Durable re-evaluation timers, one Redis sorted set per events.identified partition (member
-/// <c>tenant/personId</c>, score = due time in epoch ms). A person's timers live in the partition
-/// its events are keyed to, so they are fired by whichever instance owns that partition, and move
-/// with it on a rebalance or restart.
+/// A profile's next tag re-evaluation as a durable timer of the shared runtime: one timer per
+/// person (id <c>tenant/personId</c>) in the events.identified partition its events are keyed to, so
+/// it fires at whichever instance owns that partition and moves with it on a rebalance or restart.
 /// </summary>
 public sealed class TagTimers(IConnectionMultiplexer redis)
 {
-    // Removes a member only if its due time is still the one that fired (an event may have rescheduled it).
-    private const string RemoveIfUnchanged = """
-        local score = redis.call('ZSCORE', KEYS[1], ARGV[1])
-        if score and tonumber(score) == tonumber(ARGV[2]) then
-          return redis.call('ZREM', KEYS[1], ARGV[1])
-        end
-        return 0
-        """;
+    /// <summary>The set's name is part of the stored keys (<c>timers:events.identified:&lt;partition&gt;</c>): keep it.</summary>
+    public static TimerSet Set { get; } = TimerSet.For(Contracts.Topics.TopicCatalog.EventsIdentified.Name, ProfilesExtensions.EventsSubscription);
 
-    private readonly IDatabase _db = redis.GetDatabase();
+    private readonly DurableTimers _timers = new(redis, Set);
 
-    public static int PartitionOf(string tenant, long personId) =>
-        KafkaPartition.For(PartitionKey.For(tenant, personId), TopicCatalog.EventsIdentified.Partitions);
+    public static int PartitionOf(string tenant, long personId) => Set.PartitionOf(PartitionKey.For(tenant, personId));
 
-    public static RedisKey Key(int partition) => $"timers:{TopicCatalog.EventsIdentified.Name}:{partition.ToString(CultureInfo.InvariantCulture)}";
+    public static RedisKey Key(int partition) => Set.Key(partition);
 
-    private static string Member(string tenant, long personId) => $"{tenant}/{personId.ToString(CultureInfo.InvariantCulture)}";
+    public static string TimerId(string tenant, long personId) => $"{tenant}/{personId.ToString(CultureInfo.InvariantCulture)}";
+
+    /// <summary>The person a timer id names; false for an id this service did not write.</summary>
+    public static bool TryParse(string timerId, out string tenant, out long personId)
+    {
+        var slash = timerId.LastIndexOf('/');
+        tenant = slash > 0 ? timerId[..slash] : "";
+        personId = 0;
+        return slash > 0 && long.TryParse(timerId.AsSpan(slash + 1), NumberStyles.Integer, CultureInfo.InvariantCulture, out personId);
+    }
 
     /// <summary>Sets (or, with no due time, clears) the person's next re-evaluation.</summary>
-    public Task ScheduleAsync(string tenant, long personId, long? due)
-    {
-        var key = Key(PartitionOf(tenant, personId));
-        return due is { } at
-            ? _db.SortedSetAddAsync(key, Member(tenant, personId), at)
-            : _db.SortedSetRemoveAsync(key, Member(tenant, personId));
-    }
+    public Task ScheduleAsync(string tenant, long personId, long? due) => due is { } at
+        ? _timers.ScheduleAsync(PartitionKey.For(tenant, personId), TimerId(tenant, personId), at)
+        : _timers.CancelAsync(PartitionKey.For(tenant, personId), TimerId(tenant, personId));
 
-    /// <summary><see cref="ScheduleAsync"/> for many people: one ZADD and one ZREM per timer set.</summary>
-    public async Task ScheduleManyAsync(IReadOnlyList<(string Tenant, long PersonId, long? Due)> timers)
-    {
-        if (timers.Count == 0)
-            return;
-        var calls = new List<Task>();
-        foreach (var group in timers.GroupBy(t => PartitionOf(t.Tenant, t.PersonId)))
-        {
-            var key = Key(group.Key);
-            SortedSetEntry[] add = [.. group.Where(t => t.Due is not null).Select(t => new SortedSetEntry(Member(t.Tenant, t.PersonId), t.Due!.Value))];
-            RedisValue[] remove = [.. group.Where(t => t.Due is null).Select(t => (RedisValue)Member(t.Tenant, t.PersonId))];
-            if (add.Length > 0)
-                calls.Add(_db.SortedSetAddAsync(key, add));
-            if (remove.Length > 0)
-                calls.Add(_db.SortedSetRemoveAsync(key, remove));
-        }
-        await Task.WhenAll(calls);
-    }
-
-    public async Task<IReadOnlyList<(string Tenant, long PersonId, long Due)>> DueAsync(int partition, long now, int limit)
-    {
-        var entries = await _db.SortedSetRangeByScoreWithScoresAsync(Key(partition), double.NegativeInfinity, now, take: limit);
-        var due = new List<(string, long, long)>(entries.Length);
-        foreach (var entry in entries)
-        {
-            var text = (string)entry.Element!;
-            var slash = text.LastIndexOf('/');
-            if (slash > 0 && long.TryParse(text.AsSpan(slash + 1), NumberStyles.Integer, CultureInfo.InvariantCulture, out var personId))
-                due.Add((text[..slash], personId, (long)entry.Score));
-        }
-        return due;
-    }
-
-    public Task RemoveIfUnchangedAsync(int partition, string tenant, long personId, long due) =>
-        _db.ScriptEvaluateAsync(RemoveIfUnchanged, [Key(partition)], [Member(tenant, personId), due.ToString(CultureInfo.InvariantCulture)]);
+    /// <summary><see cref="ScheduleAsync"/> for many people: one ZADD and one ZREM per partition.</summary>
+    public Task ScheduleManyAsync(IReadOnlyList<(string Tenant, long PersonId, long? Due)> timers) =>
+        _timers.ApplyAsync([.. timers.Select(t => new TimerChange(PartitionKey.For(t.Tenant, t.PersonId), TimerId(t.Tenant, t.PersonId), t.Due))]);
 }

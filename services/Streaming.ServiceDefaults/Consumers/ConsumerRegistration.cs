@@ -1,4 +1,5 @@
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -18,6 +19,7 @@ public static class ConsumerRegistration
         where THandler : class, IConsumerHandler<T>
     {
         services.AddSingleton<THandler>();
+        services.AddPartitionOwnership(subscription.Name);
         // Not AddHostedService: it de-duplicates by implementation type, and a service may subscribe to several topics of one payload type.
         services.AddSingleton<IHostedService>(sp => new ConsumerRuntime<T>(
             subscription,
@@ -28,7 +30,15 @@ public static class ConsumerRegistration
             sp.GetRequiredService<ILoggerFactory>(),
             sp.GetRequiredService<ITopicIncarnations>(),
             sp.GetService<ConsumerFailures>(),
-            sp.GetService<IConsumerCommitObserver>()));
+            sp.GetService<IConsumerCommitObserver>(),
+            sp.GetRequiredKeyedService<PartitionOwnership>(subscription.Name)));
+        return services;
+    }
+
+    /// <summary>The <see cref="PartitionOwnership"/> of a subscription, keyed by its <see cref="Subscription{T}.Name"/>; one per name.</summary>
+    public static IServiceCollection AddPartitionOwnership(this IServiceCollection services, string subscriptionName)
+    {
+        services.TryAddKeyedSingleton(subscriptionName, new PartitionOwnership());
         return services;
     }
 }

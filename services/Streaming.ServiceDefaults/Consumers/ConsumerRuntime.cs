@@ -42,9 +42,10 @@ public sealed class ConsumerRuntime<T> : BackgroundService
 
     public ConsumerRuntime(Subscription<T> subscription, IConsumerHandler<T> handler, IEventProducer producer,
         KafkaOptions kafka, TimeProvider time, ILoggerFactory loggers, ITopicIncarnations? incarnations = null, ConsumerFailures? failures = null,
-        IConsumerCommitObserver? commits = null)
+        IConsumerCommitObserver? commits = null, PartitionOwnership? ownership = null)
     {
         _commits = commits;
+        Ownership = ownership ?? new PartitionOwnership();
         _failures = failures ?? new ConsumerFailures();
         _incarnations = incarnations ?? new KafkaTopicIncarnations(kafka);
         _subscription = subscription;
@@ -69,7 +70,10 @@ public sealed class ConsumerRuntime<T> : BackgroundService
     private long _pauses;
 
     /// <summary>Partitions currently owned by this member.</summary>
-    public IReadOnlyList<int> AssignedPartitions { get; private set; } = [];
+    public IReadOnlyList<int> AssignedPartitions => Ownership.Owned;
+
+    /// <summary>The partitions this member owns, kept up to date for whatever keeps state per partition (durable timers).</summary>
+    public PartitionOwnership Ownership { get; }
 
     protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
         Task.Factory.StartNew(() => PollLoop(stoppingToken), CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
@@ -220,7 +224,7 @@ public sealed class ConsumerRuntime<T> : BackgroundService
             if (!_workers.ContainsKey(partition))
                 _workers[partition] = new PartitionWorker<T>(partition, incarnation, _subscription, _handler, _producer, _time, _logger);
         }
-        AssignedPartitions = [.. _workers.Keys.Select(p => p.Partition.Value).Order()];
+        Ownership.Set(_workers.Keys.Select(p => p.Partition.Value));
         _logger.LogInformation("{Subscription} assigned {Partitions}; now owns {Owned}", _subscription.Name,
             string.Join(",", partitions.Select(p => p.Partition.Value)), string.Join(",", AssignedPartitions));
         if (partitions.Count > 0)
@@ -299,7 +303,7 @@ public sealed class ConsumerRuntime<T> : BackgroundService
             _workers.Remove(worker.Partition);
             ConsumerMetrics.RemoveLag(_subscription.Name, worker.Partition.Topic, worker.Partition.Partition.Value);
         }
-        AssignedPartitions = [.. _workers.Keys.Select(p => p.Partition.Value).Order()];
+        Ownership.Set(_workers.Keys.Select(p => p.Partition.Value));
         _logger.LogInformation("{Subscription} {Action} {Partitions}", _subscription.Name, commit ? "released" : "lost",
             string.Join(",", stopping.Select(w => w.Partition.Partition.Value)));
     }

@@ -17,6 +17,17 @@ public sealed class KafkaOptions
     /// <summary>How long the producer waits to fill a batch; higher means fewer, larger requests.</summary>
     public int LingerMs { get; set; } = 5;
     public string Compression { get; set; } = "lz4";
+    /// <summary>
+    /// Replicas of each topic the <c>create-topics</c> job creates; -1 takes the brokers' default
+    /// (env <c>Kafka__TopicReplicationFactor</c>, which the Helm chart sets from <c>kafka.topicReplicationFactor</c>).
+    /// </summary>
+    public short TopicReplicationFactor { get; set; } = -1;
+
+    /// <summary>The spelling the job read before (<c>Kafka:ReplicationFactor</c>), used when <see cref="TopicReplicationFactor"/> is not set.</summary>
+    public short? ReplicationFactor { get; set; }
+
+    /// <summary>What <c>create-topics</c> asks for.</summary>
+    public short TopicReplicas => TopicReplicationFactor != -1 ? TopicReplicationFactor : ReplicationFactor ?? -1;
 }
 
 /// <summary>Redis connection (section <c>Redis</c>; env <c>Redis__Configuration</c>).</summary>

@@ -16,6 +16,8 @@ internal sealed class KafkaOptionsValidator : IValidateOptions<KafkaOptions>
             failures.Add("Kafka:LingerMs must be between 0 and 1000 (milliseconds).");
         if (options.Compression is not ("none" or "gzip" or "snappy" or "lz4" or "zstd"))
             failures.Add("Kafka:Compression must be one of none, gzip, snappy, lz4, zstd.");
+        if (options.TopicReplicationFactor is 0 or < -1 || options.ReplicationFactor is 0 or < -1)
+            failures.Add("Kafka:TopicReplicationFactor must be -1 (the brokers' default) or a number of replicas (1 or more), e.g. 3 (env Kafka__TopicReplicationFactor).");
         if (options.SecurityProtocol is not null && !Enum.TryParse<Confluent.Kafka.SecurityProtocol>(options.SecurityProtocol, true, out _))
             failures.Add("Kafka:SecurityProtocol must be one of Plaintext, Ssl, SaslPlaintext, SaslSsl.");
         if (options.SaslMechanism is not null && !Enum.TryParse<Confluent.Kafka.SaslMechanism>(options.SaslMechanism, true, out _))

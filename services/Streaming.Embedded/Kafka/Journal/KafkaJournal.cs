@@ -5,6 +5,7 @@ using System.Globalization;
 using System.Threading.Channels;
 using Confluent.Kafka;
 using Microsoft.Extensions.Logging;
+using Streaming.Contracts.Topics;
 
 namespace Streaming.Embedded.Kafka.Journal;
 
@@ -332,7 +333,7 @@ public sealed class KafkaJournal : IAsyncDisposable
             var entry = entries[i];
             var next = _nextOffsets[entry.Topic];
             var partition = entry.Partition
-                ?? (entry.Key is null ? Random.Shared.Next(next.Length) : Murmur2Partitioner.PartitionOf(entry.Key, next.Length));
+                ?? (entry.Key is null ? Random.Shared.Next(next.Length) : KafkaPartitioner.PartitionOf(entry.Key, next.Length));
             var offset = next[partition];
             Volatile.Write(ref next[partition], offset + 1);
             append.Partitions[i] = partition;

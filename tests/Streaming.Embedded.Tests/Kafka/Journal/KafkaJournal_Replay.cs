@@ -1,6 +1,7 @@
 using System.Text;
 using Confluent.Kafka;
 using Streaming.Embedded.Kafka;
+using Streaming.Contracts.Topics;
 using Streaming.Embedded.Kafka.Journal;
 
 namespace Streaming.Embedded.Tests.Kafka.Journal;
@@ -57,7 +58,7 @@ public sealed class KafkaJournal_Replay : IDisposable
             foreach (var key in keys)
             {
                 var delivered = await producer.ProduceAsync("plain", new Message<byte[], byte[]> { Key = Encoding.UTF8.GetBytes(key), Value = [] });
-                Assert.Equal(delivered.Partition.Value, Murmur2Partitioner.PartitionOf(Encoding.UTF8.GetBytes(key), JournalTestFolder.EventPartitions));
+                Assert.Equal(delivered.Partition.Value, KafkaPartitioner.PartitionOf(Encoding.UTF8.GetBytes(key), JournalTestFolder.EventPartitions));
             }
         }
     }

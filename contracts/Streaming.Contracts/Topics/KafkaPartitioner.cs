@@ -1,12 +1,16 @@
-namespace Streaming.Embedded.Kafka.Journal;
+using System.Text;
+
+namespace Streaming.Contracts.Topics;
 
 /// <summary>
-/// Kafka's default partitioner for keyed messages (Java client, librdkafka's murmur2): the journal
-/// picks partitions itself, and must put a key where every Kafka client (and the profiles' timer
-/// ownership) expects it.
+/// Kafka's default partitioner for keyed messages (Java client, librdkafka's murmur2, the platform's
+/// producer setting): the embedded journal picks partitions with it, and durable timers find the
+/// partition (hence the instance) that owns a key with it, so both must agree with every Kafka client.
 /// </summary>
-public static class Murmur2Partitioner
+public static class KafkaPartitioner
 {
+    public static int PartitionOf(string key, int partitions) => PartitionOf(Encoding.UTF8.GetBytes(key), partitions);
+
     public static int PartitionOf(ReadOnlySpan<byte> key, int partitions) => (int)((Murmur2(key) & 0x7fffffff) % (uint)partitions);
 
     private static uint Murmur2(ReadOnlySpan<byte> data)

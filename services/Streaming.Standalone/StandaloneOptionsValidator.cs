@@ -1,0 +1,25 @@
+using Microsoft.Extensions.Options;
+
+namespace Streaming.Standalone;
+
+/// <summary>
+/// What <see cref="StandaloneOptions.Parse"/> cannot see one flag at a time: the four listeners need
+/// four ports. Messages name the flags and the fix, like every service's options validation.
+/// </summary>
+public sealed class StandaloneOptionsValidator : IValidateOptions<StandaloneOptions>
+{
+    public ValidateOptionsResult Validate(string? name, StandaloneOptions options)
+    {
+        var failures = new List<string>();
+        var ports = new (string Flag, int Port)[]
+        {
+            ("--http-port", options.HttpPort), ("--grpc-port", options.GrpcPort),
+            ("--clickhouse-port", options.ClickHousePort), ("--redis-port", options.RedisPort),
+        };
+        foreach (var clash in ports.GroupBy(p => p.Port).Where(g => g.Count() > 1))
+            failures.Add($"{string.Join(" and ", clash.Select(p => p.Flag))} use the same port {clash.Key}: give each listener its own port.");
+        if (options.KafkaBrokers < 1)
+            failures.Add("The embedded Kafka needs at least one broker.");
+        return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
+    }
+}

@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using Polly.Registry;
 using StackExchange.Redis;
 using Streaming.Contracts.Records;
 using Streaming.Contracts.Topics;
@@ -32,7 +33,8 @@ public static class IdentityExtensions
             sp.GetRequiredService<ILogger<TenantRules>>()));
         services.AddSingleton(sp => new IdentityGraph(
             sp.GetRequiredService<IConnectionMultiplexer>(),
-            sp.GetRequiredService<IOptions<IdentityOptions>>().Value.DedupBuckets));
+            sp.GetRequiredService<IOptions<IdentityOptions>>().Value.DedupBuckets,
+            sp.GetRequiredService<ResiliencePipelineProvider<string>>()));
         services.AddSingleton<StitchPersons>();
 
         // What the identity service listens to:

@@ -18,6 +18,7 @@ using Streaming.ServiceDefaults.Admin;
 using Streaming.ServiceDefaults.Health;
 using Streaming.ServiceDefaults.Kafka;
 using Streaming.ServiceDefaults.Options;
+using Streaming.ServiceDefaults.Resilience;
 using Streaming.ServiceDefaults.Telemetry;
 
 namespace Streaming.ServiceDefaults;
@@ -42,6 +43,7 @@ public static class ServiceDefaultsExtensions
         services.AddOptions<AdminOptions>().Bind(builder.Configuration.GetSection(AdminOptions.Section)).ValidateOnStart();
         services.AddSingleton<IValidateOptions<AdminOptions>, AdminOptionsValidator>();
         services.TryAddSingleton<ApiKeyRegistry>();
+        services.AddStreamingResilience(builder.Configuration);
 
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<IEventProducer, KafkaEventProducer>();

@@ -37,10 +37,10 @@ public sealed class EventsSink_ExactlyOnce : IDisposable
         const int count = 3_000;
         await ProduceAsync(count);
 
-        var first = new CountingSink(db.EventsSink());
+        var first = new CountingHandler<IdentifiedEvent>(db.EventsSink());
         await RunUntilAsync(first, "sink-a", () => first.Seen >= count);
         // A new group starts from the earliest offsets: a full replay, by a fresh instance with no memory of what it wrote.
-        var replay = new CountingSink(db.EventsSink());
+        var replay = new CountingHandler<IdentifiedEvent>(db.EventsSink());
         await RunUntilAsync(replay, "sink-b", () => replay.Seen >= count);
 
         Assert.Equal(count, await db.ScalarAsync($"SELECT count() FROM {db.Name}.events"));
@@ -74,7 +74,7 @@ public sealed class EventsSink_ExactlyOnce : IDisposable
         const int count = 2_000;
         await ProduceAsync(count);
 
-        var sink = new CountingSink(db.EventsSink());
+        var sink = new CountingHandler<IdentifiedEvent>(db.EventsSink());
         var runtime = Runtime(sink, "sink-outage");
         await runtime.StartAsync(default);
         await Task.Delay(1_500);
@@ -110,23 +110,6 @@ public sealed class EventsSink_ExactlyOnce : IDisposable
             await Task.Delay(50);
         await runtime.StopAsync(default);
         Assert.True(done(), "the sink did not see every message within 60 s");
-    }
-
-    /// <summary>Counts what the real sink completed (outcomes returned) and what it left out as already stored.</summary>
-    private sealed class CountingSink(IConsumerHandler<IdentifiedEvent> inner) : IConsumerHandler<IdentifiedEvent>
-    {
-        private int seen;
-        private int dropped;
-        public int Seen => Volatile.Read(ref seen);
-        public int Dropped => Volatile.Read(ref dropped);
-
-        public async Task<IReadOnlyList<HandlerOutcome>> HandleAsync(IReadOnlyList<InboundMessage<IdentifiedEvent>> batch, CancellationToken cancellationToken)
-        {
-            var outcomes = await inner.HandleAsync(batch, cancellationToken);
-            Interlocked.Add(ref dropped, outcomes.Count(o => o.Kind == OutcomeKind.Drop));
-            Interlocked.Add(ref seen, outcomes.Count);
-            return outcomes;
-        }
     }
 
     public void Dispose()

@@ -34,7 +34,7 @@ public static class IdentityExtensions
         services.AddSingleton(sp => new IdentityGraph(
             sp.GetRequiredService<IConnectionMultiplexer>(),
             sp.GetRequiredService<IOptions<IdentityOptions>>().Value.DedupBuckets,
-            sp.GetRequiredService<ResiliencePipelineProvider<string>>()));
+            sp.GetService<ResiliencePipelineProvider<string>>()));
         services.AddSingleton<StitchPersons>();
 
         // What the identity service listens to:

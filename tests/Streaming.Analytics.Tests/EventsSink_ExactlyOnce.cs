@@ -17,7 +17,7 @@ public sealed class EventsSink_ExactlyOnce : IDisposable
     private const int Partitions = 3;
     private readonly ClickHouseFixture fixture;
     private readonly Topic<IdentifiedEvent> topic;
-    private readonly EmbeddedKafka kafka;
+    private readonly TestKafka kafka;
     private readonly KafkaOptions options;
     private readonly KafkaEventProducer producer;
 
@@ -25,7 +25,7 @@ public sealed class EventsSink_ExactlyOnce : IDisposable
     {
         this.fixture = fixture;
         topic = TopicCatalog.EventsIdentified with { Name = "test.identified." + Guid.NewGuid().ToString("N")[..8], Partitions = Partitions };
-        kafka = EmbeddedKafka.Start(1, [(topic.Name, Partitions), (topic.DeadLetterName, 1)]);
+        kafka = TestKafka.Start([(topic.Name, Partitions), (topic.DeadLetterName, 1)]);
         options = new KafkaOptions { BootstrapServers = kafka.BootstrapServers, LingerMs = 2, DeliveryTimeoutMs = 10_000 };
         producer = new KafkaEventProducer(Microsoft.Extensions.Options.Options.Create(options), NullLogger<KafkaEventProducer>.Instance);
     }
@@ -66,9 +66,9 @@ public sealed class EventsSink_ExactlyOnce : IDisposable
     [Fact]
     public async Task EventsSink_loses_nothing_when_clickhouse_is_unreachable_for_a_while()
     {
-        using var outage = new TcpGate(fixture.Server.Port);
+        using var outage = new TcpGate(fixture.Port);
         outage.Open();
-        var throughGate = new ClickHouse.Driver.ADO.ClickHouseConnectionStringBuilder(fixture.Server.ConnectionString) { Port = (ushort)outage.Port, Database = "default" };
+        var throughGate = new ClickHouse.Driver.ADO.ClickHouseConnectionStringBuilder(fixture.ConnectionString) { Port = (ushort)outage.Port, Database = "default" };
         var db = await fixture.NewDatabaseAsync(throughGate.ConnectionString);
         outage.Close();
         const int count = 2_000;

@@ -4,6 +4,7 @@ using ClickHouse.Driver;
 using Polly;
 using Polly.CircuitBreaker;
 using Polly.Registry;
+using Polly.Timeout;
 using Streaming.Analytics.Schema;
 using Streaming.ServiceDefaults.Consumers;
 using Streaming.ServiceDefaults.Resilience;
@@ -65,7 +66,7 @@ internal sealed class BatchWriter(ClickHouseSession session, ResiliencePipelineP
                 static (state, token) => new ValueTask(state.Client.InsertBinaryAsync(state.table, state.columns, state.rows, state.options, token)),
                 (session.Client, table, columns, rows, options), cancellationToken);
         }
-        catch (Exception ex) when (ex is BrokenCircuitException || ex is HttpRequestException or SocketException or IOException or OperationCanceledException && ResiliencePipelines.IsTransient(ex, cancellationToken))
+        catch (Exception ex) when (ex is BrokenCircuitException or TimeoutRejectedException || ex is HttpRequestException or SocketException or IOException or OperationCanceledException && ResiliencePipelines.IsTransient(ex, cancellationToken))
         {
             throw new DependencyUnavailableException($"ClickHouse is unreachable while inserting into {table}: {ex.Message}", ex);
         }

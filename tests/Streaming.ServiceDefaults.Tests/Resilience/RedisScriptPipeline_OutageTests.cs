@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Logging;
 using Polly;
 using Polly.CircuitBreaker;
 using StackExchange.Redis;
@@ -22,16 +23,17 @@ public sealed class RedisScriptPipeline_OutageTests
         var port = server.Port;
         using var redis = await ConnectAsync(server.ConnectionString);
         server.Dispose();
-        var events = new PipelineEvents();
+        var logs = new CapturedLogs();
+        using var loggerFactory = new LoggerFactory([logs]);
         var options = new ResilienceOptions();
         options.RedisScript.MaxRetryAttempts = 50;
         options.RedisScript.BaseDelay = TimeSpan.FromMilliseconds(100);
         options.RedisScript.MaxDelay = TimeSpan.FromMilliseconds(500);
         options.RedisScript.BreakerEnabled = false;
-        var pipeline = ResiliencePipelines.CreateProvider(options, events).GetPipeline(ResiliencePipelines.RedisScript);
+        var pipeline = ResiliencePipelines.CreateProvider(options, loggerFactory).GetPipeline(ResiliencePipelines.RedisScript);
 
         var call = pipeline.ExecuteAsync(async _ => (long)await redis.GetDatabase().ScriptEvaluateAsync(Increment, ["counter"], [5]), CancellationToken.None).AsTask();
-        await events.WaitForAsync("redis-script: attempt");
+        await logs.WaitForAsync("redis-script: attempt");
         using var restarted = await RedisServerProcess.StartAsync(new RedisServerOptions { Port = port });
 
         Assert.Equal(5, await call.WaitAsync(TimeSpan.FromMinutes(1)));
@@ -44,20 +46,21 @@ public sealed class RedisScriptPipeline_OutageTests
         var server = await RedisServerProcess.StartAsync();
         using var redis = await ConnectAsync(server.ConnectionString);
         server.Dispose();
-        var events = new PipelineEvents();
+        var logs = new CapturedLogs();
+        using var loggerFactory = new LoggerFactory([logs]);
         var options = new ResilienceOptions();
         options.RedisScript.MaxRetryAttempts = 0;
         options.RedisScript.BreakerMinimumThroughput = 2;
         options.RedisScript.BreakerFailureRatio = 0.5;
         options.RedisScript.BreakDuration = TimeSpan.FromMinutes(5);
-        var pipeline = ResiliencePipelines.CreateProvider(options, events).GetPipeline(ResiliencePipelines.RedisScript);
+        var pipeline = ResiliencePipelines.CreateProvider(options, loggerFactory).GetPipeline(ResiliencePipelines.RedisScript);
         Task<long> Call() => pipeline.ExecuteAsync(async _ => (long)await redis.GetDatabase().ScriptEvaluateAsync(Increment, ["counter"], [1]), CancellationToken.None).AsTask();
 
         await Assert.ThrowsAsync<RedisConnectionException>(Call);
         await Assert.ThrowsAsync<RedisConnectionException>(Call);
         var broken = await Assert.ThrowsAsync<BrokenCircuitException>(Call);
 
-        Assert.Equal(1, events.Count("redis-script: circuit opened"));
+        Assert.Equal(1, logs.Count("redis-script: circuit opened"));
         // The consumer runtime waits on an open circuit instead of dead-lettering the message.
         Assert.True(TransientFailures.IsTransient(broken));
     }

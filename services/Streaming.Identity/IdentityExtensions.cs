@@ -3,6 +3,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using Polly.Registry;
 using StackExchange.Redis;
 using Streaming.Contracts.Records;
 using Streaming.Contracts.Topics;
@@ -35,7 +36,8 @@ public static class IdentityExtensions
             sp.GetRequiredService<ILogger<TenantRules>>()));
         services.AddSingleton(sp => new IdentityGraph(
             sp.GetRequiredService<IConnectionMultiplexer>(),
-            sp.GetRequiredService<IOptions<IdentityOptions>>().Value.DedupBuckets));
+            sp.GetRequiredService<IOptions<IdentityOptions>>().Value.DedupBuckets,
+            sp.GetService<ResiliencePipelineProvider<string>>()));
         services.AddSingleton<StitchPersonsStep>();
 
         // What the identity service listens to:

@@ -19,6 +19,7 @@ using Streaming.ServiceDefaults.Health;
 using Streaming.ServiceDefaults.Kafka;
 using Streaming.ServiceDefaults.Options;
 using Streaming.ServiceDefaults.Registration;
+using Streaming.ServiceDefaults.Resilience;
 using Streaming.ServiceDefaults.Telemetry;
 
 namespace Streaming.ServiceDefaults;
@@ -43,6 +44,7 @@ public static class ServiceDefaultsExtensions
         services.AddSingleton<IValidateOptions<AdminOptions>, AdminOptionsValidator>();
         services.TryAddSingleton<ApiKeyRegistry>();
         OptionsFirst.AddTo(services);
+        services.AddStreamingResilience(builder.Configuration);
 
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<IEventProducer, KafkaEventProducer>();

@@ -6,28 +6,34 @@ using Streaming.Analytics.Pipeline;
 using Streaming.Analytics.Queries;
 using Streaming.Analytics.Schema;
 using Streaming.Contracts.Records;
-using Streaming.Embedded.ClickHouse;
 using Streaming.ServiceDefaults.Consumers;
 using Streaming.ServiceDefaults.Options;
 
 namespace Streaming.Analytics.Tests;
 
-/// <summary>One embedded ClickHouse (chDB) for the whole test project; every test gets its own databases.</summary>
+/// <summary>
+/// One ClickHouse for the whole test project (embedded chDB, or a container under
+/// STREAMING_TEST_INFRA=containers); every test gets its own databases.
+/// </summary>
 public sealed class ClickHouseFixture : IAsyncLifetime
 {
-    private readonly string dataPath = Path.Combine(Path.GetTempPath(), "streaming-analytics-tests-" + Guid.NewGuid().ToString("N"));
+    private ITestInfrastructure? infrastructure;
 
-    public EmbeddedClickHouse Server { get; private set; } = null!;
+    /// <summary>Connection string of the <c>default</c> user.</summary>
+    public string ConnectionString => infrastructure?.ClickHouseConnectionString ?? throw new InvalidOperationException("The ClickHouse fixture is not started.");
+
+    /// <summary>The HTTP port on 127.0.0.1, for a <see cref="TcpGate"/> in front of it.</summary>
+    public int Port => new ClickHouse.Driver.ADO.ClickHouseConnectionStringBuilder(ConnectionString).Port;
 
     public async Task InitializeAsync() =>
-        Server = await EmbeddedClickHouse.StartAsync(new EmbeddedClickHouseOptions { DataPath = dataPath });
+        infrastructure = await TestInfrastructure.StartAsync(TestServers.ClickHouse);
 
     /// <summary>A migrated pair of databases (tables, BI views) no other test uses.</summary>
     public async Task<AnalyticsDatabase> NewDatabaseAsync(string? connectionString = null, int eventsTtlDays = 1095)
     {
         var suffix = Guid.NewGuid().ToString("N")[..10];
         var options = new AnalyticsOptions { Database = "a_" + suffix, BiDatabase = "bi_" + suffix, FlushIntervalMs = 0, EventsTtlDays = eventsTtlDays };
-        var session = new ClickHouseSession(Options.Create(new ClickHouseOptions { ConnectionString = connectionString ?? Server.ConnectionString }), Options.Create(options));
+        var session = new ClickHouseSession(Options.Create(new ClickHouseOptions { ConnectionString = connectionString ?? ConnectionString }), Options.Create(options));
         var database = new AnalyticsDatabase(session, new Migrator(session, NullLogger<Migrator>.Instance));
         await database.Migrator.MigrateAsync();
         return database;
@@ -35,16 +41,8 @@ public sealed class ClickHouseFixture : IAsyncLifetime
 
     public async Task DisposeAsync()
     {
-        if (Server is not null)
-            await Server.DisposeAsync();
-        try
-        {
-            Directory.Delete(dataPath, recursive: true);
-        }
-        catch (IOException)
-        {
-            // best effort: a temp folder
-        }
+        if (infrastructure is not null)
+            await infrastructure.DisposeAsync();
     }
 }
 

@@ -17,7 +17,7 @@ public sealed class EventsSink_ExactlyOnce : IDisposable
     private const int Partitions = 3;
     private readonly ClickHouseFixture fixture;
     private readonly Topic<IdentifiedEvent> topic;
-    private readonly EmbeddedKafka kafka;
+    private readonly TestKafka kafka;
     private readonly KafkaOptions options;
     private readonly KafkaEventProducer producer;
 
@@ -25,7 +25,7 @@ public sealed class EventsSink_ExactlyOnce : IDisposable
     {
         this.fixture = fixture;
         topic = TopicCatalog.EventsIdentified with { Name = "test.identified." + Guid.NewGuid().ToString("N")[..8], Partitions = Partitions };
-        kafka = EmbeddedKafka.Start(1, [(topic.Name, Partitions), (topic.DeadLetterName, 1)]);
+        kafka = TestKafka.Start([(topic.Name, Partitions), (topic.DeadLetterName, 1)]);
         options = new KafkaOptions { BootstrapServers = kafka.BootstrapServers, LingerMs = 2, DeliveryTimeoutMs = 10_000 };
         producer = new KafkaEventProducer(Microsoft.Extensions.Options.Options.Create(options), NullLogger<KafkaEventProducer>.Instance);
     }
@@ -37,10 +37,10 @@ public sealed class EventsSink_ExactlyOnce : IDisposable
         const int count = 3_000;
         await ProduceAsync(count);
 
-        var first = new CountingSink(db.EventsSink());
+        var first = new CountingHandler<IdentifiedEvent>(db.EventsSink());
         await RunUntilAsync(first, "sink-a", () => first.Seen >= count);
         // A new group starts from the earliest offsets: a full replay, by a fresh instance with no memory of what it wrote.
-        var replay = new CountingSink(db.EventsSink());
+        var replay = new CountingHandler<IdentifiedEvent>(db.EventsSink());
         await RunUntilAsync(replay, "sink-b", () => replay.Seen >= count);
 
         Assert.Equal(count, await db.ScalarAsync($"SELECT count() FROM {db.Name}.events"));
@@ -66,15 +66,15 @@ public sealed class EventsSink_ExactlyOnce : IDisposable
     [Fact]
     public async Task EventsSink_loses_nothing_when_clickhouse_is_unreachable_for_a_while()
     {
-        using var outage = new TcpGate(fixture.Server.Port);
+        using var outage = new TcpGate(fixture.Port);
         outage.Open();
-        var throughGate = new ClickHouse.Driver.ADO.ClickHouseConnectionStringBuilder(fixture.Server.ConnectionString) { Port = (ushort)outage.Port, Database = "default" };
+        var throughGate = new ClickHouse.Driver.ADO.ClickHouseConnectionStringBuilder(fixture.ConnectionString) { Port = (ushort)outage.Port, Database = "default" };
         var db = await fixture.NewDatabaseAsync(throughGate.ConnectionString);
         outage.Close();
         const int count = 2_000;
         await ProduceAsync(count);
 
-        var sink = new CountingSink(db.EventsSink());
+        var sink = new CountingHandler<IdentifiedEvent>(db.EventsSink());
         var runtime = Runtime(sink, "sink-outage");
         await runtime.StartAsync(default);
         await Task.Delay(1_500);
@@ -110,23 +110,6 @@ public sealed class EventsSink_ExactlyOnce : IDisposable
             await Task.Delay(50);
         await runtime.StopAsync(default);
         Assert.True(done(), "the sink did not see every message within 60 s");
-    }
-
-    /// <summary>Counts what the real sink completed (outcomes returned) and what it left out as already stored.</summary>
-    private sealed class CountingSink(IConsumerHandler<IdentifiedEvent> inner) : IConsumerHandler<IdentifiedEvent>
-    {
-        private int seen;
-        private int dropped;
-        public int Seen => Volatile.Read(ref seen);
-        public int Dropped => Volatile.Read(ref dropped);
-
-        public async Task<IReadOnlyList<HandlerOutcome>> HandleAsync(IReadOnlyList<InboundMessage<IdentifiedEvent>> batch, CancellationToken cancellationToken)
-        {
-            var outcomes = await inner.HandleAsync(batch, cancellationToken);
-            Interlocked.Add(ref dropped, outcomes.Count(o => o.Kind == OutcomeKind.Drop));
-            Interlocked.Add(ref seen, outcomes.Count);
-            return outcomes;
-        }
     }
 
     public void Dispose()

@@ -46,7 +46,7 @@ public sealed class ProfilesService_ReplayTests : IAsyncLifetime
 
         // A second consumer group reads events.identified from the start with the service's own handler.
         var services = _host.App.Services;
-        var handler = new CountingHandler(services.GetRequiredService<ProfilePipeline>());
+        var handler = new CountingHandler<IdentifiedEvent>(services.GetRequiredService<ProfilePipeline>());
         var replay = new ConsumerRuntime<IdentifiedEvent>(new Subscription<IdentifiedEvent>(TopicCatalog.EventsIdentified, "profiles-replay"),
             handler, services.GetRequiredService<IEventProducer>(), services.GetRequiredService<IOptions<KafkaOptions>>().Value, TimeProvider.System, NullLoggerFactory.Instance);
         await replay.StartAsync(CancellationToken.None);
@@ -63,18 +63,5 @@ public sealed class ProfilesService_ReplayTests : IAsyncLifetime
         for (var p = 1; p <= people; p++)
             Assert.Equal(before[p - 1], (await _host.ProfileAsync(tenant, $"/api/profiles/{p}"))!.Value.GetRawText());
         Assert.All(_host.Changes, c => Assert.Contains(c.ChangeId, idsBefore));
-    }
-
-    private sealed class CountingHandler(IConsumerHandler<IdentifiedEvent> inner) : IConsumerHandler<IdentifiedEvent>
-    {
-        private int _seen;
-        public int Seen => Volatile.Read(ref _seen);
-
-        public async Task<IReadOnlyList<HandlerOutcome>> HandleAsync(IReadOnlyList<InboundMessage<IdentifiedEvent>> batch, CancellationToken cancellationToken)
-        {
-            var outcomes = await inner.HandleAsync(batch, cancellationToken);
-            Interlocked.Add(ref _seen, batch.Count);
-            return outcomes;
-        }
     }
 }

@@ -1,8 +1,13 @@
 using System.Diagnostics.Metrics;
 using System.Net.Sockets;
 using ClickHouse.Driver;
+using Polly;
+using Polly.CircuitBreaker;
+using Polly.Registry;
+using Polly.Timeout;
 using Streaming.Analytics.Schema;
 using Streaming.ServiceDefaults.Consumers;
+using Streaming.ServiceDefaults.Resilience;
 using Streaming.ServiceDefaults.Telemetry;
 
 namespace Streaming.Analytics.Pipeline;
@@ -11,11 +16,15 @@ namespace Streaming.Analytics.Pipeline;
 /// Step: one bulk insert per batch. The insert carries a deduplication token derived from the
 /// topic, partition and offset range, so a batch retried after a timeout or an error (its rows
 /// may or may not have landed) is stored once: ClickHouse drops a block whose token it has seen
-/// (non_replicated_deduplication_window on the tables). ClickHouse unreachable means "wait and
-/// retry" (the runtime pauses the partition), never a dead letter.
+/// (non_replicated_deduplication_window on the tables). The insert runs in the
+/// <c>clickhouse-write</c> pipeline (<see cref="ResiliencePipelines"/>), which retries a short
+/// outage in place; ClickHouse still unreachable, or its circuit open, means "wait and retry"
+/// (the runtime pauses the partition), never a dead letter.
 /// </summary>
-internal sealed class InsertBatchStep(ClickHouseSession session)
+internal sealed class InsertBatchStep(ClickHouseSession session, ResiliencePipelineProvider<string>? pipelines = null)
 {
+    private readonly ResiliencePipeline writes = (pipelines ?? ResiliencePipelines.CreateProvider(new ResilienceOptions())).GetPipeline(ResiliencePipelines.ClickHouseWrite);
+
     private static readonly Counter<long> Rows = StreamingTelemetry.Meter.CreateCounter<long>("streaming.analytics.rows_inserted");
 
     /// <summary>
@@ -53,9 +62,11 @@ internal sealed class InsertBatchStep(ClickHouseSession session)
         };
         try
         {
-            await session.Client.InsertBinaryAsync(table, columns, rows, options, cancellationToken);
+            await writes.ExecuteAsync(
+                static (state, token) => new ValueTask(state.Client.InsertBinaryAsync(state.table, state.columns, state.rows, state.options, token)),
+                (session.Client, table, columns, rows, options), cancellationToken);
         }
-        catch (Exception ex) when (ex is HttpRequestException or SocketException or IOException or TaskCanceledException && !cancellationToken.IsCancellationRequested)
+        catch (Exception ex) when (ex is BrokenCircuitException or TimeoutRejectedException || ex is HttpRequestException or SocketException or IOException or OperationCanceledException && ResiliencePipelines.IsTransient(ex, cancellationToken))
         {
             throw new DependencyUnavailableException($"ClickHouse is unreachable while inserting into {table}: {ex.Message}", ex);
         }

@@ -1,6 +1,6 @@
 namespace Streaming.Embedded.Redis;
 
-/// <summary>Which server answers a <see cref="TestRedis"/>.</summary>
+/// <summary>Which Redis-compatible server a test or bench runs against (tests/Shared/Redis/TestRedis).</summary>
 public enum RedisEngine
 {
     /// <summary>Debian's redis-server, run as a child process.</summary>

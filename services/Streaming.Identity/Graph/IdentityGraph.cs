@@ -1,8 +1,11 @@
 using System.Globalization;
 using System.Reflection;
 using System.Text.Json;
+using Polly;
+using Polly.Registry;
 using StackExchange.Redis;
 using Streaming.Identity.Rules;
+using Streaming.ServiceDefaults.Resilience;
 
 namespace Streaming.Identity.Graph;
 
@@ -17,12 +20,15 @@ public sealed class IdentityGraph
 
     private readonly IConnectionMultiplexer _redis;
     private readonly int _dedupBuckets;
+    private readonly ResiliencePipeline _scripts;
     private long _scriptCalls;
 
-    public IdentityGraph(IConnectionMultiplexer redis, int dedupBuckets)
+    /// <param name="pipelines">Where the <c>redis-script</c> pipeline comes from; the defaults when null. A retried stitch is harmless: the dedup fence drops what already ran.</param>
+    public IdentityGraph(IConnectionMultiplexer redis, int dedupBuckets, ResiliencePipelineProvider<string>? pipelines = null)
     {
         _redis = redis;
         _dedupBuckets = dedupBuckets;
+        _scripts = (pipelines ?? ResiliencePipelines.CreateProvider(new ResilienceOptions())).GetPipeline(ResiliencePipelines.RedisScript);
     }
 
     /// <summary>Stitch script calls made by this instance (Redis round trips for stitching).</summary>
@@ -45,7 +51,9 @@ public sealed class IdentityGraph
         args[a] = StitchArguments.Encode(tenant, rules, events, _dedupBuckets);
 
         Interlocked.Increment(ref _scriptCalls);
-        var result = await _redis.GetDatabase().ScriptEvaluateAsync(Script, [GraphKeys.Sequence(tenant)], args);
+        var result = await _scripts.ExecuteAsync(
+            static async (state, _) => await state.Database.ScriptEvaluateAsync(Script, [state.Key], state.args),
+            (Database: _redis.GetDatabase(), Key: GraphKeys.Sequence(tenant), args));
         var lines = (RedisResult[])result!;
         if (lines.Length != events.Count)
             throw new InvalidOperationException($"The stitch script answered {lines.Length} results for {events.Count} events.");

@@ -1,6 +1,9 @@
 using System.Globalization;
+using Polly;
+using Polly.Registry;
 using StackExchange.Redis;
 using Streaming.Profiles.Model;
+using Streaming.ServiceDefaults.Resilience;
 
 namespace Streaming.Profiles.Storage;
 
@@ -44,8 +47,12 @@ public sealed record ProfileWrite(long PersonId, long Version, byte[] State, IRe
 /// What this instance writes in a batch is kept in <see cref="Cache"/>, so the next batch of the
 /// same people need not load them again.
 /// </summary>
-public sealed partial class ProfileStore(IConnectionMultiplexer redis, ProfileCache cache)
+public sealed partial class ProfileStore(IConnectionMultiplexer redis, ProfileCache cache, ResiliencePipelineProvider<string>? pipelines = null)
 {
+    // Retrying a script is safe: loads read, and a compare-and-set that ran but whose answer was
+    // lost fails its version check the second time, so the caller reloads and finds its fence.
+    private readonly ResiliencePipeline _scripts = (pipelines ?? ResiliencePipelines.CreateProvider(new ResilienceOptions())).GetPipeline(ResiliencePipelines.RedisScript);
+
     public ProfileStore(IConnectionMultiplexer redis) : this(redis, new ProfileCache(ProfileCache.DefaultCapacityBytes))
     {
     }
@@ -110,6 +117,9 @@ public sealed partial class ProfileStore(IConnectionMultiplexer redis, ProfileCa
 
     private readonly IDatabase _db = redis.GetDatabase();
 
+    private ValueTask<RedisResult> EvaluateAsync(string script, RedisKey[] keys, RedisValue[]? values = null) =>
+        _scripts.ExecuteAsync(static async (state, _) => await state._db.ScriptEvaluateAsync(state.script, state.keys, state.values), (_db, script, keys, values));
+
     public static RedisKey Key(string tenant, long personId) => $"prof:{{{tenant}}}:{personId.ToString(CultureInfo.InvariantCulture)}";
 
     public static RedisKey IdentifierKey(string tenant, string identifier) => $"pid:{{{tenant}}}:{identifier}";
@@ -123,7 +133,7 @@ public sealed partial class ProfileStore(IConnectionMultiplexer redis, ProfileCa
         var keys = new RedisKey[personIds.Count];
         for (var i = 0; i < keys.Length; i++)
             keys[i] = Key(tenant, personIds[i]);
-        var results = (RedisResult[])(await _db.ScriptEvaluateAsync(LoadMany, keys))!;
+        var results = (RedisResult[])(await EvaluateAsync(LoadMany, keys))!;
         var profiles = new EncodedProfile[keys.Length];
         for (var i = 0; i < profiles.Length; i++)
         {
@@ -193,7 +203,7 @@ public sealed partial class ProfileStore(IConnectionMultiplexer redis, ProfileCa
             keys.Add(IdentifierKey(tenant, identifier));
             args.Add(personId);
         }
-        var result = await _db.ScriptEvaluateAsync(CompareAndSet, [.. keys], [.. args]);
+        var result = await EvaluateAsync(CompareAndSet, [.. keys], [.. args]);
         foreach (var (profile, _) in profiles)
             cache.Remove(profile.Tenant, profile.PersonId);
         return (int)result == 1;
@@ -220,7 +230,7 @@ public sealed partial class ProfileStore(IConnectionMultiplexer redis, ProfileCa
                 args.Add(write.PersonId);
             }
         }
-        var results = (RedisResult[])(await _db.ScriptEvaluateAsync(CompareAndSetMany, [.. keys], [.. args]))!;
+        var results = (RedisResult[])(await EvaluateAsync(CompareAndSetMany, [.. keys], [.. args]))!;
         var written = new bool[writes.Count];
         for (var i = 0; i < written.Length; i++)
         {

@@ -1,5 +1,7 @@
 using System.Net.Sockets;
 using Confluent.Kafka;
+using Polly.CircuitBreaker;
+using Polly.Timeout;
 using StackExchange.Redis;
 
 namespace Streaming.ServiceDefaults.Consumers;
@@ -13,6 +15,8 @@ public static class TransientFailures
     public static bool IsTransient(Exception exception) => exception switch
     {
         DependencyUnavailableException => true,
+        // A resilience pipeline gave up on the dependency for now (see Resilience/ResiliencePipelines).
+        BrokenCircuitException or TimeoutRejectedException => true,
         RedisConnectionException or RedisTimeoutException => true,
         TimeoutException or SocketException or HttpRequestException => true,
         ProduceException<byte[], byte[]> produce => produce.Error.Code is not (ErrorCode.MsgSizeTooLarge or ErrorCode.InvalidMsg),

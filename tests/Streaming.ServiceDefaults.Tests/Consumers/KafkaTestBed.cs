@@ -13,22 +13,23 @@ using Streaming.ServiceDefaults.Options;
 
 namespace Streaming.ServiceDefaults.Tests.Consumers;
 
-/// <summary>A fresh embedded Kafka per test with an input topic, its dead-letter topic and an output topic.</summary>
+/// <summary>Kafka per test (<see cref="TestKafka"/>: embedded, or a container under STREAMING_TEST_INFRA=containers) with an input topic, its dead-letter topic and an output topic.</summary>
 public sealed class KafkaTestBed : IDisposable
 {
     public const int Partitions = 12;
 
-    public KafkaTestBed()
+    /// <param name="injectsFaults">The test takes brokers down, so it needs the embedded mock cluster.</param>
+    public KafkaTestBed(bool injectsFaults = false)
     {
         var suffix = Guid.NewGuid().ToString("N")[..8];
         Input = TopicCatalog.ProfilesChanges with { Name = $"test.input.{suffix}", Partitions = Partitions };
         Output = TopicCatalog.ProfilesChanges with { Name = $"test.output.{suffix}", Partitions = Partitions };
-        Kafka = EmbeddedKafka.Start(1, [(Input.Name, Partitions), (Input.DeadLetterName, 1), (Output.Name, Partitions)]);
+        Kafka = TestKafka.Start([(Input.Name, Partitions), (Input.DeadLetterName, 1), (Output.Name, Partitions)], injectsFaults);
         Options = new KafkaOptions { BootstrapServers = Kafka.BootstrapServers, LingerMs = 2, DeliveryTimeoutMs = 10_000 };
         Producer = new KafkaEventProducer(Microsoft.Extensions.Options.Options.Create(Options), NullLogger<KafkaEventProducer>.Instance);
     }
 
-    public EmbeddedKafka Kafka { get; }
+    public TestKafka Kafka { get; }
     public Topic<ProfileChange> Input { get; }
     public Topic<ProfileChange> Output { get; }
     public KafkaOptions Options { get; }

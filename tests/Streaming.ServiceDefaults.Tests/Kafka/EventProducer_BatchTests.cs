@@ -36,16 +36,16 @@ public sealed class EventProducer_BatchTests
     [Fact]
     public async Task ProduceAll_fails_instead_of_reporting_success_when_every_broker_is_down()
     {
-        using var bed = new KafkaTestBed();
+        using var bed = new KafkaTestBed(injectsFaults: true);
         bed.Options.DeliveryTimeoutMs = 1_500;
         using var producer = new KafkaEventProducer(Microsoft.Extensions.Options.Options.Create(bed.Options), NullLogger<KafkaEventProducer>.Instance);
         var batch = Enumerable.Range(0, 50).Select(i => OutboundMessage.Create(bed.Output, $"k{i}", KafkaTestBed.Change($"k{i}", i))).ToList();
-        bed.Kafka.SetBrokerDown(EmbeddedKafka.AllBrokers);
+        bed.Kafka.Faults.SetBrokerDown(EmbeddedKafka.AllBrokers);
 
         var failure = await Assert.ThrowsAsync<ProduceException<byte[], byte[]>>(() => producer.ProduceAllAsync(batch).WaitAsync(TimeSpan.FromSeconds(30)));
         Assert.True(failure.Error.IsError);
 
-        bed.Kafka.SetBrokerUp(EmbeddedKafka.AllBrokers);
+        bed.Kafka.Faults.SetBrokerUp(EmbeddedKafka.AllBrokers);
         await producer.ProduceAllAsync(batch).WaitAsync(TimeSpan.FromSeconds(30));
         Assert.Equal(50, bed.ReadAll(bed.Output.Name, KafkaTestBed.Partitions, 50, TimeSpan.FromSeconds(20)).Count);
     }

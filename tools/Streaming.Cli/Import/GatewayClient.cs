@@ -2,47 +2,50 @@ using System.Net;
 using System.Net.Http.Headers;
 using System.Text;
 using System.Text.Json.Nodes;
+using Polly;
+using Streaming.ServiceDefaults.Resilience;
 
 namespace Streaming.Cli.Import;
 
-/// <summary>Posts events to the gateway's Segment-compatible <c>/v1/batch</c>; waits and retries on 429/503 and network errors.</summary>
-internal sealed class GatewayClient(HttpClient http, Uri gateway, string writeKey)
+/// <summary>
+/// Posts events to the gateway's Segment-compatible <c>/v1/batch</c> through the <c>http</c>
+/// resilience pipeline: network errors, 429 and 503 are retried (429/503 after their Retry-After).
+/// </summary>
+internal sealed class GatewayClient(HttpClient http, Uri gateway, string writeKey, ResiliencePipeline<HttpResponseMessage>? pipeline = null)
 {
+    private readonly ResiliencePipeline<HttpResponseMessage> posts = pipeline
+        ?? ResiliencePipelines.CreateProvider(new ResilienceOptions()).GetPipeline<HttpResponseMessage>(ResiliencePipelines.Http);
+
     /// <summary>Posts one batch; answers the events the gateway refused (messageId and reasons), which a 200 reports per event.</summary>
     public async Task<IReadOnlyList<string>> PostAsync(IReadOnlyList<JsonObject> events, CancellationToken cancellationToken)
     {
         var body = new JsonObject { ["batch"] = new JsonArray(events.Select(e => (JsonNode)e.DeepClone()).ToArray()) }.ToJsonString();
-        for (var attempt = 1; ; attempt++)
+        HttpResponseMessage response;
+        try
         {
-            using var request = new HttpRequestMessage(HttpMethod.Post, new Uri(gateway, "v1/batch"))
+            response = await posts.ExecuteAsync(async token =>
             {
-                Content = new StringContent(body, Encoding.UTF8, "application/json"),
-            };
-            request.Headers.Authorization = new AuthenticationHeaderValue("Basic", Convert.ToBase64String(Encoding.UTF8.GetBytes(writeKey + ":")));
-            HttpResponseMessage response;
-            try
-            {
-                response = await http.SendAsync(request, cancellationToken);
-            }
-            catch (HttpRequestException) when (attempt < 10)
-            {
-                await Task.Delay(TimeSpan.FromMilliseconds(200 * attempt), cancellationToken);
-                continue;
-            }
-            using (response)
-            {
-                if (response.IsSuccessStatusCode)
-                    return Refused(events, await response.Content.ReadAsStringAsync(cancellationToken));
-                if (response.StatusCode is HttpStatusCode.TooManyRequests or HttpStatusCode.ServiceUnavailable && attempt < 30)
+                // A request is sent once; every attempt builds its own.
+                using var request = new HttpRequestMessage(HttpMethod.Post, new Uri(gateway, "v1/batch"))
                 {
-                    await Task.Delay(response.Headers.RetryAfter?.Delta ?? TimeSpan.FromSeconds(1), cancellationToken);
-                    continue;
-                }
-                var detail = await response.Content.ReadAsStringAsync(cancellationToken);
-                throw new ImportException(response.StatusCode == HttpStatusCode.Unauthorized
-                    ? "The gateway refused the write key: pass --write-key <key> or set STREAMING_WRITE_KEY."
-                    : $"The gateway answered {(int)response.StatusCode}: {detail}");
-            }
+                    Content = new StringContent(body, Encoding.UTF8, "application/json"),
+                };
+                request.Headers.Authorization = new AuthenticationHeaderValue("Basic", Convert.ToBase64String(Encoding.UTF8.GetBytes(writeKey + ":")));
+                return await http.SendAsync(request, token);
+            }, cancellationToken);
+        }
+        catch (HttpRequestException ex)
+        {
+            throw new ImportException($"The gateway at {gateway} cannot be reached ({ex.Message}); is it running? Pass --gateway <url>.");
+        }
+        using (response)
+        {
+            if (response.IsSuccessStatusCode)
+                return Refused(events, await response.Content.ReadAsStringAsync(cancellationToken));
+            var detail = await response.Content.ReadAsStringAsync(cancellationToken);
+            throw new ImportException(response.StatusCode == HttpStatusCode.Unauthorized
+                ? "The gateway refused the write key: pass --write-key <key> or set STREAMING_WRITE_KEY."
+                : $"The gateway answered {(int)response.StatusCode}: {detail}");
         }
     }
 

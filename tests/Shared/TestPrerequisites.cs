@@ -1,4 +1,4 @@
-namespace Streaming.Embedded;
+namespace Streaming.Tests.Shared;
 
 /// <summary>
 /// What some tests need from the machine besides the .NET SDK (redis-server, chromium). On a

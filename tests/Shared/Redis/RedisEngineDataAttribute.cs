@@ -1,19 +1,19 @@
 using System.Reflection;
-using Streaming.Embedded;
 using Streaming.Embedded.Redis;
 using Xunit.Sdk;
 
-namespace Streaming.Embedded.Tests.Redis;
+namespace Streaming.Tests.Shared;
 
 /// <summary>
-/// Theory rows for each Redis engine. The redis-server row is skipped, with a message saying
-/// how to install it, when redis-server is not on PATH; under CI=true it runs and fails instead.
+/// One theory row per Redis engine. The redis-server row is skipped, saying how to install it,
+/// when redis-server is not on PATH (under CI=true it fails instead); with
+/// STREAMING_TEST_INFRA=containers it runs on a Redis container and needs no local install.
 /// </summary>
 public sealed class RedisEngineDataAttribute(RedisEngine engine) : DataAttribute
 {
     public override string? Skip
     {
-        get => engine == RedisEngine.RedisServer
+        get => engine == RedisEngine.RedisServer && TestInfra.Selected != TestInfraKind.Containers
             ? TestPrerequisites.SkipReason(RedisServerProcess.IsInstalled, RedisServerProcess.NotInstalled)
             : null;
         set { }

@@ -1,9 +1,13 @@
-namespace Streaming.Embedded.Redis;
+using Streaming.Embedded.Redis;
+using Testcontainers.Redis;
+
+namespace Streaming.Tests.Shared;
 
 /// <summary>
 /// A fresh, empty Redis for one test or fixture: the real redis-server when it is on PATH
 /// (CI installs it, and under CI=true it is required), Garnet in-process otherwise. Set STREAMING_TEST_REDIS to "garnet" or
-/// "redis-server" to choose, or pass the engine.
+/// "redis-server" to choose, or pass the engine. With STREAMING_TEST_INFRA=containers, redis-server
+/// is a Redis container (Testcontainers.Redis) instead of a local process.
 /// </summary>
 public sealed class TestRedis : IDisposable
 {
@@ -22,7 +26,9 @@ public sealed class TestRedis : IDisposable
     public RedisEngine Engine { get; }
 
     /// <summary>"redis-server" or "garnet", for test output.</summary>
-    public string EngineName => Engine == RedisEngine.RedisServer ? "redis-server" : "garnet";
+    public string EngineName => Engine == RedisEngine.RedisServer
+        ? TestInfra.Selected == TestInfraKind.Containers ? "redis-server (container)" : "redis-server"
+        : "garnet";
 
     /// <summary>StackExchange.Redis configuration string (host:port).</summary>
     public string ConnectionString { get; }
@@ -38,7 +44,9 @@ public sealed class TestRedis : IDisposable
     public static RedisEngine DefaultEngine =>
         Environment.GetEnvironmentVariable(EngineVariable)?.Trim().ToLowerInvariant() switch
         {
-            null or "" => RedisServerProcess.IsInstalled || TestPrerequisites.Enforced ? RedisEngine.RedisServer : RedisEngine.Garnet,
+            null or "" => RedisServerProcess.IsInstalled || TestPrerequisites.Enforced || TestInfra.Selected == TestInfraKind.Containers
+                ? RedisEngine.RedisServer
+                : RedisEngine.Garnet,
             "garnet" => RedisEngine.Garnet,
             "redis-server" or "redis" => RedisEngine.RedisServer,
             var other => throw new InvalidOperationException($"{EngineVariable}='{other}' is not an engine; use 'garnet' or 'redis-server'."),
@@ -51,6 +59,11 @@ public sealed class TestRedis : IDisposable
     {
         switch (engine)
         {
+            case RedisEngine.RedisServer when TestInfra.Selected == TestInfraKind.Containers:
+                var endpoint = await ContainerInfrastructure.RequireDockerAsync(null, cancellationToken);
+                var container = new RedisBuilder(ContainerInfrastructure.RedisImage).WithDockerEndpoint(endpoint).Build();
+                await container.StartAsync(cancellationToken);
+                return new TestRedis(engine, container.GetConnectionString(), new ContainerLease(container));
             case RedisEngine.RedisServer:
                 var process = await RedisServerProcess.StartAsync(cancellationToken: cancellationToken);
                 return new TestRedis(engine, process.ConnectionString, process);
@@ -63,4 +76,10 @@ public sealed class TestRedis : IDisposable
     }
 
     public void Dispose() => server.Dispose();
+
+    /// <summary>Stops and removes a container when the TestRedis is disposed (tests dispose synchronously).</summary>
+    private sealed class ContainerLease(RedisContainer container) : IDisposable
+    {
+        public void Dispose() => container.DisposeAsync().AsTask().GetAwaiter().GetResult();
+    }
 }

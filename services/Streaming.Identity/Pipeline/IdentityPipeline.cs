@@ -79,8 +79,7 @@ public sealed class IdentityPipeline(TenantRules tenantRules, StitchPersons stit
 
     /// <summary>
     /// The type each alias previousId of the batch was linked as, read after stitching with one
-    /// MGET per tenant (a read per alias, awaited in turn, cost a round trip and a thread hop each:
-    /// measured as a fifth of identity's throughput).
+    /// MGET per tenant (a read per alias, awaited in turn, cost a round trip and a thread hop each).
     /// </summary>
     private async Task<Dictionary<(string Tenant, string Value), string?>> PreviousIdTypesAsync(
         List<(string Tenant, IdentityRules Rules, StitchRequest Request)> stitched, StitchResult[] results)

@@ -27,9 +27,9 @@ public sealed class BatchWriter_OutageTests(ClickHouseFixture fixture)
         options.ClickHouseWrite.BaseDelay = TimeSpan.FromMilliseconds(100);
         options.ClickHouseWrite.MaxDelay = TimeSpan.FromMilliseconds(500);
         options.ClickHouseWrite.BreakerEnabled = false;
-        var writer = new BatchWriter(db.Session, ResiliencePipelines.CreateProvider(options, loggerFactory));
+        var writer = new InsertBatchStep(db.Session, ResiliencePipelines.CreateProvider(options, loggerFactory));
 
-        var insert = writer.InsertAsync("events", EventRow.Columns, Rows(100), BatchWriter.TokenFor("events.identified/0", 0, 99), CancellationToken.None);
+        var insert = writer.InsertAsync("events", MapEventRowStep.Columns, Rows(100), InsertBatchStep.TokenFor("events.identified/0", 0, 99), CancellationToken.None);
         await logs.WaitForAsync("clickhouse-write: attempt");
         outage.Open();
         await insert.WaitAsync(TimeSpan.FromMinutes(2));
@@ -50,8 +50,8 @@ public sealed class BatchWriter_OutageTests(ClickHouseFixture fixture)
         options.ClickHouseWrite.BreakerMinimumThroughput = 2;
         options.ClickHouseWrite.BreakerFailureRatio = 0.5;
         options.ClickHouseWrite.BreakDuration = TimeSpan.FromMinutes(5);
-        var writer = new BatchWriter(db.Session, ResiliencePipelines.CreateProvider(options, loggerFactory));
-        Task Insert() => writer.InsertAsync("events", EventRow.Columns, Rows(10), BatchWriter.TokenFor("events.identified/0", 0, 9), CancellationToken.None);
+        var writer = new InsertBatchStep(db.Session, ResiliencePipelines.CreateProvider(options, loggerFactory));
+        Task Insert() => writer.InsertAsync("events", MapEventRowStep.Columns, Rows(10), InsertBatchStep.TokenFor("events.identified/0", 0, 9), CancellationToken.None);
 
         await Assert.ThrowsAsync<DependencyUnavailableException>(Insert);
         await Assert.ThrowsAsync<DependencyUnavailableException>(Insert);

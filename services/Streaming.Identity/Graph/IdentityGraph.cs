@@ -71,14 +71,25 @@ public sealed class IdentityGraph
     }
 
     /// <summary>
-    /// The type an alias's previousId was linked as: the stitch script links it as a userId when a
-    /// userId with that value exists, else as an anonymousId; null when neither is linked (refused).
+    /// The type each alias previousId of <paramref name="values"/> was linked as: the stitch script
+    /// links it as a userId when a userId with that value exists, else as an anonymousId; null when
+    /// neither is linked (refused). One MGET for all of them (one round trip per batch, not per alias).
     /// </summary>
-    public async Task<string?> PreviousIdTypeAsync(string tenant, string value)
+    public async Task<string?[]> PreviousIdTypesAsync(string tenant, IReadOnlyList<string> values)
     {
-        var found = await _redis.GetDatabase().StringGetAsync(
-            [GraphKeys.Identifier(tenant, IdentifierTypes.UserId, value), GraphKeys.Identifier(tenant, IdentifierTypes.AnonymousId, value)]);
-        return found[0].HasValue ? IdentifierTypes.UserId : found[1].HasValue ? IdentifierTypes.AnonymousId : null;
+        if (values.Count == 0)
+            return [];
+        var keys = new RedisKey[values.Count * 2];
+        for (var i = 0; i < values.Count; i++)
+        {
+            keys[2 * i] = GraphKeys.Identifier(tenant, IdentifierTypes.UserId, values[i]);
+            keys[2 * i + 1] = GraphKeys.Identifier(tenant, IdentifierTypes.AnonymousId, values[i]);
+        }
+        var found = await _redis.GetDatabase().StringGetAsync(keys);
+        var types = new string?[values.Count];
+        for (var i = 0; i < values.Count; i++)
+            types[i] = found[2 * i].HasValue ? IdentifierTypes.UserId : found[2 * i + 1].HasValue ? IdentifierTypes.AnonymousId : null;
+        return types;
     }
 
     /// <summary>

@@ -55,13 +55,13 @@ public sealed class IdentityPipeline(TenantRules tenantRules, StitchPersonsStep 
         }
 
         var results = await stitch.RunAsync(toStitch);
+        var previousIdTypes = await PreviousIdTypesAsync(toStitch, results);
 
         for (var j = 0; j < results.Length; j++)
         {
             var i = stitchedIndex[j];
             var e = batch[i].Value;
             var result = results[j];
-            var (tenant, _, request) = toStitch[j];
             if (result.Status == StitchStatus.Duplicate)
             {
                 outcomes[i] = Count(StepResult.Drop(
@@ -73,27 +73,64 @@ public sealed class IdentityPipeline(TenantRules tenantRules, StitchPersonsStep 
                 foreach (var merge in result.Merges)
                     Merges.Add(1, new KeyValuePair<string, object?>("outcome", merge.Outcome));
             }
-            var identifiers = await LinkedIdentifiers(tenant, request.Identifiers);
+            var (tenant, _, request) = toStitch[j];
+            var identifiers = LinkedIdentifiers(tenant, request.Identifiers, previousIdTypes);
             outcomes[i] = Count(StepResult.Continue, result.Status == StitchStatus.Stitched ? "stitched" : "replayed", EmitOutputsStep.Run(e, result, identifiers));
         }
         return outcomes;
     }
 
     /// <summary>
-    /// The event's identifiers as <c>type:value</c>, an alias's previousId under the type the stitch
-    /// script linked it as (one read, alias events only; left out when it could not be linked).
+    /// The type each alias previousId of the batch was linked as, read after stitching with one
+    /// MGET per tenant (a read per alias, awaited in turn, cost a round trip and a thread hop each).
     /// </summary>
-    private async Task<IReadOnlyList<string>> LinkedIdentifiers(string tenant, IReadOnlyList<Identifier> identifiers)
+    private async Task<Dictionary<(string Tenant, string Value), string?>> PreviousIdTypesAsync(
+        List<(string Tenant, IdentityRules Rules, StitchRequest Request)> stitched, StitchResult[] results)
     {
-        var linked = new List<string>(identifiers.Count);
+        var wanted = new Dictionary<string, List<string>>(StringComparer.Ordinal);
+        var found = new Dictionary<(string Tenant, string Value), string?>();
+        for (var j = 0; j < results.Length; j++)
+        {
+            if (results[j].Status == StitchStatus.Duplicate)
+                continue;
+            var (tenant, _, request) = stitched[j];
+            foreach (var identifier in request.Identifiers)
+            {
+                if (identifier.Type != IdentifierTypes.PreviousId || !found.TryAdd((tenant, identifier.Value), null))
+                    continue;
+                if (!wanted.TryGetValue(tenant, out var values))
+                    wanted[tenant] = values = [];
+                values.Add(identifier.Value);
+            }
+        }
+        if (wanted.Count == 0)
+            return found;
+        var answers = await Task.WhenAll(wanted.Select(async w => (w.Key, w.Value, Types: await graph.PreviousIdTypesAsync(w.Key, w.Value))));
+        foreach (var (tenant, values, types) in answers)
+        {
+            for (var i = 0; i < values.Count; i++)
+                found[(tenant, values[i])] = types[i];
+        }
+        return found;
+    }
+
+    /// <summary>
+    /// The event's identifiers as <c>type:value</c>, an alias's previousId under the type the stitch
+    /// script linked it as (left out when it could not be linked).
+    /// </summary>
+    private static IReadOnlyList<string> LinkedIdentifiers(string tenant, IReadOnlyList<Identifier> identifiers,
+        Dictionary<(string Tenant, string Value), string?> previousIdTypes)
+    {
+        var linked = new string[identifiers.Count];
+        var count = 0;
         foreach (var identifier in identifiers)
         {
             if (identifier.Type != IdentifierTypes.PreviousId)
-                linked.Add(identifier.ToString());
-            else if (await graph.PreviousIdTypeAsync(tenant, identifier.Value) is { } type)
-                linked.Add($"{type}:{identifier.Value}");
+                linked[count++] = identifier.ToString();
+            else if (previousIdTypes.GetValueOrDefault((tenant, identifier.Value)) is { } type)
+                linked[count++] = $"{type}:{identifier.Value}";
         }
-        return linked;
+        return count == linked.Length ? linked : linked[..count];
     }
 
     private static HandlerOutcome Count(StepResult result, string label, IReadOnlyList<OutboundMessage>? outputs = null)

@@ -24,12 +24,15 @@ internal sealed class PartitionWorker<T>
     private readonly CancellationTokenSource _abort = new();
     private volatile bool _stopping;
     private long _nextOffset = -1;
+    // "topic/partition@incarnation/": the cause of every output of this partition but its offset (made once, not per output)
+    private readonly string _causePrefix;
 
     public PartitionWorker(TopicPartition partition, string incarnation, Subscription<T> subscription, IConsumerHandler<T> handler,
         IEventProducer producer, TimeProvider time, ILogger logger)
     {
         Partition = partition;
         Incarnation = incarnation;
+        _causePrefix = InboundMessage<T>.FenceKeyOf(partition.Topic, partition.Partition.Value, incarnation) + "/";
         _subscription = subscription;
         _handler = handler;
         _producer = producer;
@@ -288,7 +291,7 @@ internal sealed class PartitionWorker<T>
                     if (outcome.Outputs.Count > 0)
                     {
                         // Each output names the input it was made from: downstream fences by it (CauseHeader).
-                        var cause = InboundMessage<T>.FenceKeyOf(batch[i].Topic, batch[i].Partition.Value, Incarnation) + "/" + batch[i].Offset.Value.ToString(System.Globalization.CultureInfo.InvariantCulture);
+                        var cause = _causePrefix + batch[i].Offset.Value.ToString(System.Globalization.CultureInfo.InvariantCulture);
                         foreach (var output in outcome.Outputs)
                             outputs.Add(output with { Cause = cause });
                     }

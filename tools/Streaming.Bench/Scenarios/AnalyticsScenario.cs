@@ -26,8 +26,35 @@ public sealed class AnalyticsScenario : IBenchScenario
     private static readonly DateTimeOffset From = new(2024, 1, 1, 0, 0, 0, TimeSpan.Zero);
     private static readonly DateTimeOffset To = From.AddYears(1);
 
+    // The hand-written reference SQL of the event queries (read without FINAL).
+    private const string FunnelSql = """
+        SELECT level, count() FROM (
+          SELECT person_id, windowFunnel(604800)(toDateTime(timestamp), event = 'View', event = 'Cart', event = 'Checkout', event = 'Order') AS level
+          FROM bench.events WHERE tenant = 'bench' AND timestamp >= '2024-01-01' AND timestamp < '2025-01-01' AND event IN ('View', 'Cart', 'Checkout', 'Order')
+          GROUP BY person_id) GROUP BY level
+        """;
+
+    private const string RetentionSql = """
+        WITH c AS (SELECT person_id, toStartOfMonth(min(timestamp)) AS cohort FROM bench.events WHERE tenant = 'bench' AND event = 'Order' AND timestamp < '2025-01-01' GROUP BY person_id),
+             r AS (SELECT DISTINCT person_id, toStartOfMonth(timestamp) AS m FROM bench.events WHERE tenant = 'bench' AND event = 'Order' AND timestamp >= '2024-01-01' AND timestamp < '2025-01-01')
+        SELECT cohort, dateDiff('month', cohort, m) AS k, uniqExact(c.person_id) FROM c INNER JOIN r ON c.person_id = r.person_id GROUP BY cohort, k
+        """;
+
+    private const string TrendSql = """
+        SELECT toStartOfDay(timestamp) AS d, count() FROM bench.events WHERE tenant = 'bench' AND event = 'Order' AND timestamp >= '2024-01-01' AND timestamp < '2025-01-01' GROUP BY d
+        """;
+
+    /// <summary>The ways of reading events FINAL that --final-variants compares (each a SETTINGS clause; empty: the defaults).</summary>
+    private static readonly string[] FinalSettings =
+    [
+        "",
+        "do_not_merge_across_partitions_select_final = 1",
+        "do_not_merge_across_partitions_select_final = 1, max_final_threads = 4",
+        "enable_vertical_final = 0",
+    ];
+
     public string Name => "analytics";
-    public string Description => "sink rows/s; funnel, retention, trend, audience vs hand-written SQL (--events N, --persons N, --data DIR keeps and reuses the data, --serve keeps the engine open)";
+    public string Description => "sink rows/s; funnel, retention, trend, audience vs hand-written SQL (--events N, --persons N, --data DIR keeps and reuses the data, --serve keeps the engine open, --final-variants compares ways of reading events FINAL on fresh and on merged data)";
 
     public async Task<int> RunAsync(string[] args, CancellationToken cancellationToken)
     {
@@ -63,26 +90,21 @@ public sealed class AnalyticsScenario : IBenchScenario
                 return 0;
             }
 
+            if (args.Contains("--final-variants"))
+            {
+                await FinalVariantsAsync(connection);
+                return 0;
+            }
+
             var queries = new AnalyticsQueries(session, TimeProvider.System);
             var funnel = new FunnelRequest([new("View"), new("Cart"), new("Checkout"), new("Order")], From, To, 86_400 * 7);
             var figures = new Dictionary<string, object>
             {
                 ["scenario"] = Name, ["events"] = events, ["persons"] = persons, ["sink_rows_per_s"] = Math.Round(sinkRate),
             };
-            await Compare(figures, "funnel_4_steps", () => queries.FunnelAsync("bench", funnel, cancellationToken), connection, """
-                SELECT level, count() FROM (
-                  SELECT person_id, windowFunnel(604800)(toDateTime(timestamp), event = 'View', event = 'Cart', event = 'Checkout', event = 'Order') AS level
-                  FROM bench.events WHERE tenant = 'bench' AND timestamp >= '2024-01-01' AND timestamp < '2025-01-01' AND event IN ('View', 'Cart', 'Checkout', 'Order')
-                  GROUP BY person_id) GROUP BY level
-                """);
-            await Compare(figures, "retention_12x12", () => queries.RetentionAsync("bench", new RetentionRequest(From, To, "Order", "Order", "month", 11), cancellationToken), connection, """
-                WITH c AS (SELECT person_id, toStartOfMonth(min(timestamp)) AS cohort FROM bench.events WHERE tenant = 'bench' AND event = 'Order' AND timestamp < '2025-01-01' GROUP BY person_id),
-                     r AS (SELECT DISTINCT person_id, toStartOfMonth(timestamp) AS m FROM bench.events WHERE tenant = 'bench' AND event = 'Order' AND timestamp >= '2024-01-01' AND timestamp < '2025-01-01')
-                SELECT cohort, dateDiff('month', cohort, m) AS k, uniqExact(c.person_id) FROM c INNER JOIN r ON c.person_id = r.person_id GROUP BY cohort, k
-                """);
-            await Compare(figures, "trend_daily", () => queries.TrendsAsync("bench", new TrendsRequest("Order", From, To), cancellationToken), connection, """
-                SELECT toStartOfDay(timestamp) AS d, count() FROM bench.events WHERE tenant = 'bench' AND event = 'Order' AND timestamp >= '2024-01-01' AND timestamp < '2025-01-01' GROUP BY d
-                """);
+            await Compare(figures, "funnel_4_steps", () => queries.FunnelAsync("bench", funnel, cancellationToken), connection, FunnelSql);
+            await Compare(figures, "retention_12x12", () => queries.RetentionAsync("bench", new RetentionRequest(From, To, "Order", "Order", "month", 11), cancellationToken), connection, RetentionSql);
+            await Compare(figures, "trend_daily", () => queries.TrendsAsync("bench", new TrendsRequest("Order", From, To), cancellationToken), connection, TrendSql);
             var audience = ConditionParser.ParseDocument("""{"condition":{"all":[{"tag":"women_25_30"},{"tag":"frequent_buyer"},{"tag":"prefers_beauty"}]}}""").GetValueOrThrow();
             await Compare(figures, "audience_3_tags", () => queries.AudienceAsync("bench", audience, 0, null, cancellationToken), connection, """
                 SELECT count() FROM bench.tags_current FINAL
@@ -118,6 +140,45 @@ public sealed class AnalyticsScenario : IBenchScenario
             FROM numbers({persons}) ARRAY JOIN ['women_25_30', 'frequent_buyer', 'prefers_beauty'] AS tag
             WHERE cityHash64(number, tag) % 2 = 0
             """);
+    }
+
+    /// <summary>
+    /// The event queries without FINAL and with FINAL under each of <see cref="FinalSettings"/>, back to
+    /// back, on the data as generated (unmerged parts: FINAL's worst case) and again after
+    /// <c>OPTIMIZE TABLE .. FINAL</c> (one part per month: the steady state of older months).
+    /// </summary>
+    private static async Task FinalVariantsAsync(ClickHouseConnection connection)
+    {
+        using (var reader = await connection.ExecuteReaderAsync("SELECT name, value FROM system.settings WHERE name IN ('do_not_merge_across_partitions_select_final', 'max_final_threads', 'max_threads', 'enable_vertical_final', 'split_parts_ranges_into_intersecting_and_non_intersecting_final', 'split_intersecting_parts_ranges_into_layers_final', 'enable_automatic_decision_for_merging_across_partitions_for_final')"))
+        {
+            while (reader.Read())
+                Console.WriteLine($"setting {reader.GetString(0)} = {reader.GetString(1)}");
+        }
+        (string Name, string Sql)[] queries = [("funnel_4_steps", FunnelSql), ("retention_12x12", RetentionSql), ("trend_daily", TrendSql)];
+        foreach (var state in new[] { "as generated", "after OPTIMIZE FINAL" })
+        {
+            if (state != "as generated")
+                await connection.ExecuteStatementAsync("OPTIMIZE TABLE bench.events FINAL");
+            var parts = await connection.ExecuteScalarAsync("SELECT count() FROM system.parts WHERE database = 'bench' AND table = 'events' AND active");
+            Console.WriteLine($"-- {state}: {parts} active parts (load {Measure.LoadAverage()})");
+            foreach (var (name, sql) in queries)
+            {
+                var plain = await Median(() => ReadAll(connection, sql));
+                Console.WriteLine($"{name,-16} no FINAL {plain.Wall,6:F0} ms (cpu {plain.Cpu,5:F0})");
+                foreach (var setting in FinalSettings)
+                {
+                    var final = sql.Replace("FROM bench.events", "FROM bench.events FINAL", StringComparison.Ordinal) + (setting.Length == 0 ? "" : " SETTINGS " + setting);
+                    var measured = await Median(() => ReadAll(connection, final));
+                    Console.WriteLine($"{name,-16} FINAL    {measured.Wall,6:F0} ms (cpu {measured.Cpu,5:F0})  ratio cpu {measured.Cpu / plain.Cpu:F2}  {(setting.Length == 0 ? "(defaults)" : setting)}  load {Measure.LoadAverage()}");
+                }
+            }
+        }
+    }
+
+    private static async Task ReadAll(ClickHouseConnection connection, string sql)
+    {
+        using var reader = await connection.ExecuteReaderAsync(sql);
+        while (reader.Read()) { }
     }
 
     private static async Task<double> SinkAsync(ClickHouseSession session, int count, CancellationToken cancellationToken)

@@ -16,7 +16,9 @@ public sealed record AvroSchemaText(Schema Schema, string Canonical)
         try
         {
             var schema = Schema.Parse(text);
-            return (new AvroSchemaText(schema, schema.ToString()), null);
+            return AvroDefaults.Problem(schema) is { } problem
+                ? (null, RegistryError.InvalidSchema($"{{schema={Shorten(text)}}}: {problem}. Give the field a default of its type, or none."))
+                : (new AvroSchemaText(schema, schema.ToString()), null);
         }
         catch (Exception e) when (e is AvroException or Newtonsoft.Json.JsonException or ArgumentException or InvalidOperationException
             or FormatException or OverflowException or InvalidCastException or NullReferenceException or KeyNotFoundException)

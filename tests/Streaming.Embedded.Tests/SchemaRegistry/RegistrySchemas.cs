@@ -14,5 +14,8 @@ public static class RegistrySchemas
     /// <summary>V1 with the id's type changed from string to long.</summary>
     public const string UserIdAsLong = """{"type":"record","name":"User","namespace":"test","fields":[{"name":"id","type":"long"}]}""";
 
+    /// <summary>V1 plus a field with a default; readers of V3 cannot read its data (no age).</summary>
+    public const string UserWithNickname = """{"type":"record","name":"User","namespace":"test","fields":[{"name":"id","type":"string"},{"name":"nickname","type":"string","default":""}]}""";
+
     public const string Order = """{"type":"record","name":"Order","namespace":"test","fields":[{"name":"orderId","type":"string"},{"name":"total","type":"double"}]}""";
 }

@@ -32,10 +32,22 @@ public static class AvroCompatibility
                 // A type the sample cannot fill in (fixed, logical): the resolution rules below still judge it.
             }
         }
-        if (problems.Count == 0 && !reader.CanRead(writer))
+        if (problems.Count == 0 && !CanRead(reader, writer))
             problems.Add($"{Describe(reader)} cannot read data written with {Describe(writer)}: a type changed to one it does not promote to, "
                 + "a name differs, an enum symbol or union branch was removed, or a new field has no default");
         return problems;
+    }
+
+    private static bool CanRead(Schema reader, Schema writer)
+    {
+        try
+        {
+            return reader.CanRead(writer);
+        }
+        catch (Exception e) when (e is AvroException or InvalidCastException or NotSupportedException or KeyNotFoundException)
+        {
+            return false; // the library could not even compare them: not compatible
+        }
     }
 
     private static bool IsRecursive(Schema schema, HashSet<string> enclosing) => schema switch

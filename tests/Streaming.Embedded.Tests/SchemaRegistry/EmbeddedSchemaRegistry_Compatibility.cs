@@ -88,4 +88,21 @@ public sealed class EmbeddedSchemaRegistry_Compatibility
         Assert.True(backward);
         Assert.False(transitive);
     }
+
+    [Fact]
+    public async Task EmbeddedSchemaRegistry_judges_fixed_logical_enum_and_recursive_types_when_they_evolve()
+    {
+        await using var registry = await RegistryUnderTest.StartAsync();
+        using var client = registry.Client();
+        await client.RegisterSchemaAsync("payments-value", new Schema(RegistrySchemas.Payment, SchemaType.Avro));
+        await client.RegisterSchemaAsync("nodes-value", new Schema(RegistrySchemas.Node, SchemaType.Avro));
+
+        var removedSymbol = await Assert.ThrowsAsync<SchemaRegistryException>(
+            () => client.RegisterSchemaAsync("payments-value", new Schema(RegistrySchemas.PaymentWithoutPaid, SchemaType.Avro)));
+        var nodeV2 = await client.RegisterSchemaAsync("nodes-value", new Schema(RegistrySchemas.NodeV2, SchemaType.Avro));
+        var nodeLatest = await client.GetLatestSchemaAsync("nodes-value");
+
+        Assert.Equal(40901, removedSymbol.ErrorCode);
+        Assert.Equal((nodeV2, 2), (nodeLatest.Id, nodeLatest.Version));
+    }
 }

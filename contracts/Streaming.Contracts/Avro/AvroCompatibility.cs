@@ -32,11 +32,45 @@ public static class AvroCompatibility
                 // A type the sample cannot fill in (fixed, logical): the resolution rules below still judge it.
             }
         }
+        problems.AddRange(MissingEnumSymbols(writer, reader, []));
         if (problems.Count == 0 && !CanRead(reader, writer))
             problems.Add($"{Describe(reader)} cannot read data written with {Describe(writer)}: a type changed to one it does not promote to, "
                 + "a name differs, an enum symbol or union branch was removed, or a new field has no default");
         return problems;
     }
+
+    /// <summary>
+    /// Enum symbols the writer has and the reader lacks (with no default to fall back on), wherever the enum sits:
+    /// Avro's <see cref="Schema.CanRead"/> defers that to the first record carrying such a symbol, which is too late.
+    /// </summary>
+    private static IEnumerable<string> MissingEnumSymbols(Schema writer, Schema reader, HashSet<(string, string)> visited)
+    {
+        switch (writer, reader)
+        {
+            case (UnionSchema union, _):
+                return union.Schemas.SelectMany(branch => MissingEnumSymbols(branch, reader, visited));
+            case (_, UnionSchema union):
+                return union.Schemas.FirstOrDefault(branch => SameType(writer, branch)) is { } match ? MissingEnumSymbols(writer, match, visited) : [];
+            case (EnumSchema w, EnumSchema r) when r.Default is null:
+                var missing = w.Symbols.Except(r.Symbols).ToList();
+                return missing.Count == 0 ? [] : [$"{r.Fullname} lacks the symbol(s) {string.Join(", ", missing)} and has no default to read them as"];
+            case (RecordSchema w, RecordSchema r) when visited.Add((w.Fullname, r.Fullname)):
+                return r.Fields.Where(f => w.TryGetField(f.Name, out _)).SelectMany(f =>
+                {
+                    w.TryGetField(f.Name, out var written);
+                    return MissingEnumSymbols(written.Schema, f.Schema, visited);
+                }).ToList();
+            case (ArraySchema w, ArraySchema r):
+                return MissingEnumSymbols(w.ItemSchema, r.ItemSchema, visited);
+            case (MapSchema w, MapSchema r):
+                return MissingEnumSymbols(w.ValueSchema, r.ValueSchema, visited);
+            default:
+                return [];
+        }
+    }
+
+    private static bool SameType(Schema a, Schema b) =>
+        a.Tag == b.Tag && (a is not NamedSchema named || named.Fullname == ((NamedSchema)b).Fullname);
 
     private static bool CanRead(Schema reader, Schema writer)
     {

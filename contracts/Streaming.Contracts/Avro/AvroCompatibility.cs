@@ -27,7 +27,7 @@ public static class AvroCompatibility
             {
                 problems.AddRange(Problems(writerRecord, readerRecord));
             }
-            catch (NotSupportedException)
+            catch (Exception e) when (e is NotSupportedException or InvalidCastException or ArgumentException)
             {
                 // A type the sample cannot fill in (fixed, logical): the resolution rules below still judge it.
             }
@@ -84,15 +84,27 @@ public static class AvroCompatibility
         }
     }
 
-    private static bool IsRecursive(Schema schema, HashSet<string> enclosing) => schema switch
+    /// <summary>Whether a record contains itself (through <paramref name="enclosing"/>, the records around this point).</summary>
+    private static bool IsRecursive(Schema schema, HashSet<string> enclosing)
     {
-        RecordSchema record when !enclosing.Add(record.Fullname) => true,
-        RecordSchema record => record.Fields.Any(f => IsRecursive(f.Schema, enclosing)) || !enclosing.Remove(record.Fullname),
-        UnionSchema union => union.Schemas.Any(s => IsRecursive(s, enclosing)),
-        ArraySchema array => IsRecursive(array.ItemSchema, enclosing),
-        MapSchema map => IsRecursive(map.ValueSchema, enclosing),
-        _ => false,
-    };
+        switch (schema)
+        {
+            case RecordSchema record:
+                if (!enclosing.Add(record.Fullname))
+                    return true;
+                var recursive = record.Fields.Any(f => IsRecursive(f.Schema, enclosing));
+                enclosing.Remove(record.Fullname);
+                return recursive;
+            case UnionSchema union:
+                return union.Schemas.Any(s => IsRecursive(s, enclosing));
+            case ArraySchema array:
+                return IsRecursive(array.ItemSchema, enclosing);
+            case MapSchema map:
+                return IsRecursive(map.ValueSchema, enclosing);
+            default:
+                return false;
+        }
+    }
 
     private static string Describe(Schema schema) => schema is NamedSchema named ? named.Fullname : schema.Tag.ToString().ToLowerInvariant();
 

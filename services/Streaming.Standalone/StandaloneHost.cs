@@ -217,7 +217,7 @@ public sealed class StandaloneHost : IAsyncDisposable
         $"  ClickHouse HTTP {ClickHouseUrl}   (database streaming; BI views in bi)",
         $"    user default  {_clickHouse.Password}   (the services' user)",
         $"    user bi       {_clickHouse.BiPassword}   (read-only, database bi: curl -u bi:<password> '{ClickHouseUrl}?query=SHOW+TABLES')",
-        $"  Schema Registry {SchemaRegistryUrl}   (Confluent-compatible, Avro; user {_schemaRegistry.UserName}, password {_schemaRegistry.Password}: basic.auth.user.info={SchemaRegistryUserInfo})",
+        $"  Schema Registry {SchemaRegistryUrl}   (Confluent-compatible, Avro; basic.auth.user.info {SchemaRegistryUserInfo})",
         $"  Redis           {RedisConnectionString.Split(',')[0]}   (password {RedisPassword})",
         $"  Kafka           {KafkaBootstrapServers}   (journaled to the data folder: topics, offsets and consumer positions survive a restart)",
         "",

@@ -14,6 +14,7 @@ using Streaming.Embedded.ClickHouse;
 using Streaming.Embedded.Kafka;
 using Streaming.Embedded.Kafka.Journal;
 using Streaming.Embedded.Redis;
+using Streaming.Embedded.SchemaRegistry;
 using Streaming.ServiceDefaults;
 using Streaming.ServiceDefaults.Consumers;
 using Streaming.ServiceDefaults.Kafka;
@@ -24,7 +25,8 @@ namespace Streaming.Standalone;
 /// <summary>
 /// The whole system in one process: embedded Kafka (librdkafka mock cluster in memory, made durable
 /// by a write-ahead journal in the data folder that every produce goes through), Redis (Garnet, persisted to the data folder), ClickHouse (chDB behind a ClickHouse HTTP
-/// endpoint, persisted to the data folder), then every service on one HTTP and one gRPC port.
+/// endpoint, persisted to the data folder), a Confluent-compatible Schema Registry (persisted to the data folder),
+/// then every service on one HTTP and one gRPC port.
 /// </summary>
 public sealed class StandaloneHost : IAsyncDisposable
 {
@@ -33,11 +35,12 @@ public sealed class StandaloneHost : IAsyncDisposable
     private readonly ILoggerFactory _journalLogging;
     private readonly EmbeddedGarnet _redis;
     private readonly EmbeddedClickHouse _clickHouse;
+    private readonly EmbeddedSchemaRegistry _schemaRegistry;
     private readonly WebApplication _app;
     private readonly TimeSpan _drainTimeout;
 
     private StandaloneHost(EmbeddedKafka kafka, KafkaJournal journal, ILoggerFactory journalLogging, EmbeddedGarnet redis, EmbeddedClickHouse clickHouse,
-        WebApplication app, Credentials credentials, TimeSpan startup, TimeSpan drainTimeout)
+        EmbeddedSchemaRegistry schemaRegistry, WebApplication app, Credentials credentials, TimeSpan startup, TimeSpan drainTimeout)
     {
         _kafka = kafka;
         _journal = journal;
@@ -45,6 +48,7 @@ public sealed class StandaloneHost : IAsyncDisposable
         _drainTimeout = drainTimeout;
         _redis = redis;
         _clickHouse = clickHouse;
+        _schemaRegistry = schemaRegistry;
         _app = app;
         Credentials = credentials;
         StartupTime = startup;
@@ -57,6 +61,10 @@ public sealed class StandaloneHost : IAsyncDisposable
     public Uri GrpcUrl { get; }
     public Uri ClickHouseUrl => _clickHouse.Endpoint;
     public string ClickHouseConnectionString => _clickHouse.ConnectionString;
+    public Uri SchemaRegistryUrl => _schemaRegistry.Url;
+
+    /// <summary><c>user:password</c> of the Schema Registry (Confluent's <c>basic.auth.user.info</c>).</summary>
+    public string SchemaRegistryUserInfo => _schemaRegistry.UserInfo;
     public string RedisConnectionString => _redis.ConnectionString;
     public string KafkaBootstrapServers => _kafka.BootstrapServers;
     public string WriteKey => Credentials[Credentials.WriteKey];
@@ -91,12 +99,20 @@ public sealed class StandaloneHost : IAsyncDisposable
             BiPassword = credentials[Credentials.ClickHouseBiPassword],
             Progress = progress,
         };
+        var schemaRegistryOptions = new EmbeddedSchemaRegistryOptions
+        {
+            DataPath = Path.Combine(options.DataDirectory, "schema-registry"),
+            Port = options.SchemaRegistryPort,
+            Host = options.ListenAddress,
+            Password = credentials[Credentials.SchemaRegistryPassword],
+        };
         if (ListenPolicy.Refusal(options.ListenAddress,
             [
                 new("HTTP API", true, "API keys on /api/*, write keys on /v1/*; /healthz and /readyz are open"),
                 new("gRPC ingest", true, "write keys"),
                 new("Redis", redisOptions.Password is not null, "password"),
                 new("ClickHouse HTTP", clickHouseOptions.Password is not null, "users default and bi with passwords"),
+                new("Schema Registry", schemaRegistryOptions.Password is not null, "HTTP basic authentication"),
             ]) is { } refusal)
             throw new InvalidOperationException(refusal);
 
@@ -106,6 +122,7 @@ public sealed class StandaloneHost : IAsyncDisposable
         KafkaJournal? journal = null;
         EmbeddedGarnet? redis = null;
         EmbeddedClickHouse? clickHouse = null;
+        EmbeddedSchemaRegistry? schemaRegistry = null;
         try
         {
             // Before any service starts: the journal recreates every topic and replays it, offsets and commits included.
@@ -122,15 +139,19 @@ public sealed class StandaloneHost : IAsyncDisposable
             redis = EmbeddedGarnet.Start(redisOptions);
             progress("starting ClickHouse (chDB) ...");
             clickHouse = await EmbeddedClickHouse.StartAsync(clickHouseOptions, cancellationToken);
+            progress("starting Schema Registry ...");
+            schemaRegistry = await EmbeddedSchemaRegistry.StartAsync(schemaRegistryOptions, cancellationToken);
 
             progress("starting services ...");
-            var app = BuildApplication(options, credentials, kafka, journal, redis, clickHouse);
+            var app = BuildApplication(options, credentials, kafka, journal, redis, clickHouse, schemaRegistry);
             await app.StartAsync(cancellationToken);
             await StandaloneServices.AfterStartAsync(app, credentials, cancellationToken);
-            return new StandaloneHost(kafka, journal, journalLogging, redis, clickHouse, app, credentials, clock.Elapsed, options.DrainTimeout);
+            return new StandaloneHost(kafka, journal, journalLogging, redis, clickHouse, schemaRegistry, app, credentials, clock.Elapsed, options.DrainTimeout);
         }
         catch
         {
+            if (schemaRegistry is not null)
+                await schemaRegistry.DisposeAsync();
             if (clickHouse is not null)
                 await clickHouse.DisposeAsync();
             redis?.Dispose();
@@ -143,7 +164,7 @@ public sealed class StandaloneHost : IAsyncDisposable
     }
 
     private static WebApplication BuildApplication(StandaloneOptions options, Credentials credentials, EmbeddedKafka kafka, KafkaJournal journal,
-        EmbeddedGarnet redis, EmbeddedClickHouse clickHouse)
+        EmbeddedGarnet redis, EmbeddedClickHouse clickHouse, EmbeddedSchemaRegistry schemaRegistry)
     {
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions { ContentRootPath = AppContext.BaseDirectory });
         var settings = new Dictionary<string, string?>
@@ -151,6 +172,9 @@ public sealed class StandaloneHost : IAsyncDisposable
             ["Kafka:BootstrapServers"] = kafka.BootstrapServers,
             ["Redis:Configuration"] = redis.ConnectionString + ",abortConnect=false",
             ["ClickHouse:ConnectionString"] = clickHouse.ConnectionString,
+            // Named as Confluent's SchemaRegistryConfig properties, so the section binds to it as it is.
+            ["SchemaRegistry:Url"] = schemaRegistry.Url.ToString(),
+            ["SchemaRegistry:BasicAuthUserInfo"] = schemaRegistry.UserInfo,
             // The host only verifies the bootstrap key: the services get its hash, never the key.
             ["Admin:ApiKeyHash"] = credentials.HashOf(Credentials.AdminKey),
             ["Gateway:GrpcPort"] = options.GrpcPort.ToString(CultureInfo.InvariantCulture),
@@ -173,7 +197,9 @@ public sealed class StandaloneHost : IAsyncDisposable
         builder.Services.AddSingleton(new JournalCommitRecorder(journal));
         builder.Services.AddSingleton<IConsumerCommitObserver>(sp => sp.GetRequiredService<JournalCommitRecorder>());
         builder.AddServiceDefaults("streaming-standalone");
-        builder.Services.AddHealthChecks().AddCheck("kafka-journal", new JournalHealthCheck(journal), HealthStatus.Unhealthy, ["ready"]);
+        builder.Services.AddHealthChecks()
+            .AddCheck("kafka-journal", new JournalHealthCheck(journal), HealthStatus.Unhealthy, ["ready"])
+            .AddCheck("schema-registry", new SchemaRegistryHealthCheck(schemaRegistry.Url, schemaRegistry.UserInfo), HealthStatus.Unhealthy, ["ready"]);
         StandaloneServices.Add(builder);
         var app = builder.Build();
         app.MapDefaultEndpoints();
@@ -191,6 +217,7 @@ public sealed class StandaloneHost : IAsyncDisposable
         $"  ClickHouse HTTP {ClickHouseUrl}   (database streaming; BI views in bi)",
         $"    user default  {_clickHouse.Password}   (the services' user)",
         $"    user bi       {_clickHouse.BiPassword}   (read-only, database bi: curl -u bi:<password> '{ClickHouseUrl}?query=SHOW+TABLES')",
+        $"  Schema Registry {SchemaRegistryUrl}   (Confluent-compatible, Avro; basic.auth.user.info {SchemaRegistryUserInfo})",
         $"  Redis           {RedisConnectionString.Split(',')[0]}   (password {RedisPassword})",
         $"  Kafka           {KafkaBootstrapServers}   (journaled to the data folder: topics, offsets and consumer positions survive a restart)",
         "",
@@ -220,6 +247,7 @@ public sealed class StandaloneHost : IAsyncDisposable
         finally
         {
             await _app.DisposeAsync();
+            await _schemaRegistry.DisposeAsync();
             await _clickHouse.DisposeAsync();
             _redis.Dispose();
             await _journal.DisposeAsync();

@@ -9,11 +9,13 @@ public sealed record StandaloneOptions
     public const int DefaultGrpcPort = 8081;
     public const int DefaultClickHousePort = 8123;
     public const int DefaultRedisPort = 6380;
+    /// <summary>Not the registry's usual 8081: the gRPC ingest has it.</summary>
+    public const int DefaultSchemaRegistryPort = 8085;
 
     /// <summary>Data folder: the Kafka journal, ClickHouse tables and the Redis append-only file live here.</summary>
     public string DataDirectory { get; init; } = Path.GetFullPath(".streaming");
     /// <summary>
-    /// Address HTTP, gRPC, ClickHouse and Redis bind to (loopback by default; the in-memory Kafka, which has
+    /// Address HTTP, gRPC, ClickHouse, Redis and the Schema Registry bind to (loopback by default; the in-memory Kafka, which has
     /// no authentication, always stays on loopback). A non-loopback address is refused while an endpoint lacks authentication.
     /// </summary>
     public string ListenAddress { get; init; } = "127.0.0.1";
@@ -21,6 +23,7 @@ public sealed record StandaloneOptions
     public int GrpcPort { get; init; } = DefaultGrpcPort;
     public int ClickHousePort { get; init; } = DefaultClickHousePort;
     public int RedisPort { get; init; } = DefaultRedisPort;
+    public int SchemaRegistryPort { get; init; } = DefaultSchemaRegistryPort;
     public int KafkaBrokers { get; init; } = 1;
     /// <summary>How long a clean stop waits for the services to finish what is on the topics (--drain-seconds).</summary>
     public TimeSpan DrainTimeout { get; init; } = TimeSpan.FromSeconds(30);
@@ -49,7 +52,7 @@ public sealed record StandaloneOptions
     public IReadOnlyDictionary<string, string?> Configuration { get; init; } = new Dictionary<string, string?>();
 
     /// <summary>
-    /// Parses <c>--data DIR --http-port N --grpc-port N --clickhouse-port N --redis-port N --listen ADDR</c>; other args go to configuration.
+    /// Parses <c>--data DIR --http-port N --grpc-port N --clickhouse-port N --redis-port N --schema-registry-port N --listen ADDR</c>; other args go to configuration.
     /// A wrong flag, or flags that clash (<see cref="StandaloneOptionsValidator"/>), throw <see cref="ArgumentException"/> naming them (exit code 2).
     /// </summary>
     public static StandaloneOptions Parse(string[] args)
@@ -96,11 +99,12 @@ public sealed record StandaloneOptions
                 "--grpc-port" => options with { GrpcPort = NextPort() },
                 "--clickhouse-port" => options with { ClickHousePort = NextPort() },
                 "--redis-port" => options with { RedisPort = NextPort() },
+                "--schema-registry-port" => options with { SchemaRegistryPort = NextPort() },
                 "--drain-seconds" => options with { DrainTimeout = TimeSpan.FromSeconds(NextSeconds()) },
                 "--fetch-chdb" => options with { FetchChDbOnly = true },
                 _ when args[i].StartsWith("--", StringComparison.Ordinal) && args[i].Contains('=', StringComparison.Ordinal) =>
                     AddSetting(options, configuration, args[i][2..]),
-                _ => throw new ArgumentException($"Unknown argument '{args[i]}'. Known: --data, --listen, --new-admin-key, --http-port, --grpc-port, --clickhouse-port, --redis-port, --drain-seconds, --fetch-chdb, --Section:Key=value."),
+                _ => throw new ArgumentException($"Unknown argument '{args[i]}'. Known: --data, --listen, --new-admin-key, --http-port, --grpc-port, --clickhouse-port, --redis-port, --schema-registry-port, --drain-seconds, --fetch-chdb, --Section:Key=value."),
             };
         }
         options = options with { Configuration = configuration };

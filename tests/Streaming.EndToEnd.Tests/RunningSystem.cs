@@ -45,6 +45,7 @@ internal sealed class RunningSystem : IAsyncDisposable
             HttpPort = 0,
             GrpcPort = 0,
             ClickHousePort = 0,
+            SchemaRegistryPort = 0,
             RedisPort = 0,
             WriteKey = WriteKey,
             AdminKey = AdminKey,

@@ -23,6 +23,7 @@ public sealed class StandaloneHost_GatewayTests : IDisposable
             HttpPort = 0,
             GrpcPort = 0,
             ClickHousePort = 0,
+            SchemaRegistryPort = 0,
             RedisPort = 0,
             WriteKey = WriteKey,
             AdminKey = "ak_test_gateway_e2e_0001",

@@ -22,6 +22,7 @@ internal sealed class StandaloneProcess : IDisposable
     private readonly int _grpcPort = FreePort();
     private readonly int _clickHousePort = FreePort();
     private readonly int _redisPort = FreePort();
+    private readonly int _schemaRegistryPort = FreePort();
     private Process? _process;
 
     public StandaloneProcess(string name)
@@ -65,6 +66,7 @@ internal sealed class StandaloneProcess : IDisposable
         {
             dll, "--data", DataDirectory,
             "--http-port", Port(HttpPort), "--grpc-port", Port(_grpcPort), "--clickhouse-port", Port(_clickHousePort), "--redis-port", Port(_redisPort),
+            "--schema-registry-port", Port(_schemaRegistryPort),
         })
             start.ArgumentList.Add(arg);
         start.Environment["STREAMING_WRITE_KEY"] = WriteKey;

@@ -8,7 +8,8 @@ namespace Streaming.Embedded.ClickHouse;
 /// foreign <c>Origin</c> (CSRF: a form or fetch from another site), a browser's cross-site
 /// <c>Sec-Fetch-Site</c>, or a <c>Host</c> that is a DNS name other than localhost (DNS
 /// rebinding: a name of the attacker's that resolves to 127.0.0.1). ClickHouse.Driver, curl and
-/// BI tools send no Origin and address the endpoint by IP or localhost, so they pass.
+/// BI tools send no Origin and address the endpoint by IP or localhost, so they pass. Used by the
+/// ClickHouse and the Schema Registry endpoints.
 /// </summary>
 internal static class RequestOriginCheck
 {
@@ -25,7 +26,7 @@ internal static class RequestOriginCheck
         var origin = request.Headers.Origin.ToString();
         if (origin.Length > 0 && !string.Equals(origin, "http://" + host.Value, StringComparison.OrdinalIgnoreCase))
         {
-            return $"requests from the web origin '{origin}' are refused: the endpoint serves programs (ClickHouse drivers, curl, BI tools), "
+            return $"requests from the web origin '{origin}' are refused: the endpoint serves programs (drivers, Kafka clients, curl, BI tools), "
                 + "not pages of other sites";
         }
 

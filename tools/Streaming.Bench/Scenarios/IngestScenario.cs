@@ -52,6 +52,7 @@ public sealed class IngestScenario : IBenchScenario
             HttpPort = 0,
             GrpcPort = 0,
             ClickHousePort = 0,
+            SchemaRegistryPort = 0,
             RedisPort = 0,
             WriteKey = "wk_bench_ingest_000000001",
             AdminKey = "ak_bench_ingest_000000001",

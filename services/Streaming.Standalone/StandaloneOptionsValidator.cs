@@ -14,9 +14,10 @@ public sealed class StandaloneOptionsValidator : IValidateOptions<StandaloneOpti
         var ports = new (string Flag, int Port)[]
         {
             ("--http-port", options.HttpPort), ("--grpc-port", options.GrpcPort),
-            ("--clickhouse-port", options.ClickHousePort), ("--redis-port", options.RedisPort),
+            ("--clickhouse-port", options.ClickHousePort), ("--redis-port", options.RedisPort), ("--schema-registry-port", options.SchemaRegistryPort),
         };
-        foreach (var clash in ports.GroupBy(p => p.Port).Where(g => g.Count() > 1))
+        // Port 0 means "any free port": never a clash.
+        foreach (var clash in ports.Where(p => p.Port != 0).GroupBy(p => p.Port).Where(g => g.Count() > 1))
             failures.Add($"{string.Join(" and ", clash.Select(p => p.Flag))} use the same port {clash.Key}: give each listener its own port.");
         if (options.KafkaBrokers < 1)
             failures.Add("The embedded Kafka needs at least one broker.");

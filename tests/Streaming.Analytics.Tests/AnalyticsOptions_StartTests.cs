@@ -16,7 +16,7 @@ public sealed class AnalyticsOptions_StartTests(ClickHouseFixture fixture)
         var configuration = new Dictionary<string, string?>
         {
             ["Kafka:BootstrapServers"] = "127.0.0.1:9",
-            ["ClickHouse:ConnectionString"] = fixture.Server.ConnectionString,
+            ["ClickHouse:ConnectionString"] = fixture.ConnectionString,
             ["Admin:ApiKey"] = AnalyticsApiHost.AdminKey,
             ["Analytics:SinkEnabled"] = "false",
             ["Analytics:MigrateOnStart"] = "false",

@@ -1,5 +1,6 @@
 using Streaming.Embedded.ClickHouse;
 using Streaming.Embedded.Kafka;
+using Streaming.Embedded.SchemaRegistry;
 
 namespace Streaming.Tests.Shared;
 
@@ -10,6 +11,7 @@ public sealed class EmbeddedInfrastructure : ITestInfrastructure
     private EmbeddedKafka? kafka;
     private TestRedis? redis;
     private EmbeddedClickHouse? clickHouse;
+    private EmbeddedSchemaRegistry? schemaRegistry;
 
     private EmbeddedInfrastructure()
     {
@@ -23,18 +25,13 @@ public sealed class EmbeddedInfrastructure : ITestInfrastructure
 
     public string ClickHouseConnectionString => clickHouse?.ConnectionString ?? throw NotStarted(TestServers.ClickHouse);
 
-    // MERGE HOOK (wip/registry): the embedded Confluent-compatible registry,
-    // services/Streaming.Embedded/SchemaRegistry/EmbeddedSchemaRegistry, is built on another branch.
-    // At merge: start it in StartAsync when TestServers.SchemaRegistry is asked for and answer its URL here.
-    public string SchemaRegistryUrl => throw new NotSupportedException(SchemaRegistryNotWired);
+    public string SchemaRegistryUrl => schemaRegistry?.Url.ToString() ?? throw NotStarted(TestServers.SchemaRegistry);
 
-    internal const string SchemaRegistryNotWired =
-        "The embedded Schema Registry (Streaming.Embedded.SchemaRegistry.EmbeddedSchemaRegistry) is not wired into the test infrastructure yet; run with STREAMING_TEST_INFRA=containers for a real one.";
+    /// <summary><c>user:password</c> of the embedded registry (Confluent's <c>basic.auth.user.info</c>).</summary>
+    public string? SchemaRegistryUserInfo => schemaRegistry?.UserInfo;
 
     public static async Task<ITestInfrastructure> StartAsync(TestServers servers, CancellationToken cancellationToken = default)
     {
-        if (servers.HasFlag(TestServers.SchemaRegistry))
-            throw new TestInfrastructureUnavailableException(SchemaRegistryNotWired);
         var infrastructure = new EmbeddedInfrastructure();
         try
         {
@@ -44,6 +41,11 @@ public sealed class EmbeddedInfrastructure : ITestInfrastructure
                 infrastructure.redis = await TestRedis.StartAsync(cancellationToken);
             if (servers.HasFlag(TestServers.ClickHouse))
                 infrastructure.clickHouse = await EmbeddedClickHouse.StartAsync(new EmbeddedClickHouseOptions { DataPath = infrastructure.dataPath }, cancellationToken);
+            if (servers.HasFlag(TestServers.SchemaRegistry))
+            {
+                infrastructure.schemaRegistry = await EmbeddedSchemaRegistry.StartAsync(
+                    new EmbeddedSchemaRegistryOptions { DataPath = Path.Combine(infrastructure.dataPath, "schema-registry") }, cancellationToken);
+            }
             return infrastructure;
         }
         catch
@@ -63,6 +65,8 @@ public sealed class EmbeddedInfrastructure : ITestInfrastructure
 
     public async ValueTask DisposeAsync()
     {
+        if (schemaRegistry is not null)
+            await schemaRegistry.DisposeAsync();
         kafka?.Dispose();
         redis?.Dispose();
         if (clickHouse is not null)

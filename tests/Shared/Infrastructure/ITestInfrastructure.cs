@@ -31,6 +31,9 @@ public interface ITestInfrastructure : IAsyncDisposable
     /// <summary>Base URL of a Confluent-compatible Schema Registry (for <c>CachedSchemaRegistryClient</c>).</summary>
     string SchemaRegistryUrl { get; }
 
+    /// <summary><c>user:password</c> for the registry, or null when it needs none (the containers' one).</summary>
+    string? SchemaRegistryUserInfo => null;
+
     /// <summary>Creates topics (name, partitions) on the Kafka it started.</summary>
     Task CreateTopicsAsync(IEnumerable<(string Topic, int Partitions)> topics, CancellationToken cancellationToken = default);
 }

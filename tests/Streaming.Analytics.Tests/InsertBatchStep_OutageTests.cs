@@ -13,10 +13,10 @@ namespace Streaming.Analytics.Tests;
 /// <see cref="TcpGate"/> in between that plays the outage: connections refused, then accepted again.
 /// </summary>
 [Collection(ClickHouseCollection.Name)]
-public sealed class BatchWriter_OutageTests(ClickHouseFixture fixture)
+public sealed class InsertBatchStep_OutageTests(ClickHouseFixture fixture)
 {
     [Fact]
-    public async Task BatchWriter_stores_the_batch_once_when_clickhouse_comes_back_while_it_retries()
+    public async Task InsertBatchStep_stores_the_batch_once_when_clickhouse_comes_back_while_it_retries()
     {
         using var outage = new TcpGate(fixture.Port);
         var db = await DatabaseBehindAsync(outage);
@@ -39,7 +39,7 @@ public sealed class BatchWriter_OutageTests(ClickHouseFixture fixture)
     }
 
     [Fact]
-    public async Task BatchWriter_fails_at_once_with_an_open_circuit_when_clickhouse_stays_down()
+    public async Task InsertBatchStep_fails_at_once_with_an_open_circuit_when_clickhouse_stays_down()
     {
         using var outage = new TcpGate(fixture.Port);
         var db = await DatabaseBehindAsync(outage);
@@ -76,6 +76,6 @@ public sealed class BatchWriter_OutageTests(ClickHouseFixture fixture)
 
     private static List<object[]> Rows(int count) =>
         Enumerable.Range(0, count)
-            .Select(i => EventRow.From(new InboundMessage<IdentifiedEvent>("events.identified", 0, i, "k", Track("t", i, "View", Day(1, 1)), DateTimeOffset.UtcNow, [])))
+            .Select(i => MapEventRowStep.From(new InboundMessage<IdentifiedEvent>("events.identified", 0, i, "k", Track("t", i, "View", Day(1, 1)), DateTimeOffset.UtcNow, [])))
             .ToList();
 }

@@ -8,10 +8,11 @@ builder.Configuration.Sources.Insert(0, GatewayExtensions.QuietDefaults);
 
 if (args is ["create-topics", ..])
 {
-    // Deployment job: create every catalog topic that is missing, then exit.
+    // Deployment job: create every catalog topic that is missing, register the payload schemas, then exit.
     var kafka = builder.Configuration.GetSection(KafkaOptions.Section).Get<KafkaOptions>() ?? new KafkaOptions();
+    var registry = builder.Configuration.GetSection(SchemaRegistryOptions.Section).Get<SchemaRegistryOptions>() ?? new SchemaRegistryOptions();
     var replication = short.TryParse(builder.Configuration["Kafka:ReplicationFactor"], out var factor) ? factor : (short)-1;
-    return await TopicCreator.RunAsync(kafka, replication, Console.Out);
+    return await TopicCreator.RunAsync(kafka, registry, replication, Console.Out);
 }
 
 builder.AddServiceDefaults("gateway");

@@ -9,6 +9,7 @@ using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Logging;
+using Streaming.Contracts.Avro;
 using Streaming.Contracts.Topics;
 using Streaming.Embedded.ClickHouse;
 using Streaming.Embedded.Kafka;
@@ -168,7 +169,7 @@ public sealed class StandaloneHost : IAsyncDisposable
         builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
 
         // Registered before the service defaults (which only add what is missing): the journal is the process's producer.
-        builder.Services.AddSingleton<IEventProducer>(new JournalEventProducer(journal));
+        builder.Services.AddSingleton<IEventProducer>(sp => new JournalEventProducer(journal, sp.GetRequiredService<TopicSerdes>()));
         builder.Services.AddSingleton<ITopicIncarnations>(new JournalTopicIncarnations(journal));
         builder.Services.AddSingleton(new JournalCommitRecorder(journal));
         builder.Services.AddSingleton<IConsumerCommitObserver>(sp => sp.GetRequiredService<JournalCommitRecorder>());

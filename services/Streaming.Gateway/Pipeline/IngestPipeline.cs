@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using Streaming.Contracts;
+using Streaming.Contracts.Avro;
 using Streaming.Contracts.Records;
 using Streaming.Contracts.Topics;
 using Streaming.Gateway.Enrichment;
@@ -31,6 +32,7 @@ public sealed class IngestPipeline(
     DeliverStep deliver,
     ClientIp clientIp,
     GatewayMetrics metrics,
+    TopicSerdes serdes,
     TimeProvider time)
 {
     private readonly IEventStep[] _eventSteps = [validate, cleanIdentifiers, enrich, hashPii, key];
@@ -72,7 +74,7 @@ public sealed class IngestPipeline(
             switch (outcome.Verdict)
             {
                 case EventVerdict.Continue:
-                    messages.Add(new OutboundMessage(TopicCatalog.EventsRaw, draft.Key, draft.Encode(scope)));
+                    messages.Add(new OutboundMessage(TopicCatalog.EventsRaw, draft.Key, draft.Encode(scope, serdes.For(TopicCatalog.EventsRaw).WriterSchemaId)));
                     accepted++;
                     break;
                 case EventVerdict.Reject:

@@ -22,6 +22,7 @@ public static class ConsumerRegistration
         services.AddSingleton<IHostedService>(sp => new ConsumerRuntime<T>(
             subscription,
             sp.GetRequiredService<THandler>(),
+            sp.GetRequiredService<Streaming.Contracts.Avro.TopicSerdes>(),
             sp.GetRequiredService<IEventProducer>(),
             sp.GetRequiredService<IOptions<KafkaOptions>>().Value,
             sp.GetRequiredService<TimeProvider>(),

@@ -11,6 +11,45 @@ namespace Streaming.Contracts.Avro;
 /// </summary>
 public static class AvroCompatibility
 {
+    /// <summary>
+    /// Problems reading data written with <paramref name="writer"/> by <paramref name="reader"/>, for any Avro
+    /// schema (a schema registry holds primitives, enums, arrays, unions as well as records): Avro's schema
+    /// resolution rules (<see cref="Schema.CanRead"/>: names, type promotions, enum symbols, union branches),
+    /// and for records the field and sample checks of <see cref="Problems(RecordSchema, RecordSchema)"/>.
+    /// </summary>
+    public static IReadOnlyList<string> Problems(Schema writer, Schema reader)
+    {
+        var problems = new List<string>();
+        // The sample check would fill a recursive record (a linked list, a tree) forever: those get the resolution rules only.
+        if (writer is RecordSchema writerRecord && reader is RecordSchema readerRecord && !IsRecursive(writer, []) && !IsRecursive(reader, []))
+        {
+            try
+            {
+                problems.AddRange(Problems(writerRecord, readerRecord));
+            }
+            catch (NotSupportedException)
+            {
+                // A type the sample cannot fill in (fixed, logical): the resolution rules below still judge it.
+            }
+        }
+        if (problems.Count == 0 && !reader.CanRead(writer))
+            problems.Add($"{Describe(reader)} cannot read data written with {Describe(writer)}: a type changed to one it does not promote to, "
+                + "a name differs, an enum symbol or union branch was removed, or a new field has no default");
+        return problems;
+    }
+
+    private static bool IsRecursive(Schema schema, HashSet<string> enclosing) => schema switch
+    {
+        RecordSchema record when !enclosing.Add(record.Fullname) => true,
+        RecordSchema record => record.Fields.Any(f => IsRecursive(f.Schema, enclosing)) || !enclosing.Remove(record.Fullname),
+        UnionSchema union => union.Schemas.Any(s => IsRecursive(s, enclosing)),
+        ArraySchema array => IsRecursive(array.ItemSchema, enclosing),
+        MapSchema map => IsRecursive(map.ValueSchema, enclosing),
+        _ => false,
+    };
+
+    private static string Describe(Schema schema) => schema is NamedSchema named ? named.Fullname : schema.Tag.ToString().ToLowerInvariant();
+
     public static IReadOnlyList<string> Problems(RecordSchema writer, RecordSchema reader)
     {
         var problems = new List<string>();

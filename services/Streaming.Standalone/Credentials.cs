@@ -8,7 +8,7 @@ namespace Streaming.Standalone;
 /// <summary>
 /// The standalone host's credentials, in <c>&lt;data&gt;/credentials.json</c> (mode 600, written atomically):
 /// the admin key as a hash only (the host only verifies it), the secrets the host must use in clear
-/// (PII salt, Redis and ClickHouse passwords) and the demo write key (which SDKs ship inside pages and apps anyway).
+/// (PII salt, Redis, ClickHouse and Schema Registry passwords) and the demo write key (which SDKs ship inside pages and apps anyway).
 /// A credential is one line in the list below; values given (environment or options) win over stored ones.
 /// </summary>
 public sealed class Credentials
@@ -22,6 +22,7 @@ public sealed class Credentials
     public static readonly CredentialField RedisPassword = Add(new("redisPassword", "STREAMING_REDIS_PASSWORD", Token));
     public static readonly CredentialField ClickHousePassword = Add(new("clickHousePassword", "STREAMING_CLICKHOUSE_PASSWORD", Token));
     public static readonly CredentialField ClickHouseBiPassword = Add(new("clickHouseBiPassword", "STREAMING_CLICKHOUSE_BI_PASSWORD", Token));
+    public static readonly CredentialField SchemaRegistryPassword = Add(new("schemaRegistryPassword", "STREAMING_SCHEMA_REGISTRY_PASSWORD", Token));
 
     private readonly Dictionary<CredentialField, string> _values;
     private readonly Dictionary<CredentialField, string> _hashes;

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Net;
+using Confluent.SchemaRegistry;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
@@ -15,6 +16,7 @@ using Streaming.Embedded.ClickHouse;
 using Streaming.Embedded.Kafka;
 using Streaming.Embedded.Kafka.Journal;
 using Streaming.Embedded.Redis;
+using Streaming.Embedded.SchemaRegistry;
 using Streaming.ServiceDefaults;
 using Streaming.ServiceDefaults.Consumers;
 using Streaming.ServiceDefaults.Kafka;
@@ -34,12 +36,14 @@ public sealed class StandaloneHost : IAsyncDisposable
     private readonly ILoggerFactory _journalLogging;
     private readonly EmbeddedGarnet _redis;
     private readonly EmbeddedClickHouse _clickHouse;
+    private readonly EmbeddedSchemaRegistry _schemaRegistry;
     private readonly WebApplication _app;
     private readonly TimeSpan _drainTimeout;
 
     private StandaloneHost(EmbeddedKafka kafka, KafkaJournal journal, ILoggerFactory journalLogging, EmbeddedGarnet redis, EmbeddedClickHouse clickHouse,
-        WebApplication app, Credentials credentials, TimeSpan startup, TimeSpan drainTimeout)
+        EmbeddedSchemaRegistry schemaRegistry, WebApplication app, Credentials credentials, TimeSpan startup, TimeSpan drainTimeout)
     {
+        _schemaRegistry = schemaRegistry;
         _kafka = kafka;
         _journal = journal;
         _journalLogging = journalLogging;
@@ -60,6 +64,12 @@ public sealed class StandaloneHost : IAsyncDisposable
     public string ClickHouseConnectionString => _clickHouse.ConnectionString;
     public string RedisConnectionString => _redis.ConnectionString;
     public string KafkaBootstrapServers => _kafka.BootstrapServers;
+
+    /// <summary>The embedded Confluent-compatible Schema Registry every topic's payload schemas are in.</summary>
+    public Uri SchemaRegistryUrl => _schemaRegistry.Url;
+
+    /// <summary><c>user:password</c> for the Schema Registry (Confluent's <c>basic.auth.user.info</c>).</summary>
+    public string SchemaRegistryUserInfo => _schemaRegistry.UserInfo;
     public string WriteKey => Credentials[Credentials.WriteKey];
 
     /// <summary>The bootstrap admin key when known this run (generated now or given); otherwise only its hash is kept.</summary>
@@ -98,6 +108,7 @@ public sealed class StandaloneHost : IAsyncDisposable
                 new("gRPC ingest", true, "write keys"),
                 new("Redis", redisOptions.Password is not null, "password"),
                 new("ClickHouse HTTP", clickHouseOptions.Password is not null, "users default and bi with passwords"),
+                new("Schema Registry", true, "HTTP basic auth with a password"),
             ]) is { } refusal)
             throw new InvalidOperationException(refusal);
 
@@ -107,6 +118,7 @@ public sealed class StandaloneHost : IAsyncDisposable
         KafkaJournal? journal = null;
         EmbeddedGarnet? redis = null;
         EmbeddedClickHouse? clickHouse = null;
+        EmbeddedSchemaRegistry? schemaRegistry = null;
         try
         {
             // Before any service starts: the journal recreates every topic and replays it, offsets and commits included.
@@ -124,14 +136,28 @@ public sealed class StandaloneHost : IAsyncDisposable
             progress("starting ClickHouse (chDB) ...");
             clickHouse = await EmbeddedClickHouse.StartAsync(clickHouseOptions, cancellationToken);
 
+            progress("starting the Schema Registry ...");
+            schemaRegistry = await EmbeddedSchemaRegistry.StartAsync(new EmbeddedSchemaRegistryOptions
+            {
+                DataPath = Path.Combine(options.DataDirectory, "schema-registry"),
+                Port = options.SchemaRegistryPort,
+                Host = options.ListenAddress,
+                Password = credentials[Credentials.SchemaRegistryPassword],
+            }, cancellationToken);
+            // What the topics job does in production; idempotent, so a restart changes nothing.
+            using (var client = new CachedSchemaRegistryClient(SchemaRegistryClientConfig(schemaRegistry)))
+                await SchemaRegistration.RegisterAllAsync(client, cancellationToken);
+
             progress("starting services ...");
-            var app = BuildApplication(options, credentials, kafka, journal, redis, clickHouse);
+            var app = BuildApplication(options, credentials, kafka, journal, redis, clickHouse, schemaRegistry);
             await app.StartAsync(cancellationToken);
             await StandaloneServices.AfterStartAsync(app, credentials, cancellationToken);
-            return new StandaloneHost(kafka, journal, journalLogging, redis, clickHouse, app, credentials, clock.Elapsed, options.DrainTimeout);
+            return new StandaloneHost(kafka, journal, journalLogging, redis, clickHouse, schemaRegistry, app, credentials, clock.Elapsed, options.DrainTimeout);
         }
         catch
         {
+            if (schemaRegistry is not null)
+                await schemaRegistry.DisposeAsync();
             if (clickHouse is not null)
                 await clickHouse.DisposeAsync();
             redis?.Dispose();
@@ -144,7 +170,7 @@ public sealed class StandaloneHost : IAsyncDisposable
     }
 
     private static WebApplication BuildApplication(StandaloneOptions options, Credentials credentials, EmbeddedKafka kafka, KafkaJournal journal,
-        EmbeddedGarnet redis, EmbeddedClickHouse clickHouse)
+        EmbeddedGarnet redis, EmbeddedClickHouse clickHouse, EmbeddedSchemaRegistry schemaRegistry)
     {
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions { ContentRootPath = AppContext.BaseDirectory });
         var settings = new Dictionary<string, string?>
@@ -152,6 +178,9 @@ public sealed class StandaloneHost : IAsyncDisposable
             ["Kafka:BootstrapServers"] = kafka.BootstrapServers,
             ["Redis:Configuration"] = redis.ConnectionString + ",abortConnect=false",
             ["ClickHouse:ConnectionString"] = clickHouse.ConnectionString,
+            ["SchemaRegistry:Url"] = schemaRegistry.Url.ToString(),
+            ["SchemaRegistry:BasicAuthUsername"] = schemaRegistry.UserName,
+            ["SchemaRegistry:BasicAuthPassword"] = schemaRegistry.Password,
             // The host only verifies the bootstrap key: the services get its hash, never the key.
             ["Admin:ApiKeyHash"] = credentials.HashOf(Credentials.AdminKey),
             ["Gateway:GrpcPort"] = options.GrpcPort.ToString(CultureInfo.InvariantCulture),
@@ -182,6 +211,13 @@ public sealed class StandaloneHost : IAsyncDisposable
         return app;
     }
 
+    private static SchemaRegistryConfig SchemaRegistryClientConfig(EmbeddedSchemaRegistry registry) => new()
+    {
+        Url = registry.Url.ToString(),
+        BasicAuthCredentialsSource = AuthCredentialsSource.UserInfo,
+        BasicAuthUserInfo = registry.UserInfo,
+    };
+
     /// <summary>What a person needs to start using the system.</summary>
     public string Describe() => string.Join(Environment.NewLine,
     [
@@ -193,6 +229,7 @@ public sealed class StandaloneHost : IAsyncDisposable
         $"    user default  {_clickHouse.Password}   (the services' user)",
         $"    user bi       {_clickHouse.BiPassword}   (read-only, database bi: curl -u bi:<password> '{ClickHouseUrl}?query=SHOW+TABLES')",
         $"  Redis           {RedisConnectionString.Split(',')[0]}   (password {RedisPassword})",
+        $"  Schema Registry {SchemaRegistryUrl}   (Confluent-compatible; user {_schemaRegistry.UserName}, password {_schemaRegistry.Password}; subjects <topic>-value)",
         $"  Kafka           {KafkaBootstrapServers}   (journaled to the data folder: topics, offsets and consumer positions survive a restart)",
         "",
         "  Demo source     tenant 'default', source 'demo'",
@@ -222,6 +259,7 @@ public sealed class StandaloneHost : IAsyncDisposable
         {
             await _app.DisposeAsync();
             await _clickHouse.DisposeAsync();
+            await _schemaRegistry.DisposeAsync();
             _redis.Dispose();
             await _journal.DisposeAsync();
             _kafka.Dispose();

@@ -9,6 +9,7 @@ public sealed record StandaloneOptions
     public const int DefaultGrpcPort = 8081;
     public const int DefaultClickHousePort = 8123;
     public const int DefaultRedisPort = 6380;
+    public const int DefaultSchemaRegistryPort = 8085;
 
     /// <summary>Data folder: the Kafka journal, ClickHouse tables and the Redis append-only file live here.</summary>
     public string DataDirectory { get; init; } = Path.GetFullPath(".streaming");
@@ -21,6 +22,7 @@ public sealed record StandaloneOptions
     public int GrpcPort { get; init; } = DefaultGrpcPort;
     public int ClickHousePort { get; init; } = DefaultClickHousePort;
     public int RedisPort { get; init; } = DefaultRedisPort;
+    public int SchemaRegistryPort { get; init; } = DefaultSchemaRegistryPort;
     public int KafkaBrokers { get; init; } = 1;
     /// <summary>How long a clean stop waits for the services to finish what is on the topics (--drain-seconds).</summary>
     public TimeSpan DrainTimeout { get; init; } = TimeSpan.FromSeconds(30);
@@ -93,11 +95,12 @@ public sealed record StandaloneOptions
                 "--grpc-port" => options with { GrpcPort = NextPort() },
                 "--clickhouse-port" => options with { ClickHousePort = NextPort() },
                 "--redis-port" => options with { RedisPort = NextPort() },
+                "--schema-registry-port" => options with { SchemaRegistryPort = NextPort() },
                 "--drain-seconds" => options with { DrainTimeout = TimeSpan.FromSeconds(NextSeconds()) },
                 "--fetch-chdb" => options with { FetchChDbOnly = true },
                 _ when args[i].StartsWith("--", StringComparison.Ordinal) && args[i].Contains('=', StringComparison.Ordinal) =>
                     AddSetting(options, configuration, args[i][2..]),
-                _ => throw new ArgumentException($"Unknown argument '{args[i]}'. Known: --data, --listen, --new-admin-key, --http-port, --grpc-port, --clickhouse-port, --redis-port, --drain-seconds, --fetch-chdb, --Section:Key=value."),
+                _ => throw new ArgumentException($"Unknown argument '{args[i]}'. Known: --data, --listen, --new-admin-key, --http-port, --grpc-port, --clickhouse-port, --redis-port, --schema-registry-port, --drain-seconds, --fetch-chdb, --Section:Key=value."),
             };
         }
         return options with { Configuration = configuration };

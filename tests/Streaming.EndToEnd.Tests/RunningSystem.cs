@@ -46,6 +46,7 @@ internal sealed class RunningSystem : IAsyncDisposable
             GrpcPort = 0,
             ClickHousePort = 0,
             RedisPort = 0,
+            SchemaRegistryPort = 0,
             WriteKey = WriteKey,
             AdminKey = AdminKey,
             Configuration = configuration?.ToDictionary(c => c.Key, c => (string?)c.Value) ?? new Dictionary<string, string?>(),

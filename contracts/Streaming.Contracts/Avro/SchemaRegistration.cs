@@ -19,17 +19,23 @@ public static class SchemaRegistration
     {
         var registered = new List<Registered>();
         foreach (var topic in TopicCatalog.Payloads)
+            registered.AddRange(await RegisterAsync(registry, topic, cancellationToken));
+        return registered;
+    }
+
+    /// <summary>One topic's subject: BACKWARD, then every version of its record, oldest first.</summary>
+    public static async Task<IReadOnlyList<Registered>> RegisterAsync(ISchemaRegistryClient registry, IPayloadTopic topic, CancellationToken cancellationToken = default)
+    {
+        var registered = new List<Registered>();
+        cancellationToken.ThrowIfCancellationRequested();
+        await registry.UpdateCompatibilityAsync(Compatibility.Backward, topic.ValueSubject);
+        foreach (var version in AvroSchemaRegistry.VersionsOf(topic.RecordName))
         {
-            cancellationToken.ThrowIfCancellationRequested();
-            await registry.UpdateCompatibilityAsync(Compatibility.Backward, topic.ValueSubject);
-            foreach (var version in AvroSchemaRegistry.VersionsOf(topic.RecordName))
-            {
-                var schema = TopicSerdes.AsRegistrySchema(version.Schema);
-                await registry.RegisterSchemaAsync(topic.ValueSubject, schema);
-                // The register answer carries only the id; the lookup adds the version.
-                var found = await registry.LookupSchemaAsync(topic.ValueSubject, schema, ignoreDeletedSchemas: true);
-                registered.Add(new Registered(topic.ValueSubject, $"{version.RecordName}.v{version.Number}", found.Version, found.Id));
-            }
+            var schema = TopicSerdes.AsRegistrySchema(version.Schema);
+            await registry.RegisterSchemaAsync(topic.ValueSubject, schema);
+            // The register answer carries only the id; the lookup adds the version.
+            var found = await registry.LookupSchemaAsync(topic.ValueSubject, schema, ignoreDeletedSchemas: true);
+            registered.Add(new Registered(topic.ValueSubject, $"{version.RecordName}.v{version.Number}", found.Version, found.Id));
         }
         return registered;
     }

@@ -28,7 +28,7 @@ namespace Streaming.Contracts.Avro;
 /// schema text per message), while the consumer runtime decodes and the handlers encode synchronously
 /// on their partition's worker. The serdes are used where they fit: the registry client below is
 /// Confluent's, and the tests read every topic with <c>AvroDeserializer&lt;GenericRecord&gt;</c>.
-/// docs/schema-registry.md has the measurements.
+/// docs/wire-format.md has the measurements.
 /// </para>
 /// </summary>
 public sealed class TopicSerde<T>

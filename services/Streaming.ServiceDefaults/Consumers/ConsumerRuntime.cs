@@ -31,7 +31,7 @@ public sealed class ConsumerRuntime<T> : BackgroundService
 
     private readonly Subscription<T> _subscription;
     private readonly IConsumerHandler<T> _handler;
-    private readonly TopicSerde<T> _serde;
+    private readonly TopicSerdes _serdes;
     private readonly IEventProducer _producer;
     private readonly KafkaOptions _kafka;
     private readonly TimeProvider _time;
@@ -51,7 +51,8 @@ public sealed class ConsumerRuntime<T> : BackgroundService
         _incarnations = incarnations ?? new KafkaTopicIncarnations(kafka);
         _subscription = subscription;
         _handler = handler;
-        _serde = serdes.For(subscription.Topic);
+        // Resolved when the first partition is assigned, after the start check found the schema ids.
+        _serdes = serdes;
         _producer = producer;
         _kafka = kafka;
         _time = time;
@@ -221,7 +222,7 @@ public sealed class ConsumerRuntime<T> : BackgroundService
         foreach (var partition in partitions)
         {
             if (!_workers.ContainsKey(partition))
-                _workers[partition] = new PartitionWorker<T>(partition, incarnation, _subscription, _handler, _serde, _producer, _time, _logger);
+                _workers[partition] = new PartitionWorker<T>(partition, incarnation, _subscription, _handler, _serdes.For(_subscription.Topic), _producer, _time, _logger);
         }
         AssignedPartitions = [.. _workers.Keys.Select(p => p.Partition.Value).Order()];
         _logger.LogInformation("{Subscription} assigned {Partitions}; now owns {Owned}", _subscription.Name,

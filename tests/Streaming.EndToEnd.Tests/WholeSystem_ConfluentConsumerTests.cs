@@ -30,11 +30,11 @@ public sealed class WholeSystem_ConfluentConsumerTests
         var userId = "user-" + run;
         var at = DateTimeOffset.UtcNow.AddMinutes(-5).ToString("O", CultureInfo.InvariantCulture);
         // Two people, then an identify that links them: identity merges; traits change the profile.
-        await system.SendAsync("v1/track", $$"""{"anonymousId": "{{anonymousId}}", "event": "Viewed", "messageId": "{{run}}-1", "timestamp": "{{at}}", "properties": {"sku": "A-1"}}""");
+        await system.SendAsync("v1/track", $$"""{"anonymousId": "{{anonymousId}}", "event": "Viewed", "properties": {"sku": "A-1"}, "messageId": "{{run}}-1", "timestamp": "{{at}}"}""");
         await system.SendAsync("v1/track", $$"""{"userId": "{{userId}}", "event": "Signed Up", "messageId": "{{run}}-2", "timestamp": "{{at}}"}""");
-        await system.SendAsync("v1/identify", $$"""{"userId": "{{userId}}", "anonymousId": "{{anonymousId}}", "messageId": "{{run}}-3", "timestamp": "{{at}}", "traits": {"plan": "pro"}}""");
+        await system.SendAsync("v1/identify", $$"""{"userId": "{{userId}}", "anonymousId": "{{anonymousId}}", "traits": {"plan": "pro"}, "messageId": "{{run}}-3", "timestamp": "{{at}}"}""");
         // An event the gateway refuses (a track without its event name) goes to events.rejected.
-        await system.SendAsync("v1/batch", $$"""{"batch": [{"type": "track", "userId": "{{userId}}", "messageId": "{{run}}-4"}]}""");
+        await system.SendAsync("v1/batch", $$"""{"batch": [{"type": "track", "userId": "{{userId}}", "messageId": "{{run}}-4"} ]}""");
 
         using var registry = new CachedSchemaRegistryClient(new SchemaRegistryConfig
         {

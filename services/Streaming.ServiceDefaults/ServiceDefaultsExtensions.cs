@@ -13,13 +13,16 @@ using OpenTelemetry.Logs;
 using OpenTelemetry.Metrics;
 using OpenTelemetry.Resources;
 using OpenTelemetry.Trace;
+using Confluent.SchemaRegistry;
 using StackExchange.Redis;
+using Streaming.Contracts.Avro;
 using Streaming.ServiceDefaults.Admin;
 using Streaming.ServiceDefaults.Health;
 using Streaming.ServiceDefaults.Kafka;
 using Streaming.ServiceDefaults.Options;
 using Streaming.ServiceDefaults.Registration;
 using Streaming.ServiceDefaults.Resilience;
+using Streaming.ServiceDefaults.Schemas;
 using Streaming.ServiceDefaults.Telemetry;
 
 namespace Streaming.ServiceDefaults;
@@ -38,6 +41,12 @@ public static class ServiceDefaultsExtensions
 
         services.AddOptions<KafkaOptions>().Bind(builder.Configuration.GetSection(KafkaOptions.Section)).ValidateOnStart();
         services.AddSingleton<IValidateOptions<KafkaOptions>, KafkaOptionsValidator>();
+        services.AddOptions<SchemaRegistryOptions>().Bind(builder.Configuration.GetSection(SchemaRegistryOptions.Section)).ValidateOnStart();
+        services.AddSingleton<IValidateOptions<SchemaRegistryOptions>, SchemaRegistryOptionsValidator>();
+        services.TryAddSingleton<ISchemaRegistryClient>(sp => new CachedSchemaRegistryClient(sp.GetRequiredService<IOptions<SchemaRegistryOptions>>().Value.ClientConfig()));
+        services.TryAddSingleton(sp => new TopicSerdes(sp.GetRequiredService<ISchemaRegistryClient>()));
+        // First among the hosted services: nothing reads or writes a topic before the schemas are known to match.
+        services.Insert(0, ServiceDescriptor.Singleton<IHostedService, SchemaRegistryStartupCheck>());
         services.AddOptions<RedisOptions>().Bind(builder.Configuration.GetSection(RedisOptions.Section));
         services.AddOptions<ClickHouseOptions>().Bind(builder.Configuration.GetSection(ClickHouseOptions.Section));
         services.AddOptions<AdminOptions>().Bind(builder.Configuration.GetSection(AdminOptions.Section)).ValidateOnStart();

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Net;
+using Confluent.SchemaRegistry;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
@@ -9,6 +10,7 @@ using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Logging;
+using Streaming.Contracts.Avro;
 using Streaming.Contracts.Topics;
 using Streaming.Embedded.ClickHouse;
 using Streaming.Embedded.Kafka;
@@ -42,6 +44,7 @@ public sealed class StandaloneHost : IAsyncDisposable
     private StandaloneHost(EmbeddedKafka kafka, KafkaJournal journal, ILoggerFactory journalLogging, EmbeddedGarnet redis, EmbeddedClickHouse clickHouse,
         EmbeddedSchemaRegistry schemaRegistry, WebApplication app, Credentials credentials, TimeSpan startup, TimeSpan drainTimeout)
     {
+        _schemaRegistry = schemaRegistry;
         _kafka = kafka;
         _journal = journal;
         _journalLogging = journalLogging;
@@ -67,6 +70,12 @@ public sealed class StandaloneHost : IAsyncDisposable
     public string SchemaRegistryUserInfo => _schemaRegistry.UserInfo;
     public string RedisConnectionString => _redis.ConnectionString;
     public string KafkaBootstrapServers => _kafka.BootstrapServers;
+
+    /// <summary>The embedded Confluent-compatible Schema Registry every topic's payload schemas are in.</summary>
+    public Uri SchemaRegistryUrl => _schemaRegistry.Url;
+
+    /// <summary><c>user:password</c> for the Schema Registry (Confluent's <c>basic.auth.user.info</c>).</summary>
+    public string SchemaRegistryUserInfo => _schemaRegistry.UserInfo;
     public string WriteKey => Credentials[Credentials.WriteKey];
 
     /// <summary>The bootstrap admin key when known this run (generated now or given); otherwise only its hash is kept.</summary>
@@ -112,7 +121,7 @@ public sealed class StandaloneHost : IAsyncDisposable
                 new("gRPC ingest", true, "write keys"),
                 new("Redis", redisOptions.Password is not null, "password"),
                 new("ClickHouse HTTP", clickHouseOptions.Password is not null, "users default and bi with passwords"),
-                new("Schema Registry", schemaRegistryOptions.Password is not null, "HTTP basic authentication"),
+                new("Schema Registry", true, "HTTP basic auth with a password"),
             ]) is { } refusal)
             throw new InvalidOperationException(refusal);
 
@@ -141,6 +150,18 @@ public sealed class StandaloneHost : IAsyncDisposable
             clickHouse = await EmbeddedClickHouse.StartAsync(clickHouseOptions, cancellationToken);
             progress("starting Schema Registry ...");
             schemaRegistry = await EmbeddedSchemaRegistry.StartAsync(schemaRegistryOptions, cancellationToken);
+
+            progress("starting the Schema Registry ...");
+            schemaRegistry = await EmbeddedSchemaRegistry.StartAsync(new EmbeddedSchemaRegistryOptions
+            {
+                DataPath = Path.Combine(options.DataDirectory, "schema-registry"),
+                Port = options.SchemaRegistryPort,
+                Host = options.ListenAddress,
+                Password = credentials[Credentials.SchemaRegistryPassword],
+            }, cancellationToken);
+            // What the topics job does in production; idempotent, so a restart changes nothing.
+            using (var client = new CachedSchemaRegistryClient(SchemaRegistryClientConfig(schemaRegistry)))
+                await SchemaRegistration.RegisterAllAsync(client, cancellationToken);
 
             progress("starting services ...");
             var app = BuildApplication(options, credentials, kafka, journal, redis, clickHouse, schemaRegistry);
@@ -172,9 +193,9 @@ public sealed class StandaloneHost : IAsyncDisposable
             ["Kafka:BootstrapServers"] = kafka.BootstrapServers,
             ["Redis:Configuration"] = redis.ConnectionString + ",abortConnect=false",
             ["ClickHouse:ConnectionString"] = clickHouse.ConnectionString,
-            // Named as Confluent's SchemaRegistryConfig properties, so the section binds to it as it is.
             ["SchemaRegistry:Url"] = schemaRegistry.Url.ToString(),
-            ["SchemaRegistry:BasicAuthUserInfo"] = schemaRegistry.UserInfo,
+            ["SchemaRegistry:BasicAuthUsername"] = schemaRegistry.UserName,
+            ["SchemaRegistry:BasicAuthPassword"] = schemaRegistry.Password,
             // The host only verifies the bootstrap key: the services get its hash, never the key.
             ["Admin:ApiKeyHash"] = credentials.HashOf(Credentials.AdminKey),
             ["Gateway:GrpcPort"] = options.GrpcPort.ToString(CultureInfo.InvariantCulture),
@@ -192,7 +213,7 @@ public sealed class StandaloneHost : IAsyncDisposable
         builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
 
         // Registered before the service defaults (which only add what is missing): the journal is the process's producer.
-        builder.Services.AddSingleton<IEventProducer>(new JournalEventProducer(journal));
+        builder.Services.AddSingleton<IEventProducer>(sp => new JournalEventProducer(journal, sp.GetRequiredService<TopicSerdes>()));
         builder.Services.AddSingleton<ITopicIncarnations>(new JournalTopicIncarnations(journal));
         builder.Services.AddSingleton(new JournalCommitRecorder(journal));
         builder.Services.AddSingleton<IConsumerCommitObserver>(sp => sp.GetRequiredService<JournalCommitRecorder>());
@@ -207,6 +228,13 @@ public sealed class StandaloneHost : IAsyncDisposable
         return app;
     }
 
+    private static SchemaRegistryConfig SchemaRegistryClientConfig(EmbeddedSchemaRegistry registry) => new()
+    {
+        Url = registry.Url.ToString(),
+        BasicAuthCredentialsSource = AuthCredentialsSource.UserInfo,
+        BasicAuthUserInfo = registry.UserInfo,
+    };
+
     /// <summary>What a person needs to start using the system.</summary>
     public string Describe() => string.Join(Environment.NewLine,
     [
@@ -219,6 +247,7 @@ public sealed class StandaloneHost : IAsyncDisposable
         $"    user bi       {_clickHouse.BiPassword}   (read-only, database bi: curl -u bi:<password> '{ClickHouseUrl}?query=SHOW+TABLES')",
         $"  Schema Registry {SchemaRegistryUrl}   (Confluent-compatible, Avro; basic.auth.user.info {SchemaRegistryUserInfo})",
         $"  Redis           {RedisConnectionString.Split(',')[0]}   (password {RedisPassword})",
+        $"  Schema Registry {SchemaRegistryUrl}   (Confluent-compatible; user {_schemaRegistry.UserName}, password {_schemaRegistry.Password}; subjects <topic>-value)",
         $"  Kafka           {KafkaBootstrapServers}   (journaled to the data folder: topics, offsets and consumer positions survive a restart)",
         "",
         "  Demo source     tenant 'default', source 'demo'",
@@ -249,6 +278,7 @@ public sealed class StandaloneHost : IAsyncDisposable
             await _app.DisposeAsync();
             await _schemaRegistry.DisposeAsync();
             await _clickHouse.DisposeAsync();
+            await _schemaRegistry.DisposeAsync();
             _redis.Dispose();
             await _journal.DisposeAsync();
             _kafka.Dispose();

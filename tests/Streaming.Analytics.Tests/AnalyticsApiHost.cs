@@ -6,6 +6,7 @@ using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Streaming.ServiceDefaults;
+using Streaming.Tests.Shared;
 
 namespace Streaming.Analytics.Tests;
 
@@ -27,6 +28,8 @@ internal static class AnalyticsApiHost
             ["Analytics:BiDatabase"] = db.Session.BiDatabase,
             ["Analytics:SinkEnabled"] = "false",
         });
+        foreach (var (key, value) in SharedSchemaRegistry.Settings)
+            builder.Configuration[key] = value;
         builder.AddServiceDefaults("analytics-test");
         builder.AddAnalytics();
         var app = builder.Build();

@@ -8,6 +8,7 @@ using Streaming.ServiceDefaults.Consumers;
 using Streaming.ServiceDefaults.Kafka;
 using Streaming.ServiceDefaults.Options;
 using static Streaming.Analytics.Tests.Events;
+using Streaming.Tests.Shared;
 
 namespace Streaming.Analytics.Tests;
 
@@ -27,7 +28,7 @@ public sealed class EventsSink_ExactlyOnce : IDisposable
         topic = TopicCatalog.EventsIdentified with { Name = "test.identified." + Guid.NewGuid().ToString("N")[..8], Partitions = Partitions };
         kafka = TestKafka.Start([(topic.Name, Partitions), (topic.DeadLetterName, 1)]);
         options = new KafkaOptions { BootstrapServers = kafka.BootstrapServers, LingerMs = 2, DeliveryTimeoutMs = 10_000 };
-        producer = new KafkaEventProducer(Microsoft.Extensions.Options.Options.Create(options), NullLogger<KafkaEventProducer>.Instance);
+        producer = new KafkaEventProducer(Microsoft.Extensions.Options.Options.Create(options), SharedSchemaRegistry.With(topic), NullLogger<KafkaEventProducer>.Instance);
     }
 
     [Fact]
@@ -99,7 +100,7 @@ public sealed class EventsSink_ExactlyOnce : IDisposable
 
     private ConsumerRuntime<IdentifiedEvent> Runtime(IConsumerHandler<IdentifiedEvent> handler, string group) =>
         new(new Subscription<IdentifiedEvent>(topic, group) { MaxBatchSize = 700, InitialBackoff = TimeSpan.FromMilliseconds(20), MaxBackoff = TimeSpan.FromMilliseconds(300) },
-            handler, producer, options, TimeProvider.System, NullLoggerFactory.Instance);
+            handler, SharedSchemaRegistry.Serdes, producer, options, TimeProvider.System, NullLoggerFactory.Instance);
 
     private async Task RunUntilAsync(IConsumerHandler<IdentifiedEvent> handler, string group, Func<bool> done)
     {

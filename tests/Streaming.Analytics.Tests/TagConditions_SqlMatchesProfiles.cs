@@ -23,6 +23,7 @@ using Streaming.Profiles;
 using Streaming.ServiceDefaults;
 using Streaming.ServiceDefaults.Consumers;
 using Streaming.ServiceDefaults.Kafka;
+using Streaming.Tests.Shared;
 
 namespace Streaming.Analytics.Tests;
 
@@ -71,7 +72,7 @@ public sealed class TagConditions_SqlMatchesProfiles(ClickHouseFixture fixture)
             Assert.Equal(HttpStatusCode.OK, (await http.SendAsync(put)).StatusCode);
         }
         var changes = new ConcurrentQueue<ProfileChange>();
-        var reader = new TopicTail<ProfileChange>(kafka.BootstrapServers, TopicCatalog.ProfilesChanges, changes.Enqueue);
+        var reader = new TopicTail<ProfileChange>(kafka.BootstrapServers, SharedSchemaRegistry.Serdes.For(TopicCatalog.ProfilesChanges), changes.Enqueue);
 
         // Profiles: through Kafka, each person's events in order, a final "Synced" event marking the person done.
         var producer = app.Services.GetRequiredService<IEventProducer>();
@@ -198,6 +199,8 @@ public sealed class TagConditions_SqlMatchesProfiles(ClickHouseFixture fixture)
         builder.WebHost.UseUrls("http://127.0.0.1:0");
         builder.Logging.SetMinimumLevel(LogLevel.Warning);
         builder.Services.AddSingleton(clock);
+        foreach (var (key, value) in SharedSchemaRegistry.Settings)
+            builder.Configuration[key] = value;
         builder.AddServiceDefaults("profiles");
         builder.AddProfiles();
         var app = builder.Build();
@@ -221,6 +224,8 @@ public sealed class TagConditions_SqlMatchesProfiles(ClickHouseFixture fixture)
         });
         builder.WebHost.UseUrls("http://127.0.0.1:0");
         builder.Logging.SetMinimumLevel(LogLevel.Warning);
+        foreach (var (key, value) in SharedSchemaRegistry.Settings)
+            builder.Configuration[key] = value;
         builder.AddServiceDefaults("analytics-test");
         builder.AddAnalytics();
         var app = builder.Build();

@@ -26,16 +26,16 @@ public class SerdeRoundTripTests
     [Fact]
     public void TrackingEvent_round_trips_with_every_field()
     {
-        Assert.Equal(Event, RoundTrip(TopicCatalog.EventsRaw.Serde, Event));
+        Assert.Equal(Event, RoundTrip(TopicCatalog.EventsRaw.LegacySerde, Event));
         var sparse = Event with { UserId = null, Event = null, OriginalTimestamp = null, SentAt = null };
-        Assert.Equal(sparse, RoundTrip(TopicCatalog.EventsRaw.Serde, sparse));
+        Assert.Equal(sparse, RoundTrip(TopicCatalog.EventsRaw.LegacySerde, sparse));
     }
 
     [Fact]
     public void IdentifiedEvent_round_trips_person_and_event()
     {
         var identified = new IdentifiedEvent(42, Event) { Identifiers = ["userId:u1", "anonymousId:a1", "phone_hash:9f"] };
-        var back = RoundTrip(TopicCatalog.EventsIdentified.Serde, identified);
+        var back = RoundTrip(TopicCatalog.EventsIdentified.LegacySerde, identified);
         Assert.Equal(42, back.PersonId);
         Assert.Equal(Event, back.Event);
         Assert.Equal(identified.Identifiers, back.Identifiers);
@@ -55,7 +55,7 @@ public class SerdeRoundTripTests
             Errors = [new("missing_identifier", "userId", "set userId or anonymousId"), new("bad_timestamp", "timestamp", "use ISO-8601")],
             RawPayload = """{"type":"track"}""",
         };
-        var back = RoundTrip(TopicCatalog.EventsRejected.Serde, rejected);
+        var back = RoundTrip(TopicCatalog.EventsRejected.LegacySerde, rejected);
         Assert.Equal(rejected.Errors, back.Errors);
         Assert.Equal(rejected with { Errors = back.Errors }, back);
     }
@@ -68,54 +68,54 @@ public class SerdeRoundTripTests
             MergeId = "x", Tenant = "t", Outcome = MergeOutcome.Refused, SurvivorPersonId = 1, AbsorbedPersonId = 2,
             Reason = "both carry a userId", CauseMessageId = "m", IdentifierType = "anonymousId", IdentifierValue = "a", At = 9,
         };
-        Assert.Equal(merge, RoundTrip(TopicCatalog.IdentityMerges.Serde, merge));
+        Assert.Equal(merge, RoundTrip(TopicCatalog.IdentityMerges.LegacySerde, merge));
 
         var change = new ProfileChange
         {
             ChangeId = "c", Tenant = "t", PersonId = 3, Kind = ProfileChangeKind.TagEntered, TagId = "vip", At = 10, CauseMessageId = "m",
         };
-        Assert.Equal(change, RoundTrip(TopicCatalog.ProfilesChanges.Serde, change));
+        Assert.Equal(change, RoundTrip(TopicCatalog.ProfilesChanges.LegacySerde, change));
 
         var request = new DispatchRequest
         {
             RequestId = "r", Tenant = "t", PersonId = 4, Channel = "sms", TemplateId = "welcome", Variables = """{"a":1}""",
             JourneyId = "j", StepId = "s", RequestedAt = 11, ExpiresAt = 12,
         };
-        Assert.Equal(request, RoundTrip(TopicCatalog.Dispatch("sms").Serde, request));
+        Assert.Equal(request, RoundTrip(TopicCatalog.Dispatch("sms").LegacySerde, request));
 
         var receipt = new MessageReceipt
         {
             ReceiptId = "rc", RequestId = "r", Tenant = "t", PersonId = 4, Channel = "sms", Status = ReceiptStatus.Delivered, At = 13,
         };
-        Assert.Equal(receipt, RoundTrip(TopicCatalog.MessagesReceipts.Serde, receipt));
+        Assert.Equal(receipt, RoundTrip(TopicCatalog.MessagesReceipts.LegacySerde, receipt));
 
         var definition = new DefinitionDocument
         {
             Tenant = "t", Kind = DefinitionKind.Tag, Id = "night-owl", Version = 2, Body = "{}", Deleted = true, UpdatedAt = 14, UpdatedBy = "admin",
         };
-        Assert.Equal(definition, RoundTrip(TopicCatalog.ConfigDefinitions.Serde, definition));
+        Assert.Equal(definition, RoundTrip(TopicCatalog.ConfigDefinitions.LegacySerde, definition));
     }
 
     [Fact]
     public void Serde_writes_the_single_object_header_with_the_schema_fingerprint()
     {
-        var bytes = TopicCatalog.EventsRaw.Serde.Serialize(Event);
+        var bytes = TopicCatalog.EventsRaw.LegacySerde.Serialize(Event);
         Assert.Equal(0xC3, bytes[0]);
         Assert.Equal(0x01, bytes[1]);
-        Assert.Equal(TopicCatalog.EventsRaw.Serde.Fingerprint, BitConverter.ToInt64(bytes, 2));
+        Assert.Equal(TopicCatalog.EventsRaw.LegacySerde.Fingerprint, BitConverter.ToInt64(bytes, 2));
     }
 
     [Fact]
     public void Serde_refuses_a_payload_of_another_record_type_with_a_clear_error()
     {
-        var mergeBytes = TopicCatalog.IdentityMerges.Serde.Serialize(new IdentityMerge
+        var mergeBytes = TopicCatalog.IdentityMerges.LegacySerde.Serialize(new IdentityMerge
         {
             MergeId = "x", Tenant = "t", Outcome = "merged", CauseMessageId = "m", IdentifierType = "userId", IdentifierValue = "u",
         });
-        var error = Assert.Throws<InvalidDataException>(() => TopicCatalog.EventsRaw.Serde.Deserialize(mergeBytes));
+        var error = Assert.Throws<InvalidDataException>(() => TopicCatalog.EventsRaw.LegacySerde.Deserialize(mergeBytes));
         Assert.Contains("IdentityMerge", error.Message);
-        Assert.Throws<InvalidDataException>(() => TopicCatalog.EventsRaw.Serde.Deserialize("{\"json\":1}"u8));
+        Assert.Throws<InvalidDataException>(() => TopicCatalog.EventsRaw.LegacySerde.Deserialize("{\"json\":1}"u8));
     }
 
-    private static T RoundTrip<T>(AvroSerde<T> serde, T value) => serde.Deserialize(serde.Serialize(value));
+    private static T RoundTrip<T>(SingleObjectSerde<T> serde, T value) => serde.Deserialize(serde.Serialize(value));
 }

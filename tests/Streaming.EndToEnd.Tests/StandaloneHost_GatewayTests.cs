@@ -3,6 +3,7 @@ using System.Net.Http.Headers;
 using System.Text;
 using Confluent.Kafka;
 using Grpc.Net.Client;
+using Microsoft.Extensions.DependencyInjection;
 using Streaming.Contracts.Ingest;
 using Streaming.Contracts.Topics;
 using Streaming.Standalone;
@@ -25,6 +26,7 @@ public sealed class StandaloneHost_GatewayTests : IDisposable
             ClickHousePort = 0,
             SchemaRegistryPort = 0,
             RedisPort = 0,
+            SchemaRegistryPort = 0,
             WriteKey = WriteKey,
             AdminKey = "ak_test_gateway_e2e_0001",
         });
@@ -45,12 +47,12 @@ public sealed class StandaloneHost_GatewayTests : IDisposable
         var result = await new Ingest.IngestClient(channel).SendAsync(batch, new Grpc.Core.Metadata { { "x-write-key", WriteKey } });
         Assert.Equal(1, result.Accepted);
 
-        var stored = ReadRaw(host.KafkaBootstrapServers);
+        var stored = ReadRaw(host.KafkaBootstrapServers, host.Services.GetRequiredService<Streaming.Contracts.Avro.TopicSerdes>());
         Assert.Contains(stored, e => e.MessageId == "e2e-http" && e.Tenant == "default" && e.Source == "demo");
         Assert.Contains(stored, e => e.MessageId == "e2e-grpc" && e.Type == "page");
     }
 
-    private static List<Streaming.Contracts.Records.TrackingEvent> ReadRaw(string bootstrap)
+    private static List<Streaming.Contracts.Records.TrackingEvent> ReadRaw(string bootstrap, Streaming.Contracts.Avro.TopicSerdes serdes)
     {
         using var consumer = new ConsumerBuilder<byte[], byte[]>(new ConsumerConfig
         {
@@ -65,7 +67,7 @@ public sealed class StandaloneHost_GatewayTests : IDisposable
         {
             var result = consumer.Consume(TimeSpan.FromMilliseconds(100));
             if (result?.Message is { } message)
-                events.Add(TopicCatalog.EventsRaw.Serde.Deserialize(message.Value));
+                events.Add(serdes.Deserialize(TopicCatalog.EventsRaw, message.Value));
         }
         return events;
     }

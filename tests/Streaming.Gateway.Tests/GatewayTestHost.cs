@@ -13,6 +13,7 @@ using Streaming.Contracts.Topics;
 using Streaming.Embedded.Kafka;
 using Streaming.Gateway.Sources;
 using Streaming.ServiceDefaults;
+using Streaming.Tests.Shared;
 
 namespace Streaming.Gateway.Tests;
 
@@ -60,6 +61,8 @@ public sealed class GatewayTestHost : IAsyncLifetime
             ["Gateway:GrpcPort"] = "0",
             ["Gateway:GrpcAddress"] = "127.0.0.1",
         };
+        foreach (var (key, value) in SharedSchemaRegistry.Settings)
+            settings[key] = value;
         foreach (var (key, value) in _settings)
             settings[key] = value;
         builder.Configuration.AddInMemoryCollection(settings);
@@ -115,13 +118,13 @@ public sealed class GatewayTestHost : IAsyncLifetime
     /// </summary>
     public List<(string Key, TrackingEvent Event, byte[] Bytes)> ReadRaw(string tenant) =>
         [.. ReadAll(TopicCatalog.EventsRaw.Name, TopicCatalog.EventsRaw.Partitions)
-            .Select(m => (Key: Encoding.UTF8.GetString(m.Key), Event: TopicCatalog.EventsRaw.Serde.Deserialize(m.Value), Bytes: m.Value))
+            .Select(m => (Key: Encoding.UTF8.GetString(m.Key), Event: SharedSchemaRegistry.Serdes.Deserialize(TopicCatalog.EventsRaw, m.Value), Bytes: m.Value))
             .Where(x => x.Event.Tenant == tenant)];
 
     /// <summary>The tenant's refused events on events.rejected, read once.</summary>
     public List<RejectedEvent> ReadRejected(string tenant) =>
         [.. ReadAll(TopicCatalog.EventsRejected.Name, TopicCatalog.EventsRejected.Partitions)
-            .Select(m => TopicCatalog.EventsRejected.Serde.Deserialize(m.Value))
+            .Select(m => SharedSchemaRegistry.Serdes.Deserialize(TopicCatalog.EventsRejected, m.Value))
             .Where(r => r.Tenant == tenant)];
 
     /// <summary>Every message value of a topic (all tenants), read once.</summary>

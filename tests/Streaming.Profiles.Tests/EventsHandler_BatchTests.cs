@@ -45,7 +45,7 @@ public sealed class EventsHandler_BatchTests : IAsyncLifetime
         Assert.Equal(2, await CountAsync(tenant, 3));
         Assert.Equal(1, (await Store.LoadAsync(tenant, 2)).State.MergedInto);
         // The survivor's third order (offset 3) made it a buyer; the cause is that message.
-        var entered = outcomes.SelectMany(o => o.Outputs).Select(m => TopicCatalog.ProfilesChanges.Serde.Deserialize(m.Value)).Single(c => c.Kind == ProfileChangeKind.TagEntered);
+        var entered = outcomes.SelectMany(o => o.Outputs).Select(m => (ProfileChange)m.Payload!).Single(c => c.Kind == ProfileChangeKind.TagEntered);
         Assert.Equal((1L, "buyer", batch[3].Value.Event.MessageId), (entered.PersonId, entered.TagId, entered.CauseMessageId));
 
         var again = await Handler.HandleAsync(batch, CancellationToken.None);
@@ -92,5 +92,5 @@ public sealed class EventsHandler_BatchTests : IAsyncLifetime
     }
 
     private static List<string> Ids(IReadOnlyList<HandlerOutcome> outcomes) =>
-        [.. outcomes.SelectMany(o => o.Outputs).Select(m => (TopicCatalog.ProfilesChanges.Serde.Deserialize(m.Value)).ChangeId)];
+        [.. outcomes.SelectMany(o => o.Outputs).Select(m => ((ProfileChange)m.Payload!).ChangeId)];
 }

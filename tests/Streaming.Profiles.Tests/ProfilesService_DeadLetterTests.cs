@@ -2,6 +2,7 @@ using System.Net;
 using System.Text;
 using Confluent.Kafka;
 using Streaming.Contracts.Topics;
+using Streaming.Tests.Shared;
 
 namespace Streaming.Profiles.Tests;
 
@@ -23,7 +24,7 @@ public sealed class ProfilesService_DeadLetterTests : IAsyncLifetime
         await ProfilesTestHost.WaitFor(() => _host.ProfileAsync(tenant, "/api/profiles/5"), TimeSpan.FromSeconds(30), "the valid event to be applied");
         var dead = ReadDeadLetter(TimeSpan.FromSeconds(20));
         Assert.Contains("personId", Encoding.UTF8.GetString(dead.Message.Headers.GetLastBytes("dlq.reason")), StringComparison.Ordinal);
-        Assert.Equal(0, TopicCatalog.EventsIdentified.Serde.Deserialize(dead.Message.Value).PersonId);
+        Assert.Equal(0, SharedSchemaRegistry.Serdes.Deserialize(TopicCatalog.EventsIdentified, dead.Message.Value).PersonId);
     }
 
     [Fact]

@@ -48,7 +48,7 @@ public sealed class ProfilesService_ReplayTests : IAsyncLifetime
         var services = _host.App.Services;
         var handler = new CountingHandler<IdentifiedEvent>(services.GetRequiredService<ProfilePipeline>());
         var replay = new ConsumerRuntime<IdentifiedEvent>(new Subscription<IdentifiedEvent>(TopicCatalog.EventsIdentified, "profiles-replay"),
-            handler, services.GetRequiredService<IEventProducer>(), services.GetRequiredService<IOptions<KafkaOptions>>().Value, TimeProvider.System, NullLoggerFactory.Instance);
+            handler, services.GetRequiredService<Streaming.Contracts.Avro.TopicSerdes>(), services.GetRequiredService<IEventProducer>(), services.GetRequiredService<IOptions<KafkaOptions>>().Value, TimeProvider.System, NullLoggerFactory.Instance);
         await replay.StartAsync(CancellationToken.None);
         try
         {

@@ -18,6 +18,7 @@ using Streaming.Embedded.Kafka;
 using Streaming.Embedded.Redis;
 using Streaming.ServiceDefaults;
 using Streaming.ServiceDefaults.Kafka;
+using Streaming.Tests.Shared;
 
 namespace Streaming.Profiles.Tests;
 
@@ -43,7 +44,7 @@ public sealed class ProfilesTestHost : IAsyncDisposable
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
         Http = new HttpClient { BaseAddress = new Uri(address) };
         Http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", AdminKey);
-        _reader = new TopicTail<ProfileChange>(kafka.BootstrapServers, TopicCatalog.ProfilesChanges, Changes.Enqueue);
+        _reader = new TopicTail<ProfileChange>(kafka.BootstrapServers, SharedSchemaRegistry.Serdes.For(TopicCatalog.ProfilesChanges), Changes.Enqueue);
     }
 
     public EmbeddedKafka Kafka { get; }
@@ -70,6 +71,8 @@ public sealed class ProfilesTestHost : IAsyncDisposable
         builder.Logging.SetMinimumLevel(LogLevel.Warning);
         if (time is not null)
             builder.Services.AddSingleton(time);
+        foreach (var (key, value) in SharedSchemaRegistry.Settings)
+            builder.Configuration[key] = value;
         builder.AddServiceDefaults("profiles");
         builder.AddProfiles();
         var app = builder.Build();

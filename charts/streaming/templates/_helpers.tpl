@@ -92,6 +92,10 @@ Kafka__SaslMechanism: {{ . | quote }}
 {{- with .Values.kafka.sasl.username }}
 Kafka__SaslUsername: {{ . | quote }}
 {{- end }}
+SchemaRegistry__Url: {{ required "schemaRegistry.url is required" .Values.schemaRegistry.url | quote }}
+{{- with .Values.schemaRegistry.auth.username }}
+SchemaRegistry__BasicAuthUsername: {{ . | quote }}
+{{- end }}
 {{- with .Values.telemetry.otlpEndpoint }}
 OTEL_EXPORTER_OTLP_ENDPOINT: {{ . | quote }}
 {{- end }}
@@ -127,6 +131,13 @@ Args: root, name, svc.
     secretKeyRef:
       name: {{ $v.kafka.sasl.existingSecret }}
       key: {{ $v.kafka.sasl.passwordKey }}
+{{- end }}
+{{- if $v.schemaRegistry.auth.existingSecret }}
+- name: SchemaRegistry__BasicAuthPassword
+  valueFrom:
+    secretKeyRef:
+      name: {{ $v.schemaRegistry.auth.existingSecret }}
+      key: {{ $v.schemaRegistry.auth.passwordKey }}
 {{- end }}
 {{- if has "redis" $uses }}
 {{- if $v.redis.auth.existingSecret }}

@@ -113,8 +113,15 @@ public static class AvroCompatibility
         var problems = new List<string>();
         foreach (var field in reader.Fields)
         {
-            if (!writer.TryGetField(field.Name, out _) && field.DefaultValue is null)
-                problems.Add($"{reader.Name}.{field.Name} is not in the writer schema and has no default");
+            if (!writer.TryGetField(field.Name, out var written))
+            {
+                if (field.DefaultValue is null)
+                    problems.Add($"{reader.Name}.{field.Name} is not in the writer schema and has no default");
+            }
+            else if (!field.Schema.CanRead(written.Schema))
+            {
+                problems.Add($"{reader.Name}.{field.Name} is written as {written.Schema} and cannot be read as {field.Schema}");
+            }
         }
         try
         {

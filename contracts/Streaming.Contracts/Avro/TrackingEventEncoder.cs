@@ -1,26 +1,29 @@
 using System.Buffers;
-using System.Buffers.Binary;
 using System.Text;
 using Streaming.Contracts.Records;
 
 namespace Streaming.Contracts.Avro;
 
 /// <summary>
-/// Writes a <see cref="TrackingEvent"/> as <c>TrackingEvent.v1</c> in the Avro single-object encoding,
-/// byte for byte what <see cref="AvroSerde{T}"/> writes, without building a generic record (the
-/// gateway's hot path: several times faster, a fraction of the allocations). It always writes v1 with
-/// v1's fingerprint, which every reader resolves; a new schema version needs its own encoder.
+/// Writes a <see cref="TrackingEvent"/> as <c>TrackingEvent.v1</c> in the Confluent wire format,
+/// byte for byte what <see cref="TopicSerde{T}"/> (and Confluent's <c>AvroSerializer</c>) writes, without
+/// building a generic record (the gateway's hot path: several times faster, a fraction of the
+/// allocations). It writes v1's body; the caller gives the id under which v1 is registered in
+/// <c>events.raw-value</c> (<see cref="TopicSerde{T}.WriterSchemaId"/> while v1 is the current version).
+/// A new schema version needs its own encoder: the type refuses to load once v1 is no longer current.
 /// </summary>
 public static class TrackingEventEncoder
 {
-    private static readonly long Fingerprint = AvroSchemaRegistry.VersionsOf("TrackingEvent").Single(v => v.Number == 1).Fingerprint;
+    private static readonly int CurrentVersion = AvroSchemaRegistry.Current("TrackingEvent").Number == 1
+        ? 1
+        : throw new InvalidOperationException("TrackingEventEncoder writes TrackingEvent.v1 but contracts/avro has a newer version: update the encoder.");
 
     [ThreadStatic]
     private static ArrayBufferWriter<byte>? _buffer;
 
-    public static byte[] Encode(TrackingEvent e)
+    public static byte[] Encode(int schemaId, TrackingEvent e)
     {
-        var buffer = Start(e);
+        var buffer = Start(schemaId, e);
         String(buffer, e.Context);
         String(buffer, e.Properties);
         String(buffer, e.Traits);
@@ -29,13 +32,13 @@ public static class TrackingEventEncoder
     }
 
     /// <summary>
-    /// The same bytes as <see cref="Encode(TrackingEvent)"/>, with the four free-form JSON fields given
+    /// The same bytes as <see cref="Encode(int, TrackingEvent)"/>, with the four free-form JSON fields given
     /// as UTF-8 (what the gateway holds), so they are not transcoded to strings and back;
     /// <paramref name="e"/>'s own Context, Properties, Traits and Integrations are not read.
     /// </summary>
-    public static byte[] Encode(TrackingEvent e, ReadOnlySpan<byte> context, ReadOnlySpan<byte> properties, ReadOnlySpan<byte> traits, ReadOnlySpan<byte> integrations)
+    public static byte[] Encode(int schemaId, TrackingEvent e, ReadOnlySpan<byte> context, ReadOnlySpan<byte> properties, ReadOnlySpan<byte> traits, ReadOnlySpan<byte> integrations)
     {
-        var buffer = Start(e);
+        var buffer = Start(schemaId, e);
         Bytes(buffer, context);
         Bytes(buffer, properties);
         Bytes(buffer, traits);
@@ -43,15 +46,12 @@ public static class TrackingEventEncoder
         return buffer.WrittenSpan.ToArray();
     }
 
-    private static ArrayBufferWriter<byte> Start(TrackingEvent e)
+    private static ArrayBufferWriter<byte> Start(int schemaId, TrackingEvent e)
     {
+        _ = CurrentVersion;
         var buffer = _buffer ??= new ArrayBufferWriter<byte>(2048);
         buffer.ResetWrittenCount();
-        var header = buffer.GetSpan(10);
-        header[0] = 0xC3;
-        header[1] = 0x01;
-        BinaryPrimitives.WriteInt64LittleEndian(header[2..], Fingerprint);
-        buffer.Advance(10);
+        TopicSerde<TrackingEvent>.WriteHeader(buffer, schemaId);
         String(buffer, e.MessageId);
         String(buffer, e.Type);
         OptionalString(buffer, e.Event);

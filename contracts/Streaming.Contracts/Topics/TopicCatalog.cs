@@ -13,32 +13,32 @@ public static class TopicCatalog
     private static readonly TimeSpan Day = TimeSpan.FromDays(1);
 
     public static readonly Topic<TrackingEvent> EventsRaw = new(
-        "events.raw", "tenant:(userId, else anonymousId)", 12, CleanupPolicy.Delete, 7 * Day, new(AvroMaps.TrackingEvent));
+        "events.raw", "tenant:(userId, else anonymousId)", 12, CleanupPolicy.Delete, 7 * Day, AvroMaps.TrackingEvent);
 
     public static readonly Topic<RejectedEvent> EventsRejected = new(
-        "events.rejected", "tenant:source", 3, CleanupPolicy.Delete, 30 * Day, new(AvroMaps.RejectedEvent));
+        "events.rejected", "tenant:source", 3, CleanupPolicy.Delete, 30 * Day, AvroMaps.RejectedEvent);
 
     public static readonly Topic<IdentifiedEvent> EventsIdentified = new(
-        "events.identified", "tenant:personId", 12, CleanupPolicy.Delete, 7 * Day, new(AvroMaps.IdentifiedEvent));
+        "events.identified", "tenant:personId", 12, CleanupPolicy.Delete, 7 * Day, AvroMaps.IdentifiedEvent);
 
     public static readonly Topic<IdentityMerge> IdentityMerges = new(
-        "identity.merges", "tenant:survivorPersonId", 12, CleanupPolicy.Delete, 30 * Day, new(AvroMaps.IdentityMerge));
+        "identity.merges", "tenant:survivorPersonId", 12, CleanupPolicy.Delete, 30 * Day, AvroMaps.IdentityMerge);
 
     public static readonly Topic<ProfileChange> ProfilesChanges = new(
-        "profiles.changes", "tenant:personId", 12, CleanupPolicy.Delete, 7 * Day, new(AvroMaps.ProfileChange));
+        "profiles.changes", "tenant:personId", 12, CleanupPolicy.Delete, 7 * Day, AvroMaps.ProfileChange);
 
     public static readonly Topic<MessageReceipt> MessagesReceipts = new(
-        "messages.receipts", "tenant:personId", 12, CleanupPolicy.Delete, 7 * Day, new(AvroMaps.MessageReceipt));
+        "messages.receipts", "tenant:personId", 12, CleanupPolicy.Delete, 7 * Day, AvroMaps.MessageReceipt);
 
     public static readonly Topic<DefinitionDocument> ConfigDefinitions = new(
-        "config.definitions", "tenant/kind/id", 1, CleanupPolicy.Compact, null, new(AvroMaps.DefinitionDocument));
+        "config.definitions", "tenant/kind/id", 1, CleanupPolicy.Compact, null, AvroMaps.DefinitionDocument);
 
     /// <summary>The delivery channels; each has its own dispatch topic and dispatcher deployment.</summary>
     public static readonly IReadOnlyList<string> Channels = ["push", "sms", "email", "webhook"];
 
     private static readonly Dictionary<string, Topic<DispatchRequest>> DispatchTopics = Channels.ToDictionary(
         c => c,
-        c => new Topic<DispatchRequest>($"dispatch.{c}", "tenant:personId", 12, CleanupPolicy.Delete, 3 * Day, new(AvroMaps.DispatchRequest)));
+        c => new Topic<DispatchRequest>($"dispatch.{c}", "tenant:personId", 12, CleanupPolicy.Delete, 3 * Day, AvroMaps.DispatchRequest));
 
     public static Topic<DispatchRequest> Dispatch(string channel) =>
         DispatchTopics.TryGetValue(channel, out var topic)
@@ -48,6 +48,10 @@ public static class TopicCatalog
     /// <summary>Topics that services consume through the consumer runtime, hence have a dead-letter topic.</summary>
     public static IReadOnlyList<TopicDefinition> Consumed =>
         [EventsRaw, EventsIdentified, IdentityMerges, ProfilesChanges, MessagesReceipts, .. DispatchTopics.Values];
+
+    /// <summary>Every topic with an Avro payload, in a fixed order: the order the topics job registers their subjects in.</summary>
+    public static IReadOnlyList<IPayloadTopic> Payloads =>
+        [EventsRaw, EventsRejected, EventsIdentified, IdentityMerges, ProfilesChanges, MessagesReceipts, ConfigDefinitions, .. DispatchTopics.Values];
 
     /// <summary>Every topic to create, dead-letter topics included.</summary>
     public static IReadOnlyList<TopicDefinition> All =>

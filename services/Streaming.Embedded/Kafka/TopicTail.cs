@@ -1,5 +1,5 @@
 using Confluent.Kafka;
-using Streaming.Contracts.Topics;
+using Streaming.Contracts.Avro;
 
 namespace Streaming.Embedded.Kafka;
 
@@ -13,8 +13,9 @@ public sealed class TopicTail<T> : IAsyncDisposable
     private readonly CancellationTokenSource _stop = new();
     private readonly Task _loop;
 
-    public TopicTail(string bootstrapServers, Topic<T> topic, Action<T> onRecord, bool fromBeginning = true)
+    public TopicTail(string bootstrapServers, TopicSerde<T> serde, Action<T> onRecord, bool fromBeginning = true)
     {
+        var topic = serde.Topic;
         _loop = Task.Factory.StartNew(() =>
         {
             using var consumer = new ConsumerBuilder<byte[], byte[]>(new ConsumerConfig
@@ -30,7 +31,7 @@ public sealed class TopicTail<T> : IAsyncDisposable
             {
                 var result = consumer.Consume(TimeSpan.FromMilliseconds(20));
                 if (result is { IsPartitionEOF: false, Message.Value: not null })
-                    onRecord(topic.Serde.Deserialize(result.Message.Value));
+                    onRecord(serde.Deserialize(result.Message.Value));
             }
             consumer.Close();
         }, TaskCreationOptions.LongRunning);

@@ -44,10 +44,11 @@ public sealed class EventDraft(int index, JsonElement raw)
     private static ArrayBufferWriter<byte>? _json;
 
     /// <summary>
-    /// The <c>events.raw</c> payload (TrackingEvent, Avro). The JSON objects go from the drafts to the
+    /// The <c>events.raw</c> payload (TrackingEvent, Avro in the Confluent wire format under
+    /// <paramref name="schemaId"/>, the registry id of TrackingEvent.v1). The JSON objects go from the drafts to the
     /// Avro bytes as UTF-8, never through .NET strings (the gateway's largest per-event cost otherwise).
     /// </summary>
-    public byte[] Encode(RequestScope scope)
+    public byte[] Encode(RequestScope scope, int schemaId)
     {
         var json = _json ??= new ArrayBufferWriter<byte>(4096);
         json.ResetWrittenCount();
@@ -59,7 +60,7 @@ public sealed class EventDraft(int index, JsonElement raw)
         var traitsEnd = json.WrittenCount;
         json.Write(Integrations is { } integrations ? JsonMarshal.GetRawUtf8Value(integrations) : "{}"u8);
         var all = json.WrittenSpan;
-        return TrackingEventEncoder.Encode(Fields(scope),
+        return TrackingEventEncoder.Encode(schemaId, Fields(scope),
             all[..contextEnd], all[contextEnd..propertiesEnd], all[propertiesEnd..traitsEnd], all[traitsEnd..]);
     }
 

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using Streaming.Contracts;
+using Streaming.Contracts.Avro;
 using Streaming.Contracts.Records;
 using Streaming.Contracts.Topics;
 using Streaming.Gateway.Enrichment;
@@ -35,6 +36,7 @@ public sealed class IngestPipeline(
     DeliverEventsStep deliver,
     ClientIp clientIp,
     GatewayMetrics metrics,
+    TopicSerdes serdes,
     TimeProvider time)
 {
     private readonly StepSequence<EventDraft, RequestScope> _eventSteps = new(validate, cleanIdentifiers, enrich, hashPii, key);
@@ -76,7 +78,7 @@ public sealed class IngestPipeline(
             switch (outcome.Verdict)
             {
                 case StepVerdict.Continue:
-                    messages.Add(new OutboundMessage(TopicCatalog.EventsRaw, draft.Key, draft.Encode(scope)));
+                    messages.Add(new OutboundMessage(TopicCatalog.EventsRaw, draft.Key, draft.Encode(scope, serdes.For(TopicCatalog.EventsRaw).WriterSchemaId)));
                     accepted++;
                     break;
                 case StepVerdict.DeadLetter:

@@ -1,6 +1,8 @@
 using System.Globalization;
 using Confluent.Kafka;
 using Confluent.Kafka.Admin;
+using Confluent.SchemaRegistry;
+using Streaming.Contracts.Avro;
 using Streaming.Contracts.Topics;
 using Streaming.ServiceDefaults.Kafka;
 using Streaming.ServiceDefaults.Options;
@@ -9,7 +11,8 @@ namespace Streaming.Gateway.Topics;
 
 /// <summary>
 /// The <c>create-topics</c> verb of deployment jobs: creates every topic of <see cref="TopicCatalog.All"/>
-/// that does not exist yet (partitions, cleanup.policy, retention.ms), leaves existing ones alone.
+/// that does not exist yet (partitions, cleanup.policy, retention.ms), leaves existing ones alone, then
+/// registers every payload schema version in the Schema Registry (<see cref="SchemaRegistration"/>).
 /// </summary>
 public static class TopicCreator
 {
@@ -38,11 +41,34 @@ public static class TopicCreator
         return [.. TopicCatalog.All.Where(t => !present.Contains(t.Name)).Select(t => Specification(t, replicationFactor))];
     }
 
-    /// <summary>Creates the missing topics; returns the process exit code (0 when every topic exists afterwards).</summary>
-    public static async Task<int> RunAsync(KafkaOptions options, short replicationFactor, TextWriter output, CancellationToken cancellationToken = default)
+    /// <summary>Creates the missing topics and registers the schemas; returns the process exit code (0 when both succeeded).</summary>
+    public static async Task<int> RunAsync(KafkaOptions options, SchemaRegistryOptions registry, short replicationFactor, TextWriter output, CancellationToken cancellationToken = default)
+    {
+        var topics = await CreateTopicsAsync(options, replicationFactor, output, cancellationToken);
+        return topics != 0 ? topics : await RegisterSchemasAsync(registry, output, cancellationToken);
+    }
+
+    /// <summary>Registers every version of every payload schema, oldest first, subjects set to BACKWARD.</summary>
+    public static async Task<int> RegisterSchemasAsync(SchemaRegistryOptions options, TextWriter output, CancellationToken cancellationToken = default)
+    {
+        using var registry = new CachedSchemaRegistryClient(options.ClientConfig());
+        try
+        {
+            foreach (var schema in await SchemaRegistration.RegisterAllAsync(registry, cancellationToken))
+                await output.WriteLineAsync($"schema   {schema.Subject} version {schema.Version} id {schema.Id} ({schema.Schema}, BACKWARD)");
+            return 0;
+        }
+        catch (Exception ex) when (ex is SchemaRegistryException or HttpRequestException)
+        {
+            await output.WriteLineAsync($"create-topics: registering the schemas at {options.Url} failed: {ex.Message}");
+            return 1;
+        }
+    }
+
+    private static async Task<int> CreateTopicsAsync(KafkaOptions options, short replicationFactor, TextWriter output, CancellationToken cancellationToken)
     {
         using var admin = new AdminClientBuilder(KafkaClientConfig.Admin(options, "create-topics")).Build();
-        Metadata metadata;
+        Confluent.Kafka.Metadata metadata;
         try
         {
             metadata = admin.GetMetadata(TimeSpan.FromSeconds(30));

@@ -24,6 +24,7 @@ public static class ConsumerRegistration
         services.AddSingleton<IHostedService>(sp => new ConsumerRuntime<T>(
             subscription,
             sp.GetRequiredService<THandler>(),
+            sp.GetRequiredService<Streaming.Contracts.Avro.TopicSerdes>(),
             sp.GetRequiredService<IEventProducer>(),
             sp.GetRequiredService<IOptions<KafkaOptions>>().Value,
             sp.GetRequiredService<TimeProvider>(),

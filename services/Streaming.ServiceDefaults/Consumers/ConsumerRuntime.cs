@@ -1,6 +1,7 @@
 using Confluent.Kafka;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using Streaming.Contracts.Avro;
 using Streaming.ServiceDefaults.Kafka;
 using Streaming.ServiceDefaults.Options;
 
@@ -30,6 +31,7 @@ public sealed class ConsumerRuntime<T> : BackgroundService
 
     private readonly Subscription<T> _subscription;
     private readonly IConsumerHandler<T> _handler;
+    private readonly TopicSerdes _serdes;
     private readonly IEventProducer _producer;
     private readonly KafkaOptions _kafka;
     private readonly TimeProvider _time;
@@ -40,7 +42,7 @@ public sealed class ConsumerRuntime<T> : BackgroundService
     private readonly Dictionary<TopicPartition, PartitionWorker<T>> _workers = [];
     private readonly TaskCompletionSource _firstAssignment = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
-    public ConsumerRuntime(Subscription<T> subscription, IConsumerHandler<T> handler, IEventProducer producer,
+    public ConsumerRuntime(Subscription<T> subscription, IConsumerHandler<T> handler, TopicSerdes serdes, IEventProducer producer,
         KafkaOptions kafka, TimeProvider time, ILoggerFactory loggers, ITopicIncarnations? incarnations = null, ConsumerFailures? failures = null,
         IConsumerCommitObserver? commits = null, PartitionOwnership? ownership = null)
     {
@@ -50,6 +52,8 @@ public sealed class ConsumerRuntime<T> : BackgroundService
         _incarnations = incarnations ?? new KafkaTopicIncarnations(kafka);
         _subscription = subscription;
         _handler = handler;
+        // Resolved when the first partition is assigned, after the start check found the schema ids.
+        _serdes = serdes;
         _producer = producer;
         _kafka = kafka;
         _time = time;
@@ -222,7 +226,7 @@ public sealed class ConsumerRuntime<T> : BackgroundService
         foreach (var partition in partitions)
         {
             if (!_workers.ContainsKey(partition))
-                _workers[partition] = new PartitionWorker<T>(partition, incarnation, _subscription, _handler, _producer, _time, _logger);
+                _workers[partition] = new PartitionWorker<T>(partition, incarnation, _subscription, _handler, _serdes.For(_subscription.Topic), _producer, _time, _logger);
         }
         Ownership.Set(_workers.Keys.Select(p => p.Partition.Value));
         _logger.LogInformation("{Subscription} assigned {Partitions}; now owns {Owned}", _subscription.Name,

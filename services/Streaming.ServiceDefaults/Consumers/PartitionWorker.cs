@@ -3,6 +3,7 @@ using System.Text;
 using System.Threading.Channels;
 using Confluent.Kafka;
 using Microsoft.Extensions.Logging;
+using Streaming.Contracts.Avro;
 using Streaming.ServiceDefaults.Kafka;
 using Streaming.ServiceDefaults.Telemetry;
 
@@ -17,6 +18,7 @@ internal sealed class PartitionWorker<T>
 {
     private readonly Subscription<T> _subscription;
     private readonly IConsumerHandler<T> _handler;
+    private readonly TopicSerde<T> _serde;
     private readonly IEventProducer _producer;
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
@@ -27,7 +29,7 @@ internal sealed class PartitionWorker<T>
     // "topic/partition@incarnation/": the cause of every output of this partition but its offset (made once, not per output)
     private readonly string _causePrefix;
 
-    public PartitionWorker(TopicPartition partition, string incarnation, Subscription<T> subscription, IConsumerHandler<T> handler,
+    public PartitionWorker(TopicPartition partition, string incarnation, Subscription<T> subscription, IConsumerHandler<T> handler, TopicSerde<T> serde,
         IEventProducer producer, TimeProvider time, ILogger logger)
     {
         Partition = partition;
@@ -35,6 +37,7 @@ internal sealed class PartitionWorker<T>
         _causePrefix = InboundMessage<T>.FenceKeyOf(partition.Topic, partition.Partition.Value, incarnation) + "/";
         _subscription = subscription;
         _handler = handler;
+        _serde = serde;
         _producer = producer;
         _time = time;
         _logger = logger;
@@ -176,7 +179,7 @@ internal sealed class PartitionWorker<T>
         message.Partition.Value,
         message.Offset.Value,
         message.Message.Key is null ? "" : Encoding.UTF8.GetString(message.Message.Key),
-        _subscription.Topic.Serde.Deserialize(message.Message.Value),
+        _serde.Deserialize(message.Message.Value),
         message.Message.Timestamp.UtcDateTime,
         message.Message.Headers ?? [])
     {

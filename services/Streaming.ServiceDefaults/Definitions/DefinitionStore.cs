@@ -5,6 +5,7 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Streaming.Contracts;
+using Streaming.Contracts.Avro;
 using Streaming.Contracts.Records;
 using Streaming.Contracts.Topics;
 using Streaming.ServiceDefaults.Kafka;
@@ -22,6 +23,7 @@ public sealed class DefinitionStore : BackgroundService
 {
     private readonly ConcurrentDictionary<string, DefinitionDocument> _documents = new();
     private readonly IEventProducer _producer;
+    private readonly TopicSerdes _serdes;
     private readonly KafkaOptions _kafka;
     private readonly TimeProvider _time;
     private readonly ILogger<DefinitionStore> _logger;
@@ -30,9 +32,10 @@ public sealed class DefinitionStore : BackgroundService
     private long _position = -1;
     private TaskCompletionSource _advanced = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
-    public DefinitionStore(IEventProducer producer, IOptions<KafkaOptions> kafka, TimeProvider time, ILogger<DefinitionStore> logger)
+    public DefinitionStore(IEventProducer producer, TopicSerdes serdes, IOptions<KafkaOptions> kafka, TimeProvider time, ILogger<DefinitionStore> logger)
     {
         _producer = producer;
+        _serdes = serdes;
         _kafka = kafka.Value;
         _time = time;
         _logger = logger;
@@ -137,7 +140,7 @@ public sealed class DefinitionStore : BackgroundService
         DefinitionDocument document;
         try
         {
-            document = TopicCatalog.ConfigDefinitions.Serde.Deserialize(result.Message.Value);
+            document = _serdes.Deserialize(TopicCatalog.ConfigDefinitions, result.Message.Value);
         }
         catch (Exception ex) when (ex is InvalidDataException or Avro.AvroException)
         {

@@ -3,6 +3,7 @@ using System.Text;
 using Confluent.Kafka;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using Streaming.Contracts.Avro;
 using Streaming.Contracts.Topics;
 using Streaming.ServiceDefaults.Options;
 using Streaming.ServiceDefaults.Telemetry;
@@ -14,30 +15,32 @@ public sealed class KafkaEventProducer : IEventProducer, IDisposable
 {
     private readonly IProducer<byte[], byte[]> _producer;
     private readonly ILogger<KafkaEventProducer> _logger;
+    private readonly TopicSerdes _serdes;
 
-    public KafkaEventProducer(IOptions<KafkaOptions> options, ILogger<KafkaEventProducer> logger)
-        : this(KafkaClientConfig.Producer(options.Value, Environment.MachineName), logger)
+    public KafkaEventProducer(IOptions<KafkaOptions> options, TopicSerdes serdes, ILogger<KafkaEventProducer> logger)
+        : this(KafkaClientConfig.Producer(options.Value, Environment.MachineName), serdes, logger)
     {
     }
 
     /// <summary>A producer with an explicit librdkafka configuration (tools and tests).</summary>
-    public KafkaEventProducer(ProducerConfig config, ILogger<KafkaEventProducer> logger)
+    public KafkaEventProducer(ProducerConfig config, TopicSerdes serdes, ILogger<KafkaEventProducer> logger)
     {
         _logger = logger;
+        _serdes = serdes;
         _producer = new ProducerBuilder<byte[], byte[]>(config)
             .SetErrorHandler((_, error) => _logger.LogWarning("Kafka producer error {Code}: {Reason}", error.Code, error.Reason))
             .Build();
     }
 
     public Task ProduceAsync<T>(Topic<T> topic, string key, T value, CancellationToken cancellationToken = default) =>
-        ProduceOneAsync(topic.Name, Encoding.UTF8.GetBytes(key), topic.Serde.Serialize(value), null, cancellationToken);
+        ProduceOneAsync(topic.Name, Encoding.UTF8.GetBytes(key), _serdes.Serialize(topic, value), null, cancellationToken);
 
     public Task ProduceAllAsync(IReadOnlyList<OutboundMessage> messages, CancellationToken cancellationToken = default)
     {
         if (messages.Count == 0)
             return Task.CompletedTask;
         if (messages.Count == 1)
-            return ProduceOneAsync(messages[0].Topic.Name, Encoding.UTF8.GetBytes(messages[0].Key), messages[0].Value, messages[0].Headers(), cancellationToken);
+            return ProduceOneAsync(messages[0].Topic.Name, Encoding.UTF8.GetBytes(messages[0].Key), messages[0].Encode(_serdes), messages[0].Headers(), cancellationToken);
         return ProduceBatchAsync(messages, cancellationToken);
     }
 
@@ -49,7 +52,7 @@ public sealed class KafkaEventProducer : IEventProducer, IDisposable
         var batch = new BatchDelivery(messages.Count);
         for (var i = 0; i < messages.Count; i++)
         {
-            var message = new Message<byte[], byte[]> { Key = Encoding.UTF8.GetBytes(messages[i].Key), Value = messages[i].Value, Headers = messages[i].Headers() };
+            var message = new Message<byte[], byte[]> { Key = Encoding.UTF8.GetBytes(messages[i].Key), Value = messages[i].Encode(_serdes), Headers = messages[i].Headers() };
             while (true)
             {
                 try

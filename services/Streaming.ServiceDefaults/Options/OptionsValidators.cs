@@ -41,3 +41,16 @@ internal sealed class AdminOptionsValidator : IValidateOptions<AdminOptions>
             : ValidateOptionsResult.Fail("Admin:ApiKey is required and must be at least 16 characters (env Admin__ApiKey, from a secret).");
     }
 }
+
+internal sealed class SchemaRegistryOptionsValidator : IValidateOptions<SchemaRegistryOptions>
+{
+    public ValidateOptionsResult Validate(string? name, SchemaRegistryOptions options)
+    {
+        var failures = new List<string>();
+        if (!Uri.TryCreate(options.Url, UriKind.Absolute, out var url) || url.Scheme is not ("http" or "https"))
+            failures.Add("SchemaRegistry:Url is required (env SchemaRegistry__Url): the Schema Registry's http(s) URL, e.g. 'http://schema-registry:8081'.");
+        if (string.IsNullOrEmpty(options.BasicAuthUsername) != string.IsNullOrEmpty(options.BasicAuthPassword))
+            failures.Add("SchemaRegistry:BasicAuthUsername and SchemaRegistry:BasicAuthPassword go together: set both (env SchemaRegistry__BasicAuthUsername, SchemaRegistry__BasicAuthPassword from a secret) or neither.");
+        return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
+    }
+}

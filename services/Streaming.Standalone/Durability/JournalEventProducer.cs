@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Text;
 using Confluent.Kafka;
+using Streaming.Contracts.Avro;
 using Streaming.Contracts.Topics;
 using Streaming.Embedded.Kafka.Journal;
 using Streaming.ServiceDefaults.Kafka;
@@ -13,10 +14,10 @@ namespace Streaming.Standalone.Durability;
 /// journal, so a completed produce (the gateway's 200 included) is fsynced before the embedded
 /// Kafka has it, with the partition and offset consumers will see, also after a restart.
 /// </summary>
-internal sealed class JournalEventProducer(KafkaJournal journal) : IEventProducer
+internal sealed class JournalEventProducer(KafkaJournal journal, TopicSerdes serdes) : IEventProducer
 {
     public Task ProduceAsync<T>(Topic<T> topic, string key, T value, CancellationToken cancellationToken = default) =>
-        journal.AppendAsync([new JournalEntry(topic.Name, Encoding.UTF8.GetBytes(key), topic.Serde.Serialize(value), TraceHeaders([]))])
+        journal.AppendAsync([new JournalEntry(topic.Name, Encoding.UTF8.GetBytes(key), serdes.Serialize(topic, value), TraceHeaders([]))])
             .WaitAsync(cancellationToken);
 
     public Task ProduceAllAsync(IReadOnlyList<OutboundMessage> messages, CancellationToken cancellationToken = default)
@@ -25,7 +26,7 @@ internal sealed class JournalEventProducer(KafkaJournal journal) : IEventProduce
             return Task.CompletedTask;
         var entries = new JournalEntry[messages.Count];
         for (var i = 0; i < entries.Length; i++)
-            entries[i] = new JournalEntry(messages[i].Topic.Name, Encoding.UTF8.GetBytes(messages[i].Key), messages[i].Value, Listed(messages[i].Headers()));
+            entries[i] = new JournalEntry(messages[i].Topic.Name, Encoding.UTF8.GetBytes(messages[i].Key), messages[i].Encode(serdes), Listed(messages[i].Headers()));
         return journal.AppendAsync(entries).WaitAsync(cancellationToken);
     }
 

@@ -12,6 +12,7 @@ using Streaming.Identity.Rules;
 using Streaming.ServiceDefaults.Consumers;
 using Streaming.ServiceDefaults.Kafka;
 using Streaming.ServiceDefaults.Options;
+using Streaming.Tests.Shared;
 
 namespace Streaming.Identity.Tests.Pipeline;
 
@@ -32,7 +33,7 @@ public sealed class PipelineTestBed : IAsyncDisposable
             (TopicCatalog.ConfigDefinitions.Name, 1),
         ]);
         Options = new KafkaOptions { BootstrapServers = Kafka.BootstrapServers, LingerMs = 2, DeliveryTimeoutMs = 10_000 };
-        Producer = new KafkaEventProducer(Microsoft.Extensions.Options.Options.Create(Options), NullLogger<KafkaEventProducer>.Instance);
+        Producer = new KafkaEventProducer(Microsoft.Extensions.Options.Options.Create(Options), SharedSchemaRegistry.Serdes, NullLogger<KafkaEventProducer>.Instance);
         Graph = new IdentityGraph(connection, 64);
     }
 
@@ -78,16 +79,16 @@ public sealed class PipelineTestBed : IAsyncDisposable
             InitialBackoff = TimeSpan.FromMilliseconds(10),
             MaxBackoff = TimeSpan.FromMilliseconds(200),
         };
-        return new ConsumerRuntime<TrackingEvent>(subscription, pipeline, Producer, Options, TimeProvider.System, NullLoggerFactory.Instance);
+        return new ConsumerRuntime<TrackingEvent>(subscription, pipeline, SharedSchemaRegistry.Serdes, Producer, Options, TimeProvider.System, NullLoggerFactory.Instance);
     }
 
     public List<(string Key, T Value)> Read<T>(Topic<T> topic, int count, TimeSpan timeout) =>
-        [.. ReadRaw(topic.Name, topic.Partitions, count, timeout).Select(r => (System.Text.Encoding.UTF8.GetString(r.Message.Key), topic.Serde.Deserialize(r.Message.Value)))];
+        [.. ReadRaw(topic.Name, topic.Partitions, count, timeout).Select(r => (System.Text.Encoding.UTF8.GetString(r.Message.Key), SharedSchemaRegistry.Serdes.Deserialize(topic, r.Message.Value)))];
 
     /// <summary>Every message of a topic: reads until nothing new arrived for a second and a half (or 20 s passed).</summary>
     public List<(string Key, T Value)> ReadAll<T>(Topic<T> topic) =>
         [.. ReadRaw(topic.Name, topic.Partitions, int.MaxValue, TimeSpan.FromSeconds(20), TimeSpan.FromSeconds(1.5))
-            .Select(r => (System.Text.Encoding.UTF8.GetString(r.Message.Key), topic.Serde.Deserialize(r.Message.Value)))];
+            .Select(r => (System.Text.Encoding.UTF8.GetString(r.Message.Key), SharedSchemaRegistry.Serdes.Deserialize(topic, r.Message.Value)))];
 
     public List<ConsumeResult<byte[], byte[]>> ReadRaw(string topic, int partitions, int count, TimeSpan timeout, TimeSpan? quiet = null)
     {

@@ -26,7 +26,7 @@ public sealed class ConsumerRuntime_DeadLetterTests : IDisposable
             await KafkaTestBed.WaitUntil(() => handler.Seen.Select(s => s.Sequence).Distinct().Count() == 19, TimeSpan.FromSeconds(30), "the 19 good messages");
             var dead = _bed.ReadAll(_bed.Input.DeadLetterName, 1, 1, TimeSpan.FromSeconds(10));
             var letter = Assert.Single(dead);
-            Assert.Equal(7, _bed.Input.Serde.Deserialize(letter.Message.Value).PersonId);
+            Assert.Equal(7, _bed.Serdes.Deserialize(_bed.Input, letter.Message.Value).PersonId);
             Assert.Contains("cannot handle poison", Header(letter, DeadLetterHeaders.Reason));
             Assert.Equal("3", Header(letter, DeadLetterHeaders.Attempts));
             Assert.Equal(_bed.Input.Name, Header(letter, DeadLetterHeaders.OriginTopic));

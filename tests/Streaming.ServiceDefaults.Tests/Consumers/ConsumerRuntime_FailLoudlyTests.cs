@@ -24,11 +24,11 @@ public sealed class ConsumerRuntime_FailLoudlyTests : IDisposable
         {
             var dead = _bed.ReadAll(_bed.Input.DeadLetterName, 1, 1, TimeSpan.FromSeconds(30));
             var letter = Assert.Single(dead);
-            Assert.Equal(5, _bed.Input.Serde.Deserialize(letter.Message.Value).PersonId);
+            Assert.Equal(5, _bed.Serdes.Deserialize(_bed.Input, letter.Message.Value).PersonId);
             Assert.StartsWith("outputs could not be produced", Encoding.UTF8.GetString(letter.Message.Headers.GetLastBytes(DeadLetterHeaders.Reason)), StringComparison.Ordinal);
             // Outputs of a retried batch may come twice (same ids, deduplicated downstream): compare the distinct ones.
             var outputs = _bed.ReadAll(_bed.Output.Name, KafkaTestBed.Partitions, 100, TimeSpan.FromSeconds(5));
-            Assert.Equal([.. Enumerable.Range(0, 12).Where(i => i != 5)], outputs.Select(o => (int)_bed.Output.Serde.Deserialize(o.Message.Value).PersonId).Distinct().Order().ToList());
+            Assert.Equal([.. Enumerable.Range(0, 12).Where(i => i != 5)], outputs.Select(o => (int)_bed.Serdes.Deserialize(_bed.Output, o.Message.Value).PersonId).Distinct().Order().ToList());
             Assert.Empty(runtime.Failures.Failed);
         }
         finally
@@ -44,7 +44,7 @@ public sealed class ConsumerRuntime_FailLoudlyTests : IDisposable
         // The worker's own machinery fails (its retry backoff cannot get a timer): nothing a dead letter can fix.
         var handler = new RecordingHandler { FailWith = _ => new InvalidOperationException("handler failed") };
         var subscription = new Subscription<ProfileChange>(_bed.Input, "fail-worker");
-        var runtime = new ConsumerRuntime<ProfileChange>(subscription, handler, _bed.Producer, _bed.Options, new TimerlessTime(), NullLoggerFactory.Instance);
+        var runtime = new ConsumerRuntime<ProfileChange>(subscription, handler, _bed.Serdes, _bed.Producer, _bed.Options, new TimerlessTime(), NullLoggerFactory.Instance);
         await runtime.StartAsync(CancellationToken.None);
         try
         {

@@ -21,7 +21,7 @@ public sealed class ConsumerRuntime_OutputIdTests : IDisposable
         }
 
         var outputs = _bed.ReadAll(_bed.Output.Name, KafkaTestBed.Partitions, 2 * keys * perKey, TimeSpan.FromSeconds(20))
-            .Select(r => _bed.Output.Serde.Deserialize(r.Message.Value).ChangeId).ToList();
+            .Select(r => _bed.Serdes.Deserialize(_bed.Output, r.Message.Value).ChangeId).ToList();
         Assert.Equal(2 * keys * perKey, outputs.Count);
         Assert.All(outputs.GroupBy(id => id), g => Assert.Equal(2, g.Count()));
     }

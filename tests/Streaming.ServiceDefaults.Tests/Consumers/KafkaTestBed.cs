@@ -4,9 +4,11 @@ using Confluent.Kafka;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using Streaming.Contracts;
+using Streaming.Contracts.Avro;
 using Streaming.Contracts.Records;
 using Streaming.Contracts.Topics;
 using Streaming.Embedded.Kafka;
+using Streaming.Embedded.SchemaRegistry;
 using Streaming.ServiceDefaults.Consumers;
 using Streaming.ServiceDefaults.Kafka;
 using Streaming.ServiceDefaults.Options;
@@ -26,10 +28,13 @@ public sealed class KafkaTestBed : IDisposable
         Output = TopicCatalog.ProfilesChanges with { Name = $"test.output.{suffix}", Partitions = Partitions };
         Kafka = TestKafka.Start([(Input.Name, Partitions), (Input.DeadLetterName, 1), (Output.Name, Partitions)], injectsFaults);
         Options = new KafkaOptions { BootstrapServers = Kafka.BootstrapServers, LingerMs = 2, DeliveryTimeoutMs = 10_000 };
-        Producer = new KafkaEventProducer(Microsoft.Extensions.Options.Options.Create(Options), NullLogger<KafkaEventProducer>.Instance);
+        Registry = CatalogSchemaRegistry.Start(Input, Output);
+        Producer = new KafkaEventProducer(Microsoft.Extensions.Options.Options.Create(Options), Serdes, NullLogger<KafkaEventProducer>.Instance);
     }
 
     public TestKafka Kafka { get; }
+    public CatalogSchemaRegistry Registry { get; }
+    public TopicSerdes Serdes => Registry.Serdes;
     public Topic<ProfileChange> Input { get; }
     public Topic<ProfileChange> Output { get; }
     public KafkaOptions Options { get; }
@@ -58,7 +63,7 @@ public sealed class KafkaTestBed : IDisposable
     public ConsumerRuntime<ProfileChange> Runtime(IConsumerHandler<ProfileChange> handler, string group, Func<Subscription<ProfileChange>, Subscription<ProfileChange>>? configure = null)
     {
         var subscription = new Subscription<ProfileChange>(Input, group) { InitialBackoff = TimeSpan.FromMilliseconds(10), MaxBackoff = TimeSpan.FromMilliseconds(200) };
-        return new ConsumerRuntime<ProfileChange>(configure?.Invoke(subscription) ?? subscription, handler, Producer, Options, TimeProvider.System, NullLoggerFactory.Instance);
+        return new ConsumerRuntime<ProfileChange>(configure?.Invoke(subscription) ?? subscription, handler, Serdes, Producer, Options, TimeProvider.System, NullLoggerFactory.Instance);
     }
 
     /// <summary>Reads every message of a topic from the beginning until <paramref name="count"/> arrived or the time is up.</summary>
@@ -97,6 +102,7 @@ public sealed class KafkaTestBed : IDisposable
     {
         Producer.Dispose();
         Kafka.Dispose();
+        Registry.Dispose();
     }
 }
 

@@ -18,7 +18,7 @@ public sealed class EventProducer_BatchTests
         // 30k messages through a producer whose local queue holds 10k: the batch must wait, not fail.
         var config = KafkaClientConfig.Producer(bed.Options, "test");
         config.QueueBufferingMaxMessages = 10_000;
-        using var producer = new KafkaEventProducer(config, NullLogger<KafkaEventProducer>.Instance);
+        using var producer = new KafkaEventProducer(config, bed.Serdes, NullLogger<KafkaEventProducer>.Instance);
         const int keys = 30, perKey = 1_000;
         var messages = new List<OutboundMessage>();
         for (var seq = 0; seq < perKey; seq++)
@@ -29,7 +29,7 @@ public sealed class EventProducer_BatchTests
 
         var stored = bed.ReadAll(bed.Output.Name, KafkaTestBed.Partitions, keys * perKey, TimeSpan.FromSeconds(30));
         Assert.Equal(keys * perKey, stored.Count);
-        foreach (var byKey in stored.Select(r => bed.Output.Serde.Deserialize(r.Message.Value)).GroupBy(c => c.Trait))
+        foreach (var byKey in stored.Select(r => bed.Serdes.Deserialize(bed.Output, r.Message.Value)).GroupBy(c => c.Trait))
             Assert.Equal(Enumerable.Range(0, perKey).Select(i => (long)i), byKey.Select(c => c.At));
     }
 
@@ -38,7 +38,7 @@ public sealed class EventProducer_BatchTests
     {
         using var bed = new KafkaTestBed(injectsFaults: true);
         bed.Options.DeliveryTimeoutMs = 1_500;
-        using var producer = new KafkaEventProducer(Microsoft.Extensions.Options.Options.Create(bed.Options), NullLogger<KafkaEventProducer>.Instance);
+        using var producer = new KafkaEventProducer(Microsoft.Extensions.Options.Options.Create(bed.Options), bed.Serdes, NullLogger<KafkaEventProducer>.Instance);
         var batch = Enumerable.Range(0, 50).Select(i => OutboundMessage.Create(bed.Output, $"k{i}", KafkaTestBed.Change($"k{i}", i))).ToList();
         bed.Kafka.Faults.SetBrokerDown(EmbeddedKafka.AllBrokers);
 

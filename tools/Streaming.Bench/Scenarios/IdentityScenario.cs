@@ -15,6 +15,8 @@ using Streaming.Identity.Rules;
 using Streaming.ServiceDefaults.Consumers;
 using Streaming.ServiceDefaults.Kafka;
 using Streaming.ServiceDefaults.Options;
+using Streaming.Embedded.SchemaRegistry;
+using Streaming.Contracts.Avro;
 
 namespace Streaming.Bench.Scenarios;
 
@@ -96,12 +98,13 @@ public sealed partial class IdentityScenario : IBenchScenario
             (TopicCatalog.EventsIdentified.Name, 12), (TopicCatalog.IdentityMerges.Name, 12),
         ]);
         var options = new KafkaOptions { BootstrapServers = kafka.BootstrapServers };
-        using var producer = new KafkaEventProducer(Microsoft.Extensions.Options.Options.Create(options), NullLogger<KafkaEventProducer>.Instance);
+        await using var registry = await CatalogSchemaRegistry.StartAsync();
+        using var producer = new KafkaEventProducer(Microsoft.Extensions.Options.Options.Create(options), registry.Serdes, NullLogger<KafkaEventProducer>.Instance);
         foreach (var chunk in events.Chunk(50_000))
             await producer.ProduceAllAsync([.. chunk.Select(e => OutboundMessage.Create(TopicCatalog.EventsRaw, PartitionKey.For(Tenant, e.BestIdentifier!), e))], cancellationToken);
 
         var pipeline = new CountingHandler(new IdentityPipeline(new TenantRules(rules), new StitchPersonsStep(graph), graph));
-        var runtime = new ConsumerRuntime<TrackingEvent>(new Subscription<TrackingEvent>(TopicCatalog.EventsRaw, "bench-identity"), pipeline, producer, options,
+        var runtime = new ConsumerRuntime<TrackingEvent>(new Subscription<TrackingEvent>(TopicCatalog.EventsRaw, "bench-identity"), pipeline, registry.Serdes, producer, options,
             TimeProvider.System, NullLoggerFactory.Instance);
         var scriptsBefore = await ScriptCalls(connection);
         var callsBefore = graph.ScriptCalls;

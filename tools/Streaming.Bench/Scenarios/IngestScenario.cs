@@ -54,6 +54,7 @@ public sealed class IngestScenario : IBenchScenario
             ClickHousePort = 0,
             SchemaRegistryPort = 0,
             RedisPort = 0,
+            SchemaRegistryPort = 0,
             WriteKey = "wk_bench_ingest_000000001",
             AdminKey = "ak_bench_ingest_000000001",
             // The per-write-key rate limit (default 100k/s) would cap what is measured.
@@ -62,7 +63,9 @@ public sealed class IngestScenario : IBenchScenario
         try
         {
             var bodies = Enumerable.Range(0, 200).Select(Body).ToArray();
-            var records = bodies.Select(RecordsOf).ToArray();
+            var serdes = host.Services.GetRequiredService<Streaming.Contracts.Avro.TopicSerdes>();
+            var schemaId = serdes.For(TopicCatalog.EventsRaw).WriterSchemaId;
+            var records = bodies.Select(b => RecordsOf(b, schemaId)).ToArray();
             Console.WriteLine($"request body: {bodies.Average(b => b.Length) / 1024:F1} KiB for {EventsPerBatch} events");
 
             await using var sink = await BareKestrel.StartAsync();
@@ -83,7 +86,7 @@ public sealed class IngestScenario : IBenchScenario
             var ours = await RunPhaseAsync("gateway /v1/batch", connections, seconds, i => PostAsync(http, new Uri(host.HttpUrl, "v1/batch"), bodies[i % bodies.Length]), cancellationToken);
             if (args.Contains("--gateway-only"))
                 return 0;
-            var kafka = await RunPhaseAsync("kafka produce (limit)", connections, seconds, ProduceLimit(host.KafkaBootstrapServers, records), cancellationToken);
+            var kafka = await RunPhaseAsync("kafka produce (limit)", connections, seconds, ProduceLimit(host.KafkaBootstrapServers, serdes, records), cancellationToken);
             var kestrel = await RunPhaseAsync("bare kestrel (limit)", connections, seconds, i => PostAsync(http, new Uri(sink.Url, "sink"), bodies[i % bodies.Length]), cancellationToken);
             var results = new List<PhaseResult> { ours, kafka, kestrel };
             var lowerLimit = Math.Min(kafka.EventsPerSecond, kestrel.EventsPerSecond);
@@ -171,9 +174,9 @@ public sealed class IngestScenario : IBenchScenario
         return result;
     }
 
-    private static Func<int, Task<bool>> ProduceLimit(string bootstrap, List<OutboundMessage>[] records)
+    private static Func<int, Task<bool>> ProduceLimit(string bootstrap, Streaming.Contracts.Avro.TopicSerdes serdes, List<OutboundMessage>[] records)
     {
-        var producer = new KafkaEventProducer(Microsoft.Extensions.Options.Options.Create(new KafkaOptions { BootstrapServers = bootstrap }), NullLogger<KafkaEventProducer>.Instance);
+        var producer = new KafkaEventProducer(Microsoft.Extensions.Options.Options.Create(new KafkaOptions { BootstrapServers = bootstrap }), serdes, NullLogger<KafkaEventProducer>.Instance);
         return async i =>
         {
             await producer.ProduceAllAsync(records[i % records.Length]);
@@ -252,7 +255,7 @@ public sealed class IngestScenario : IBenchScenario
     }
 
     /// <summary>The same events as the records the gateway would produce (for the Kafka limit).</summary>
-    private static List<OutboundMessage> RecordsOf(byte[] body)
+    private static List<OutboundMessage> RecordsOf(byte[] body, int schemaId)
     {
         using var document = JsonDocument.Parse(body);
         var receivedAt = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
@@ -279,7 +282,7 @@ public sealed class IngestScenario : IBenchScenario
                 Traits = Raw("traits"),
                 Integrations = "{}",
             };
-            messages.Add(new OutboundMessage(TopicCatalog.EventsRaw, PartitionKey.For("default", record.UserId ?? record.AnonymousId!), TrackingEventEncoder.Encode(record)));
+            messages.Add(new OutboundMessage(TopicCatalog.EventsRaw, PartitionKey.For("default", record.UserId ?? record.AnonymousId!), TrackingEventEncoder.Encode(schemaId, record)));
         }
         return messages;
     }

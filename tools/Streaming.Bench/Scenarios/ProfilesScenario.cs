@@ -18,6 +18,8 @@ using Streaming.ServiceDefaults.Consumers;
 using Streaming.ServiceDefaults.Definitions;
 using Streaming.ServiceDefaults.Kafka;
 using Streaming.ServiceDefaults.Options;
+using Streaming.Embedded.SchemaRegistry;
+using Streaming.Contracts.Avro;
 
 namespace Streaming.Bench.Scenarios;
 
@@ -46,10 +48,11 @@ public sealed class ProfilesScenario : IBenchScenario
         using var redis = await TestRedis.StartAsync(cancellationToken);
         Console.WriteLine($"redis: {redis.EngineName}");
         var options = new KafkaOptions { BootstrapServers = kafka.BootstrapServers, LingerMs = 1 };
-        using var producer = new KafkaEventProducer(Microsoft.Extensions.Options.Options.Create(options), NullLogger<KafkaEventProducer>.Instance);
+        await using var registry = await CatalogSchemaRegistry.StartAsync();
+        using var producer = new KafkaEventProducer(Microsoft.Extensions.Options.Options.Create(options), registry.Serdes, NullLogger<KafkaEventProducer>.Instance);
         using var multiplexer = await ConnectionMultiplexer.ConnectAsync(redis.ConnectionString + ",allowAdmin=true");
 
-        var definitions = new DefinitionStore(producer, Microsoft.Extensions.Options.Options.Create(options), TimeProvider.System, NullLogger<DefinitionStore>.Instance);
+        var definitions = new DefinitionStore(producer, registry.Serdes, Microsoft.Extensions.Options.Options.Create(options), TimeProvider.System, NullLogger<DefinitionStore>.Instance);
         await definitions.StartAsync(cancellationToken);
         var catalog = new TagCatalog(definitions, NullLogger<TagCatalog>.Instance);
         foreach (var tag in BuiltInPacks.All.Where(p => p.Name is "behaviour" or "rfm").SelectMany(p => p.Tags))
@@ -77,7 +80,7 @@ public sealed class ProfilesScenario : IBenchScenario
 
         var store = new ProfileStore(multiplexer, new ProfileCache((long)cacheMegabytes << 20));
         var handler = new CountingHandler(new ProfilePipeline(store, catalog, new Streaming.Profiles.Timers.TagTimers(multiplexer), TimeProvider.System));
-        var runtime = new ConsumerRuntime<IdentifiedEvent>(Streaming.Profiles.ProfilesExtensions.EventsSubscription, handler, producer, options,
+        var runtime = new ConsumerRuntime<IdentifiedEvent>(Streaming.Profiles.ProfilesExtensions.EventsSubscription, handler, registry.Serdes, producer, options,
             TimeProvider.System, NullLoggerFactory.Instance);
         var server = multiplexer.GetServer(multiplexer.GetEndPoints()[0]);
         await runtime.StartAsync(cancellationToken);
@@ -134,7 +137,7 @@ public sealed class ProfilesScenario : IBenchScenario
 
         // Latency: one qualifying order at a time for a fresh person; time until its tag_entered is read back.
         var entered = new ConcurrentDictionary<(long, string), bool>();
-        var changes = new TopicTail<ProfileChange>(kafka.BootstrapServers, TopicCatalog.ProfilesChanges, change =>
+        var changes = new TopicTail<ProfileChange>(kafka.BootstrapServers, registry.Serdes.For(TopicCatalog.ProfilesChanges), change =>
         {
             if (change.Kind == ProfileChangeKind.TagEntered)
                 entered[(change.PersonId, change.TagId!)] = true;

@@ -8,6 +8,8 @@ using Streaming.Embedded.Kafka;
 using Streaming.ServiceDefaults.Consumers;
 using Streaming.ServiceDefaults.Kafka;
 using Streaming.ServiceDefaults.Options;
+using Streaming.Embedded.SchemaRegistry;
+using Streaming.Contracts.Avro;
 
 namespace Streaming.Bench.Scenarios;
 
@@ -26,7 +28,8 @@ public sealed class RuntimeScenario : IBenchScenario
         var topic = TopicCatalog.EventsRaw with { Name = "bench.runtime" };
         using var kafka = EmbeddedKafka.Start(1, [(topic.Name, 12), (topic.DeadLetterName, 1)]);
         var options = new KafkaOptions { BootstrapServers = kafka.BootstrapServers };
-        using var producer = new KafkaEventProducer(Microsoft.Extensions.Options.Options.Create(options), NullLogger<KafkaEventProducer>.Instance);
+        await using var registry = await CatalogSchemaRegistry.StartAsync(topic);
+        using var producer = new KafkaEventProducer(Microsoft.Extensions.Options.Options.Create(options), registry.Serdes, NullLogger<KafkaEventProducer>.Instance);
 
         Console.WriteLine($"machine: {Measure.Machine}");
         Console.WriteLine($"producing {count:N0} events ...");
@@ -38,11 +41,11 @@ public sealed class RuntimeScenario : IBenchScenario
         }
         Console.WriteLine($"produced in {produce.Elapsed.TotalSeconds:F2} s ({count / produce.Elapsed.TotalSeconds:N0}/s)");
 
-        var bare = BareLoop(kafka.BootstrapServers, topic.Name, count);
+        var bare = BareLoop(kafka.BootstrapServers, registry.Serdes.For(topic), count);
         Console.WriteLine($"bare consume loop (deserialize only): {bare:N0} msg/s");
 
         var handler = new CountingHandler();
-        var runtime = new ConsumerRuntime<TrackingEvent>(new Subscription<TrackingEvent>(topic, "bench-runtime"), handler, producer, options,
+        var runtime = new ConsumerRuntime<TrackingEvent>(new Subscription<TrackingEvent>(topic, "bench-runtime"), handler, registry.Serdes, producer, options,
             TimeProvider.System, NullLoggerFactory.Instance);
         var cpu = Measure.CpuTime();
         var clock = Stopwatch.StartNew();
@@ -67,7 +70,7 @@ public sealed class RuntimeScenario : IBenchScenario
         return 0;
     }
 
-    private static double BareLoop(string bootstrap, string topic, int count)
+    private static double BareLoop(string bootstrap, TopicSerde<TrackingEvent> serde, int count)
     {
         using var consumer = new ConsumerBuilder<byte[], byte[]>(new ConsumerConfig
         {
@@ -76,7 +79,7 @@ public sealed class RuntimeScenario : IBenchScenario
             AutoOffsetReset = AutoOffsetReset.Earliest,
             EnableAutoCommit = true,
         }).Build();
-        consumer.Subscribe(topic);
+        consumer.Subscribe(serde.Topic.Name);
         var seen = 0;
         Stopwatch? clock = null;
         while (seen < count)
@@ -85,7 +88,7 @@ public sealed class RuntimeScenario : IBenchScenario
             if (result?.Message is null)
                 continue;
             clock ??= Stopwatch.StartNew();
-            _ = TopicCatalog.EventsRaw.Serde.Deserialize(result.Message.Value);
+            _ = serde.Deserialize(result.Message.Value);
             seen++;
         }
         var rate = seen / clock!.Elapsed.TotalSeconds;

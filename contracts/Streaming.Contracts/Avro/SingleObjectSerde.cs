@@ -7,14 +7,16 @@ using Confluent.Kafka;
 namespace Streaming.Contracts.Avro;
 
 /// <summary>
-/// Avro binary in the single-object encoding (0xC3 0x01, 8-byte little-endian fingerprint, body).
-/// Writes with the current schema of the record; reads any known writer version, resolving it
-/// against the current schema (Avro schema resolution: added fields take their defaults).
+/// Avro binary in the single-object encoding (0xC3 0x01, 8-byte little-endian fingerprint, body): what
+/// the topics carried before the Confluent wire format (<see cref="TopicSerde{T}"/>). Kept for one
+/// release so data written by the previous release still reads during an upgrade (and in the tests
+/// that prove it). Reads any writer version shipped in contracts/avro, resolving it against the
+/// current schema (Avro schema resolution: added fields take their defaults).
 /// </summary>
-public sealed class AvroSerde<T> : ISerializer<T>, IDeserializer<T>
+public sealed class SingleObjectSerde<T> : ISerializer<T>, IDeserializer<T>
 {
-    private const byte Marker0 = 0xC3;
-    private const byte Marker1 = 0x01;
+    public const byte Marker0 = 0xC3;
+    public const byte Marker1 = 0x01;
     private const int HeaderLength = 10;
 
     private readonly IAvroMap<T> _map;
@@ -22,7 +24,7 @@ public sealed class AvroSerde<T> : ISerializer<T>, IDeserializer<T>
     private readonly GenericDatumWriter<GenericRecord> _writer;
     private readonly ConcurrentDictionary<long, GenericDatumReader<GenericRecord>> _readers = new();
 
-    public AvroSerde(IAvroMap<T> map)
+    public SingleObjectSerde(IAvroMap<T> map)
     {
         _map = map;
         _current = AvroSchemaRegistry.Current(map.RecordName);
@@ -30,6 +32,9 @@ public sealed class AvroSerde<T> : ISerializer<T>, IDeserializer<T>
     }
 
     public long Fingerprint => _current.Fingerprint;
+
+    /// <summary>Whether <paramref name="data"/> starts with the single-object marker.</summary>
+    public static bool IsSingleObject(ReadOnlySpan<byte> data) => data.Length >= 2 && data[0] == Marker0 && data[1] == Marker1;
 
     public byte[] Serialize(T value)
     {

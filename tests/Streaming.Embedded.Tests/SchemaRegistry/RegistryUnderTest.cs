@@ -37,7 +37,10 @@ public sealed class RegistryUnderTest : IAsyncDisposable
     /// <summary>A plain HTTP client signed in with basic auth, for what Confluent's client never sends.</summary>
     public HttpClient Http(string? password = Password)
     {
-        var client = new HttpClient { BaseAddress = Server.Url };
+        // Expect: 100-continue, as curl does for large bodies: a request the registry refuses before
+        // reading its body (too large) gets the answer instead of a reset while it still writes.
+        var client = new HttpClient(new SocketsHttpHandler { Expect100ContinueTimeout = TimeSpan.FromMinutes(2) }) { BaseAddress = Server.Url };
+        client.DefaultRequestHeaders.ExpectContinue = true;
         if (password is not null)
             client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue(
                 "Basic", Convert.ToBase64String(Encoding.UTF8.GetBytes($"{Server.UserName}:{password}")));

@@ -16,7 +16,7 @@ namespace Streaming.Analytics.Pipeline;
 /// </summary>
 internal sealed class BatchWriter(ClickHouseSession session)
 {
-    private static readonly Counter<long> Rows = StreamingTelemetry.Meter.CreateCounter<long>("streaming.analytics.rows_inserted");
+    private static readonly Counter<long> Rows = ServiceMetrics.For("analytics").Counter("rows_inserted", "{row}", "Rows inserted into ClickHouse, by table");
 
     /// <summary>
     /// The token of a batch: its fence key (topic, partition and incarnation) and offset range. The

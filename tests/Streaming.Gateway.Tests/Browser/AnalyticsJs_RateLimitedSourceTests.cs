@@ -12,7 +12,7 @@ namespace Streaming.Gateway.Tests.Browser;
 /// arrives in Kafka.
 /// </summary>
 [Collection(GatewayCollection.Name)]
-public sealed class AnalyticsJs_RateLimitedSourceTests(GatewayTestHost host, ITestOutputHelper output) : IDisposable
+public sealed class AnalyticsJs_RateLimitedSourceTests(GatewayFixture host, ITestOutputHelper output) : IDisposable
 {
     private static readonly string[] Events = ["page:Home", "Product Viewed", "Product Added", "Checkout Started", "page:Checkout", "Order Completed"];
     private readonly DirectoryInfo _profile = Directory.CreateTempSubdirectory("streaming-chromium-");

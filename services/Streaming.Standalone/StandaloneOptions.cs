@@ -103,7 +103,7 @@ public sealed record StandaloneOptions
         return options with { Configuration = configuration };
     }
 
-    private IReadOnlyDictionary<string, string> WithSecret(CredentialField field, string? value)
+    private Dictionary<string, string> WithSecret(CredentialField field, string? value)
     {
         var secrets = new Dictionary<string, string>(Secrets);
         if (value is null)

@@ -24,7 +24,7 @@ public sealed class AuthenticateStep(SourceRegistry sources)
             { RetryAfter = TimeSpan.FromSeconds(1) };
         }
         return sources.FindByWriteKey(writeKey) is { } source
-            ? RequestStep<Source>.Continue(source)
+            ? RequestStep.Continue(source)
             : new IngestFailure(IngestFailureKind.Unauthorized, "unknown_write_key",
                 "The write key matches no source. Use the key returned once by POST /api/sources (it cannot be shown again; create a new source if it is lost).");
     }

@@ -77,7 +77,7 @@ public sealed class ParseStep(IOptions<GatewayOptions> options)
         var impliedType = request.Call.EventType();
         if (impliedType is not null)
         {
-            return RequestStep<ParsedBatch>.Continue(new ParsedBatch(document, [root])
+            return RequestStep.Continue(new ParsedBatch(document, [root])
             {
                 WriteKey = StringOrNull(root, "writeKey"),
                 ImpliedType = impliedType,
@@ -109,7 +109,7 @@ public sealed class ParseStep(IOptions<GatewayOptions> options)
         var writeKey = StringOrNull(root, "writeKey");
         if (writeKey is null && count > 0 && events[0].ValueKind == JsonValueKind.Object)
             writeKey = StringOrNull(events[0], "writeKey");
-        return RequestStep<ParsedBatch>.Continue(new ParsedBatch(document, events)
+        return RequestStep.Continue(new ParsedBatch(document, events)
         {
             WriteKey = writeKey,
             Context = ObjectOrNull(root, "context"),

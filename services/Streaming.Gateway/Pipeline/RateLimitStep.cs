@@ -9,7 +9,7 @@ public sealed class RateLimitStep(RateLimiter limiter)
     public RequestStep<Source> Run(Source source, ParsedBatch batch)
     {
         if (limiter.TryAdmit(source, batch.Events.Count, out var retryAfter))
-            return RequestStep<Source>.Continue(source);
+            return RequestStep.Continue(source);
         return new IngestFailure(IngestFailureKind.RateLimited, "rate_limited",
             $"Source '{source.Id}' sends more events per second than its limit (source setting rateLimitEventsPerSecond, default Gateway:RateLimitEventsPerSecond). Retry after {retryAfter.TotalSeconds:0} s.")
         { RetryAfter = retryAfter };

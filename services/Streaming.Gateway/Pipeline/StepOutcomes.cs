@@ -8,9 +8,13 @@ public readonly record struct RequestStep<T>(T? Value, IngestFailure? Failure)
 {
     public bool Refused => Failure is not null;
 
-    public static RequestStep<T> Continue(T value) => new(value, null);
-
     public static implicit operator RequestStep<T>(IngestFailure failure) => new(default, failure);
+}
+
+/// <summary>Builds a <see cref="RequestStep{T}"/> with the value's type inferred.</summary>
+public static class RequestStep
+{
+    public static RequestStep<T> Continue<T>(T value) => new(value, null);
 }
 
 public enum EventVerdict { Continue, Reject, Drop }

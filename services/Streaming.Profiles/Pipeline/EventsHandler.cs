@@ -22,7 +22,7 @@ namespace Streaming.Profiles.Pipeline;
 /// Redis is asked per batch, not per person: one call loads every profile of the batch, one call
 /// writes them (each its own compare-and-set), one command per timer set schedules their timers.
 /// </summary>
-public sealed class EventsHandler(ProfileStore store, TagCatalog catalog, TagTimers timers, TimeProvider time, ILogger<EventsHandler>? logger = null) : IConsumerHandler<IdentifiedEvent>
+public sealed class EventsHandler(ProfileStore store, TagCatalog catalog, TagTimers timers, TimeProvider time, ILogger<EventsHandler>? logger = null) : IConsumerHandler<IdentifiedEvent>, IDisposable
 {
     private readonly ILogger _logger = (ILogger?)logger ?? NullLogger.Instance;
 
@@ -35,6 +35,8 @@ public sealed class EventsHandler(ProfileStore store, TagCatalog catalog, TagTim
     public static readonly int MaxConcurrentBatches = Math.Max(4, Environment.ProcessorCount);
 
     private readonly SemaphoreSlim _concurrency = new(MaxConcurrentBatches);
+
+    public void Dispose() => _concurrency.Dispose();
 
     public async Task<IReadOnlyList<HandlerOutcome>> HandleAsync(IReadOnlyList<InboundMessage<IdentifiedEvent>> batch, CancellationToken cancellationToken)
     {

@@ -13,6 +13,8 @@ namespace Streaming.ServiceDefaults.Consumers;
 /// produces outputs, and publishes the next offset to commit once all of that was acknowledged.
 /// The poll loop owns the Kafka consumer; this class never touches it.
 /// </summary>
+[System.Diagnostics.CodeAnalysis.SuppressMessage("Reliability", "CA1001:Types that own disposable fields should be disposable",
+    Justification = "_abort has no timer or linked registration to release; a batch stuck past StopAsync may still read its token, which a disposed source would make throw.")]
 internal sealed class PartitionWorker<T>
 {
     private readonly Subscription<T> _subscription;
@@ -180,7 +182,7 @@ internal sealed class PartitionWorker<T>
         Incarnation = Incarnation,
     };
 
-    private async Task<IReadOnlyList<(HandlerOutcome, int)>> HandleWithRetriesAsync(IReadOnlyList<InboundMessage<T>> batch, CancellationToken cancellationToken)
+    private async Task<IReadOnlyList<(HandlerOutcome, int)>> HandleWithRetriesAsync(List<InboundMessage<T>> batch, CancellationToken cancellationToken)
     {
         var attempt = 0;
         var backoff = _subscription.InitialBackoff;
@@ -288,7 +290,7 @@ internal sealed class PartitionWorker<T>
                     if (outcome.Outputs.Count > 0)
                     {
                         // Each output names the input it was made from: downstream fences by it (CauseHeader).
-                        var cause = InboundMessage<T>.FenceKeyOf(batch[i].Topic, batch[i].Partition.Value, Incarnation) + "/" + batch[i].Offset.Value.ToString(System.Globalization.CultureInfo.InvariantCulture);
+                        var cause = InboundMessage.FenceKeyOf(batch[i].Topic, batch[i].Partition.Value, Incarnation) + "/" + batch[i].Offset.Value.ToString(System.Globalization.CultureInfo.InvariantCulture);
                         foreach (var output in outcome.Outputs)
                             outputs.Add(output with { Cause = cause });
                     }

@@ -8,6 +8,9 @@ namespace Streaming.Embedded.Tests.ClickHouse;
 [Collection(ClickHouseCollection.Name)]
 public sealed class EmbeddedClickHouse_DriverTests(ClickHouseFixture fixture)
 {
+    // Two newlines in a row: chDB silently cuts RowBinary data sent inline after the query there.
+    private static readonly string[] TagsWithBlankLine = ["a", "b\n\nc"];
+
     [Fact]
     public async Task EmbeddedClickHouse_creates_alters_and_drops_tables_when_driver_sends_ddl()
     {
@@ -95,7 +98,7 @@ public sealed class EmbeddedClickHouse_DriverTests(ClickHouseFixture fixture)
                 ["id", "at", "tags", "maybe", "price", "doc"],
                 new[]
                 {
-                    new object[] { 1u, at, new[] { "a", "b\n\nc" }, 7, 12.3456m, "{\"plan\":\"pro\",\"seats\":3}" },
+                    new object[] { 1u, at, TagsWithBlankLine, 7, 12.3456m, "{\"plan\":\"pro\",\"seats\":3}" },
                     new object[] { 2u, at.AddDays(1), Array.Empty<string>(), DBNull.Value, -0.0001m, "{\"plan\":\"free\"}" },
                 },
                 new InsertOptions { QueryPlacement = InsertQueryPlacement.Url });

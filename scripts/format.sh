@@ -12,5 +12,14 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 solution="${1:-Streaming.sln}"
 
+tree_hash() { git ls-files -co --exclude-standard '*.cs' | xargs -r -d '\n' cat | md5sum; }
+
 dotnet run --project tools/Streaming.FieldNames -- "$solution"
-dotnet format style "$solution" --severity warn --diagnostics IDE0007 IDE0011 IDE0161
+# A fix-all pass skips a fix that overlaps another (braces of an else-if chain inside a braced
+# branch): repeat until a pass changes nothing (usually one pass, at most three).
+for pass in 1 2 3; do
+  before="$(tree_hash)"
+  dotnet format style "$solution" --severity warn --diagnostics IDE0007 IDE0011 IDE0161
+  [ "$(tree_hash)" = "$before" ] && break
+  echo "format.sh: pass $pass changed files; checking again"
+done

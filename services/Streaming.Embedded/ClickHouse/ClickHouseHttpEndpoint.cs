@@ -116,7 +116,7 @@ internal sealed partial class ClickHouseHttpEndpoint(
                 $"{user.Name}: Not enough privileges: the user {user.Name} may read the databases {string.Join(", ", user.Databases)}, not {database}. (ACCESS_DENIED)");
         }
 
-        Stream? body = request.FromForm ? Stream.Null : RequestBody.Decode(context.Request.Body, context.Request.Headers.ContentEncoding.ToString());
+        var body = request.FromForm ? Stream.Null : RequestBody.Decode(context.Request.Body, context.Request.Headers.ContentEncoding.ToString());
         if (body is null)
         {
             return new ClickHouseError(ClickHouseError.BadArguments,

@@ -220,7 +220,7 @@ internal sealed class PartitionWorker<T>
     }
 
     /// <summary>A batch kept failing: retry its messages one by one so only the poison one is dead-lettered.</summary>
-    private async Task<IReadOnlyList<(HandlerOutcome, int)>> IsolatePoisonAsync(IReadOnlyList<InboundMessage<T>> batch, CancellationToken cancellationToken)
+    private async Task<IReadOnlyList<(HandlerOutcome, int)>> IsolatePoisonAsync(List<InboundMessage<T>> batch, CancellationToken cancellationToken)
     {
         var outcomes = new List<(HandlerOutcome, int)>(batch.Count);
         foreach (var message in batch)

@@ -6,12 +6,14 @@ namespace Streaming.Gateway;
 /// <summary>The gateway's outcomes per step: events accepted, rejected (by reason), dropped; request failures; accept latency.</summary>
 public sealed class GatewayMetrics
 {
-    private readonly Counter<long> _accepted = StreamingTelemetry.Meter.CreateCounter<long>("gateway.events.accepted", "{event}");
-    private readonly Counter<long> _rejected = StreamingTelemetry.Meter.CreateCounter<long>("gateway.events.rejected", "{event}");
-    private readonly Counter<long> _dropped = StreamingTelemetry.Meter.CreateCounter<long>("gateway.events.dropped", "{event}");
-    private readonly Counter<long> _failed = StreamingTelemetry.Meter.CreateCounter<long>("gateway.requests.failed", "{request}");
-    private readonly Counter<long> _unavailable = StreamingTelemetry.Meter.CreateCounter<long>("gateway.requests.unavailable", "{request}");
-    private readonly Histogram<double> _latency = StreamingTelemetry.Meter.CreateHistogram<double>("gateway.accept.duration", "ms", "Time from request received to answer, Kafka acknowledgement included");
+    private static readonly ServiceMetrics Metrics = ServiceMetrics.For("gateway");
+
+    private readonly Counter<long> _accepted = Metrics.Counter("events.accepted", "{event}", "Events written to events.raw, by tenant");
+    private readonly Counter<long> _rejected = Metrics.Counter("events.rejected", "{event}", "Events refused and kept on events.rejected, by tenant and reason");
+    private readonly Counter<long> _dropped = Metrics.Counter("events.dropped", "{event}", "Events a step dropped instead of writing them, by tenant");
+    private readonly Counter<long> _failed = Metrics.Counter("requests.failed", "{request}", "Requests answered with an error, by code");
+    private readonly Counter<long> _unavailable = Metrics.Counter("requests.unavailable", "{request}", "Requests answered 503, by cause");
+    private readonly Histogram<double> _latency = Metrics.Histogram("accept.duration", "ms", "Time from request received to answer, Kafka acknowledgement included");
 
     public void Accepted(string tenant, int count) => _accepted.Add(count, new KeyValuePair<string, object?>("tenant", tenant));
 

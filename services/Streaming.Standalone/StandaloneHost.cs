@@ -303,6 +303,8 @@ public sealed class StandaloneHost : IAsyncDisposable
             logger.LogWarning("Stopping after {Seconds:F0} s with work left (processed at the next start): {Behind}", _drainTimeout.TotalSeconds,
                 string.Join(", ", behind.Select(b => $"{b.Group} {b.Topic}: {b.Lag}")));
         else
+        {
             logger.LogInformation("Every consumer finished what was on its topics ({Seconds:F1} s)", deadline.Elapsed.TotalSeconds);
+        }
     }
 }

@@ -112,7 +112,7 @@ public sealed record StandaloneOptions
         return validation.Failed ? throw new ArgumentException(validation.FailureMessage) : options;
     }
 
-    private IReadOnlyDictionary<string, string> WithSecret(CredentialField field, string? value)
+    private Dictionary<string, string> WithSecret(CredentialField field, string? value)
     {
         var secrets = new Dictionary<string, string>(Secrets);
         if (value is null)

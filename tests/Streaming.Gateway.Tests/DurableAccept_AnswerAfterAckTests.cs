@@ -8,7 +8,7 @@ namespace Streaming.Gateway.Tests;
 /// </summary>
 public sealed class DurableAccept_AnswerAfterAckTests : IAsyncLifetime
 {
-    private readonly GatewayTestHost _host = new(new Dictionary<string, string?>
+    private readonly GatewayFixture _host = new(new Dictionary<string, string?>
     {
         ["Gateway:AckTimeout"] = "00:02:00",
         ["Kafka:DeliveryTimeoutMs"] = "120000",

@@ -16,7 +16,7 @@ public sealed class GatewayOptions_StartTests
         {
             ["urls"] = "http://127.0.0.1:0",
             ["Kafka:BootstrapServers"] = "127.0.0.1:9",
-            ["Admin:ApiKey"] = GatewayTestHost.AdminKey,
+            ["Admin:ApiKey"] = GatewayFixture.AdminKey,
             ["Gateway:PiiSalt"] = "a-salt-of-sixteen-chars",
             ["Gateway:GrpcPort"] = "0",
             ["Gateway:GrpcAddress"] = "127.0.0.1",

@@ -9,7 +9,7 @@ namespace Streaming.Gateway.Tests;
 
 /// <summary>A client's faults on gRPC are its own: the right status, and an Information line, not an error with a stack trace.</summary>
 [Collection(GatewayCollection.Name)]
-public sealed class Grpc_ClientFaultTests(GatewayTestHost host)
+public sealed class Grpc_ClientFaultTests(GatewayFixture host)
 {
     private static readonly Marshaller<byte[]> Raw = Marshallers.Create(b => b, b => b);
 
@@ -22,7 +22,7 @@ public sealed class Grpc_ClientFaultTests(GatewayTestHost host)
         byte[] malformed = [0x0A, 0xFF, 0xFF, 0xFF, 0xFF, 0x07, 0x41];
 
         var error = await Assert.ThrowsAsync<RpcException>(() =>
-            host.GrpcChannel.CreateCallInvoker().AsyncUnaryCall(send, null, new CallOptions(GatewayTestHost.GrpcAuth(source.WriteKey)), malformed).ResponseAsync);
+            host.GrpcChannel.CreateCallInvoker().AsyncUnaryCall(send, null, new CallOptions(GatewayFixture.GrpcAuth(source.WriteKey)), malformed).ResponseAsync);
 
         Assert.Equal(StatusCode.InvalidArgument, error.StatusCode);
         Assert.Contains("not a valid streaming.ingest Batch message", error.Status.Detail, StringComparison.Ordinal);
@@ -30,7 +30,7 @@ public sealed class Grpc_ClientFaultTests(GatewayTestHost host)
         Assert.DoesNotContain(host.Logs.Entries, e => e.Exception is not null && e.Message.Contains("message", StringComparison.OrdinalIgnoreCase));
         Assert.Contains(host.Logs.Entries, e => e.Level == LogLevel.Information && e.Message.Contains("not a valid streaming.ingest Batch", StringComparison.Ordinal) && e.Exception is null);
         // A good call still works afterwards.
-        Assert.Equal("ok", (await host.Grpc.SendAsync(new Batch { BatchId = "ok" }, GatewayTestHost.GrpcAuth(source.WriteKey))).BatchId);
+        Assert.Equal("ok", (await host.Grpc.SendAsync(new Batch { BatchId = "ok" }, GatewayFixture.GrpcAuth(source.WriteKey))).BatchId);
     }
 
     [Fact]

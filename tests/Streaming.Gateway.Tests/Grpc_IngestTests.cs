@@ -5,7 +5,7 @@ using Streaming.Contracts.Ingest;
 namespace Streaming.Gateway.Tests;
 
 [Collection(GatewayCollection.Name)]
-public sealed class Grpc_IngestTests(GatewayTestHost host)
+public sealed class Grpc_IngestTests(GatewayFixture host)
 {
     private static Batch MixedBatch(string batchId)
     {
@@ -34,7 +34,7 @@ public sealed class Grpc_IngestTests(GatewayTestHost host)
     {
         var source = await host.CreateSourceAsync();
 
-        var result = await host.Grpc.SendAsync(MixedBatch("b1"), GatewayTestHost.GrpcAuth(source.WriteKey));
+        var result = await host.Grpc.SendAsync(MixedBatch("b1"), GatewayFixture.GrpcAuth(source.WriteKey));
 
         Assert.Equal("b1", result.BatchId);
         Assert.Equal(2, result.Accepted);
@@ -51,7 +51,7 @@ public sealed class Grpc_IngestTests(GatewayTestHost host)
         var viaGrpc = await host.CreateSourceAsync();
         var viaHttp = await host.CreateSourceAsync();
 
-        var grpc = await host.Grpc.SendAsync(MixedBatch("same"), GatewayTestHost.GrpcAuth(viaGrpc.WriteKey));
+        var grpc = await host.Grpc.SendAsync(MixedBatch("same"), GatewayFixture.GrpcAuth(viaGrpc.WriteKey));
         var http = await host.PostAsync("/v1/batch", MixedBatchJson, viaHttp.WriteKey);
 
         using var answer = JsonDocument.Parse(await http.Content.ReadAsStringAsync());
@@ -76,7 +76,7 @@ public sealed class Grpc_IngestTests(GatewayTestHost host)
     public async Task Stream_acknowledges_every_batch_with_its_own_result()
     {
         var source = await host.CreateSourceAsync();
-        using var call = host.Grpc.Stream(GatewayTestHost.GrpcAuth(source.WriteKey));
+        using var call = host.Grpc.Stream(GatewayFixture.GrpcAuth(source.WriteKey));
 
         for (var i = 0; i < 5; i++)
         {
@@ -114,7 +114,7 @@ public sealed class Grpc_IngestTests(GatewayTestHost host)
         for (var i = 0; i < 2_501; i++)
             batch.Events.Add(new Event { Type = "track", Event_ = "E", UserId = "u" });
 
-        var error = await Assert.ThrowsAsync<RpcException>(() => host.Grpc.SendAsync(batch, GatewayTestHost.GrpcAuth(source.WriteKey)).ResponseAsync);
+        var error = await Assert.ThrowsAsync<RpcException>(() => host.Grpc.SendAsync(batch, GatewayFixture.GrpcAuth(source.WriteKey)).ResponseAsync);
 
         Assert.Equal(StatusCode.ResourceExhausted, error.StatusCode);
         Assert.Equal("MaxBatchEvents", error.Trailers.GetValue("limit"));

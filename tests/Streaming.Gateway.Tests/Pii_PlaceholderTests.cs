@@ -4,7 +4,7 @@ namespace Streaming.Gateway.Tests;
 
 /// <summary>Placeholder PII is removed with a warning and never hashed: its hash would link strangers.</summary>
 [Collection(GatewayCollection.Name)]
-public sealed class Pii_PlaceholderTests(GatewayTestHost host)
+public sealed class Pii_PlaceholderTests(GatewayFixture host)
 {
     [Theory]
     [InlineData("email", "\"undefined\"")]

@@ -9,7 +9,7 @@ namespace Streaming.Gateway.Tests;
 
 /// <summary>PII is found whatever its spelling, wherever the sender put it, and never reaches Kafka raw.</summary>
 [Collection(GatewayCollection.Name)]
-public sealed class Pii_SpellingsTests(GatewayTestHost host)
+public sealed class Pii_SpellingsTests(GatewayFixture host)
 {
     private PiiHasher Hasher => host.Services.GetRequiredService<PiiHasher>();
 

@@ -8,7 +8,7 @@ namespace Streaming.Gateway.Tests;
 
 /// <summary>Random and malformed JSON thrown at both APIs never gets a 5xx and never takes the host down.</summary>
 [Collection(GatewayCollection.Name)]
-public sealed class Robustness_PropertyTests(GatewayTestHost host)
+public sealed class Robustness_PropertyTests(GatewayFixture host)
 {
     private static readonly string[] Keys =
     [
@@ -75,7 +75,7 @@ public sealed class Robustness_PropertyTests(GatewayTestHost host)
             batch.Events.AddRange(events);
             try
             {
-                var result = await host.Grpc.SendAsync(batch, GatewayTestHost.GrpcAuth(source.WriteKey));
+                var result = await host.Grpc.SendAsync(batch, GatewayFixture.GrpcAuth(source.WriteKey));
                 Assert.Equal(events.Length, result.Accepted + result.Rejected.Count + CountDropped(result));
             }
             catch (RpcException ex)
@@ -103,7 +103,7 @@ public sealed class Robustness_PropertyTests(GatewayTestHost host)
         foreach (var body in bodies)
         {
             using var request = new HttpRequestMessage(HttpMethod.Post, "v1/track") { Content = new ByteArrayContent(body) };
-            request.Headers.Authorization = GatewayTestHost.Basic(source.WriteKey);
+            request.Headers.Authorization = GatewayFixture.Basic(source.WriteKey);
             var response = await host.Http.SendAsync(request);
             Assert.True((int)response.StatusCode is >= 200 and < 500, $"{(int)response.StatusCode}");
         }

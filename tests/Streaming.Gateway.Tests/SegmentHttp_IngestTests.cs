@@ -6,13 +6,13 @@ using Streaming.Contracts;
 namespace Streaming.Gateway.Tests;
 
 [CollectionDefinition(Name)]
-public sealed class GatewayCollection : ICollectionFixture<GatewayTestHost>
+public sealed class GatewayCollection : ICollectionFixture<GatewayFixture>
 {
     public const string Name = "gateway";
 }
 
 [Collection(GatewayCollection.Name)]
-public sealed class SegmentHttp_IngestTests(GatewayTestHost host)
+public sealed class SegmentHttp_IngestTests(GatewayFixture host)
 {
     [Theory]
     [InlineData("track", """{"event": "Signed Up", "userId": "u1", "properties": {"plan": "pro"}}""")]
@@ -146,7 +146,7 @@ public sealed class SegmentHttp_IngestTests(GatewayTestHost host)
             Content = new StringContent("""{"id": "ios-app", "name": "iOS app"}""", Encoding.UTF8, "application/json"),
         };
         var tenant = "admin" + Guid.NewGuid().ToString("N")[..8];
-        create.Headers.Authorization = new("Bearer", GatewayTestHost.AdminKey);
+        create.Headers.Authorization = new("Bearer", GatewayFixture.AdminKey);
         create.Headers.Add("X-Tenant", tenant);
 
         var created = await host.Http.SendAsync(create);
@@ -159,7 +159,7 @@ public sealed class SegmentHttp_IngestTests(GatewayTestHost host)
         Assert.Equal("ios-app", Assert.Single(host.ReadRaw(tenant)).Event.Source);
 
         using var list = new HttpRequestMessage(HttpMethod.Get, "api/sources");
-        list.Headers.Authorization = new("Bearer", GatewayTestHost.AdminKey);
+        list.Headers.Authorization = new("Bearer", GatewayFixture.AdminKey);
         list.Headers.Add("X-Tenant", tenant);
         var listed = await (await host.Http.SendAsync(list)).Content.ReadAsStringAsync();
         Assert.Contains("ios-app", listed, StringComparison.Ordinal);

@@ -4,7 +4,7 @@ using System.Text.Json;
 namespace Streaming.Gateway.Tests;
 
 [Collection(GatewayCollection.Name)]
-public sealed class Validation_RejectionTests(GatewayTestHost host)
+public sealed class Validation_RejectionTests(GatewayFixture host)
 {
     [Theory]
     [InlineData("""{"type": "track", "userId": "u1"}""", "missing_event_name", "event")]

@@ -12,10 +12,10 @@ namespace Streaming.Profiles.Tests;
 public sealed class EventsHandler_BatchTests : IAsyncLifetime
 {
     private const string Topic = "events.identified";
-    private ProfilesTestHost _host = null!;
+    private ProfilesFixture _host = null!;
     private readonly long _now = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
 
-    public async Task InitializeAsync() => _host = await ProfilesTestHost.StartAsync();
+    public async Task InitializeAsync() => _host = await ProfilesFixture.StartAsync();
 
     public async Task DisposeAsync() => await _host.DisposeAsync();
 
@@ -24,7 +24,7 @@ public sealed class EventsHandler_BatchTests : IAsyncLifetime
 
     private InboundMessage<IdentifiedEvent> Message(string tenant, int partition, long offset, long personId, string name = "Order Completed") =>
         new(Topic, partition, offset, $"{tenant}:{personId}",
-            ProfilesTestHost.Event(tenant, personId, name, _now - 1000 + offset, """{"revenue": 10}"""), DateTime.UtcNow, []);
+            ProfilesFixture.Event(tenant, personId, name, _now - 1000 + offset, """{"revenue": 10}"""), DateTime.UtcNow, []);
 
     private async Task<long> CountAsync(string tenant, long personId) =>
         (await Store.LoadAsync(tenant, personId)).State.Slots.GetValueOrDefault("*")?.Count ?? 0;

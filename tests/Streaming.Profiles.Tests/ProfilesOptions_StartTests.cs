@@ -17,7 +17,7 @@ public sealed class ProfilesOptions_StartTests
         {
             ["Kafka:BootstrapServers"] = "127.0.0.1:9",
             ["Redis:Configuration"] = "127.0.0.1:9,abortConnect=false",
-            ["Admin:ApiKey"] = ProfilesTestHost.AdminKey,
+            ["Admin:ApiKey"] = ProfilesFixture.AdminKey,
         };
         settings[key] = value;
         builder.Configuration.AddInMemoryCollection(settings);

@@ -14,10 +14,10 @@ namespace Streaming.Profiles.Tests;
 public sealed class ProfilesService_CauseFenceTests : IAsyncLifetime
 {
     private const int Orders = 150; // more than the window of recently applied message ids (64)
-    private ProfilesTestHost _host = null!;
+    private ProfilesFixture _host = null!;
     private readonly long _now = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
 
-    public async Task InitializeAsync() => _host = await ProfilesTestHost.StartAsync();
+    public async Task InitializeAsync() => _host = await ProfilesFixture.StartAsync();
 
     public async Task DisposeAsync() => await _host.DisposeAsync();
 
@@ -26,14 +26,14 @@ public sealed class ProfilesService_CauseFenceTests : IAsyncLifetime
     {
         const string tenant = "t-cause";
         var orders = Enumerable.Range(0, Orders)
-            .Select(i => ProfilesTestHost.Event(tenant, 11, "Order Completed", _now - 3_600_000 + i * 1_000, """{"revenue": 2}"""))
+            .Select(i => ProfilesFixture.Event(tenant, 11, "Order Completed", _now - 3_600_000 + i * 1_000, """{"revenue": 2}"""))
             .ToList();
         await SendFromUpstreamAsync(orders, firstOffset: 1_000);
         await WaitForEventsAsync(tenant, Orders);
 
         // Identity crashed before committing: the same run again, same causes, new offsets; then a new event.
         await SendFromUpstreamAsync(orders, firstOffset: 1_000);
-        await SendFromUpstreamAsync([ProfilesTestHost.Event(tenant, 11, "Page Viewed", _now)], firstOffset: 1_000 + Orders);
+        await SendFromUpstreamAsync([ProfilesFixture.Event(tenant, 11, "Page Viewed", _now)], firstOffset: 1_000 + Orders);
         var profile = await WaitForEventsAsync(tenant, Orders + 1);
 
         var metrics = profile.GetProperty("metrics");
@@ -49,7 +49,7 @@ public sealed class ProfilesService_CauseFenceTests : IAsyncLifetime
     private const string Upstream = "events.raw/3@test-incarnation";
 
     private Task<JsonElement> WaitForEventsAsync(string tenant, long count) =>
-        ProfilesTestHost.WaitFor(async () => await _host.ProfileAsync(tenant, "/api/profiles/11") is { } j
+        ProfilesFixture.WaitFor(async () => await _host.ProfileAsync(tenant, "/api/profiles/11") is { } j
             && j.GetProperty("metrics").GetProperty("allEvents").GetProperty("count").GetInt64() >= count ? j : (JsonElement?)null,
             TimeSpan.FromSeconds(60), $"person 11 to have {count} events");
 }

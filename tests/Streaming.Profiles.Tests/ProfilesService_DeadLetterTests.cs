@@ -8,9 +8,9 @@ namespace Streaming.Profiles.Tests;
 
 public sealed class ProfilesService_DeadLetterTests : IAsyncLifetime
 {
-    private ProfilesTestHost _host = null!;
+    private ProfilesFixture _host = null!;
 
-    public async Task InitializeAsync() => _host = await ProfilesTestHost.StartAsync();
+    public async Task InitializeAsync() => _host = await ProfilesFixture.StartAsync();
 
     public async Task DisposeAsync() => await _host.DisposeAsync();
 
@@ -19,9 +19,9 @@ public sealed class ProfilesService_DeadLetterTests : IAsyncLifetime
     {
         const string tenant = "t-dlq";
         var now = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
-        await _host.SendAsync(ProfilesTestHost.Event(tenant, 0, "Page Viewed", now, type: "page"), ProfilesTestHost.Event(tenant, 5, "Page Viewed", now, type: "page"));
+        await _host.SendAsync(ProfilesFixture.Event(tenant, 0, "Page Viewed", now, type: "page"), ProfilesFixture.Event(tenant, 5, "Page Viewed", now, type: "page"));
 
-        await ProfilesTestHost.WaitFor(() => _host.ProfileAsync(tenant, "/api/profiles/5"), TimeSpan.FromSeconds(30), "the valid event to be applied");
+        await ProfilesFixture.WaitFor(() => _host.ProfileAsync(tenant, "/api/profiles/5"), TimeSpan.FromSeconds(30), "the valid event to be applied");
         var dead = ReadDeadLetter(TimeSpan.FromSeconds(20));
         Assert.Contains("personId", Encoding.UTF8.GetString(dead.Message.Headers.GetLastBytes("dlq.reason")), StringComparison.Ordinal);
         Assert.Equal(0, SharedSchemaRegistry.Serdes.Deserialize(TopicCatalog.EventsIdentified, dead.Message.Value).PersonId);

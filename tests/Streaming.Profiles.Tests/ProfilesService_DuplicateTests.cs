@@ -9,10 +9,10 @@ namespace Streaming.Profiles.Tests;
 /// </summary>
 public sealed class ProfilesService_DuplicateTests : IAsyncLifetime
 {
-    private ProfilesTestHost _host = null!;
+    private ProfilesFixture _host = null!;
     private readonly long _now = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
 
-    public async Task InitializeAsync() => _host = await ProfilesTestHost.StartAsync();
+    public async Task InitializeAsync() => _host = await ProfilesFixture.StartAsync();
 
     public async Task DisposeAsync() => await _host.DisposeAsync();
 
@@ -20,14 +20,14 @@ public sealed class ProfilesService_DuplicateTests : IAsyncLifetime
     public async Task Profiles_apply_an_event_once_when_it_arrives_again_at_a_new_offset()
     {
         const string tenant = "t-dup";
-        var order = ProfilesTestHost.Event(tenant, 7, "Order Completed", _now - 60_000, """{"revenue": 10, "$set": {"plan": "gold"}}""");
+        var order = ProfilesFixture.Event(tenant, 7, "Order Completed", _now - 60_000, """{"revenue": 10, "$set": {"plan": "gold"}}""");
         await _host.SendAsync(order);
         await WaitForEventsAsync(tenant, 1);
         var changesBefore = _host.Changes.Count(c => c.PersonId == 7);
 
         // The same event again (same messageId, a new offset), then another event as a marker.
         await _host.SendAsync(order);
-        await _host.SendAsync(ProfilesTestHost.Event(tenant, 7, "Page Viewed", _now - 30_000));
+        await _host.SendAsync(ProfilesFixture.Event(tenant, 7, "Page Viewed", _now - 30_000));
         var profile = await WaitForEventsAsync(tenant, 2);
 
         var metrics = profile.GetProperty("metrics");
@@ -39,7 +39,7 @@ public sealed class ProfilesService_DuplicateTests : IAsyncLifetime
     }
 
     private Task<JsonElement> WaitForEventsAsync(string tenant, long count) =>
-        ProfilesTestHost.WaitFor(async () => await _host.ProfileAsync(tenant, "/api/profiles/7") is { } j
+        ProfilesFixture.WaitFor(async () => await _host.ProfileAsync(tenant, "/api/profiles/7") is { } j
             && j.GetProperty("metrics").GetProperty("allEvents").GetProperty("count").GetInt64() >= count ? j : (JsonElement?)null,
             TimeSpan.FromSeconds(30), $"person 7 to have {count} events");
 }

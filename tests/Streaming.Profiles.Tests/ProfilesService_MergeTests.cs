@@ -5,10 +5,10 @@ namespace Streaming.Profiles.Tests;
 
 public sealed class ProfilesService_MergeTests : IAsyncLifetime
 {
-    private ProfilesTestHost _host = null!;
+    private ProfilesFixture _host = null!;
     private readonly long _now = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
 
-    public async Task InitializeAsync() => _host = await ProfilesTestHost.StartAsync();
+    public async Task InitializeAsync() => _host = await ProfilesFixture.StartAsync();
 
     public async Task DisposeAsync() => await _host.DisposeAsync();
 
@@ -18,10 +18,10 @@ public sealed class ProfilesService_MergeTests : IAsyncLifetime
         const string tenant = "t-merge";
         await _host.PutTagAsync(tenant, "frequent-buyer", """{"name":"Buys twice","condition":{"metric":{"fn":"count","event":{"name":"Order Completed"},"window":"30d"},"op":"gte","value":2}}""");
         await _host.SendAsync(
-            ProfilesTestHost.Event(tenant, 100, "Order Completed", _now - 50_000, """{"revenue": 30}"""),
-            ProfilesTestHost.Event(tenant, 100, "identify", _now - 40_000, type: "identify", traits: """{"plan":"free","city":"Lyon"}"""),
-            ProfilesTestHost.Event(tenant, 200, "Order Completed", _now - 90_000, """{"revenue": 12.5}"""),
-            ProfilesTestHost.Event(tenant, 200, "identify", _now - 10_000, type: "identify", traits: """{"plan":"pro"}"""));
+            ProfilesFixture.Event(tenant, 100, "Order Completed", _now - 50_000, """{"revenue": 30}"""),
+            ProfilesFixture.Event(tenant, 100, "identify", _now - 40_000, type: "identify", traits: """{"plan":"free","city":"Lyon"}"""),
+            ProfilesFixture.Event(tenant, 200, "Order Completed", _now - 90_000, """{"revenue": 12.5}"""),
+            ProfilesFixture.Event(tenant, 200, "identify", _now - 10_000, type: "identify", traits: """{"plan":"pro"}"""));
         await WaitForOrders(tenant, 100, 1);
         await WaitForOrders(tenant, 200, 1);
         Assert.DoesNotContain(_host.Changes, c => c.Kind == ProfileChangeKind.TagEntered);
@@ -42,14 +42,14 @@ public sealed class ProfilesService_MergeTests : IAsyncLifetime
         Assert.Equal(100, (await _host.ProfileAsync(tenant, "/api/profiles/lookup?type=userId&value=U200"))!.Value.GetProperty("personId").GetInt64());
 
         // A late event of the absorbed id lands on the survivor, once.
-        await _host.SendAsync(ProfilesTestHost.Event(tenant, 200, "Order Completed", _now - 5_000, """{"revenue": 1}"""));
+        await _host.SendAsync(ProfilesFixture.Event(tenant, 200, "Order Completed", _now - 5_000, """{"revenue": 1}"""));
         var after = await WaitForOrders(tenant, 100, 3);
         Assert.Equal(43.5m, after.GetProperty("metrics").GetProperty("revenue").GetDecimal());
         Assert.Single(_host.Changes, c => c is { PersonId: 100, Kind: ProfileChangeKind.TagEntered });
     }
 
     private Task<JsonElement> WaitForOrders(string tenant, long personId, long orders) =>
-        ProfilesTestHost.WaitFor(async () => await _host.ProfileAsync(tenant, $"/api/profiles/{personId}") is { } p
+        ProfilesFixture.WaitFor(async () => await _host.ProfileAsync(tenant, $"/api/profiles/{personId}") is { } p
             && p.GetProperty("metrics").GetProperty("orders").GetInt64() == orders ? p : (JsonElement?)null,
             TimeSpan.FromSeconds(30), $"person {personId} to have {orders} orders");
 }

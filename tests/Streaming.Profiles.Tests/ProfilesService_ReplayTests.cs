@@ -13,10 +13,10 @@ namespace Streaming.Profiles.Tests;
 
 public sealed class ProfilesService_ReplayTests : IAsyncLifetime
 {
-    private ProfilesTestHost _host = null!;
+    private ProfilesFixture _host = null!;
     private readonly long _now = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
 
-    public async Task InitializeAsync() => _host = await ProfilesTestHost.StartAsync();
+    public async Task InitializeAsync() => _host = await ProfilesFixture.StartAsync();
 
     public async Task DisposeAsync() => await _host.DisposeAsync();
 
@@ -29,13 +29,13 @@ public sealed class ProfilesService_ReplayTests : IAsyncLifetime
         var events = new List<IdentifiedEvent>();
         for (var n = 0; n < perPerson; n++)
             for (var p = 1; p <= people; p++)
-                events.Add(ProfilesTestHost.Event(tenant, p, n % 2 == 0 ? "Order Completed" : "Page Viewed", _now - 100_000 + n, """{"revenue": 10, "$set": {"step": N}}""".Replace("N", n.ToString(System.Globalization.CultureInfo.InvariantCulture), StringComparison.Ordinal)));
+                events.Add(ProfilesFixture.Event(tenant, p, n % 2 == 0 ? "Order Completed" : "Page Viewed", _now - 100_000 + n, """{"revenue": 10, "$set": {"step": N}}""".Replace("N", n.ToString(System.Globalization.CultureInfo.InvariantCulture), StringComparison.Ordinal)));
         await _host.SendAsync([.. events]);
         var before = new List<string>();
         for (var p = 1; p <= people; p++)
         {
             var person = p;
-            var profile = await ProfilesTestHost.WaitFor(async () => await _host.ProfileAsync(tenant, $"/api/profiles/{person}") is { } j
+            var profile = await ProfilesFixture.WaitFor(async () => await _host.ProfileAsync(tenant, $"/api/profiles/{person}") is { } j
                 && j.GetProperty("metrics").GetProperty("allEvents").GetProperty("count").GetInt64() == perPerson ? j : (JsonElement?)null,
                 TimeSpan.FromSeconds(30), $"person {person} to have every event");
             before.Add(profile.GetRawText());
@@ -52,7 +52,7 @@ public sealed class ProfilesService_ReplayTests : IAsyncLifetime
         await replay.StartAsync(CancellationToken.None);
         try
         {
-            await ProfilesTestHost.WaitFor(() => Task.FromResult(handler.Seen >= events.Count ? true : (bool?)null), TimeSpan.FromSeconds(30), "the replay to finish");
+            await ProfilesFixture.WaitFor(() => Task.FromResult(handler.Seen >= events.Count ? true : (bool?)null), TimeSpan.FromSeconds(30), "the replay to finish");
         }
         finally
         {

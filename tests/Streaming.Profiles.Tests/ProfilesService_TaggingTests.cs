@@ -8,10 +8,10 @@ namespace Streaming.Profiles.Tests;
 public sealed class ProfilesService_TaggingTests : IAsyncLifetime
 {
     private const string BigOrder = """{"name":"Big order","condition":{"metric":{"fn":"max","event":{"name":"Order Completed"},"property":"revenue"},"op":"gte","value":1000}}""";
-    private ProfilesTestHost _host = null!;
+    private ProfilesFixture _host = null!;
     private readonly long _now = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
 
-    public async Task InitializeAsync() => _host = await ProfilesTestHost.StartAsync();
+    public async Task InitializeAsync() => _host = await ProfilesFixture.StartAsync();
 
     public async Task DisposeAsync() => await _host.DisposeAsync();
 
@@ -20,11 +20,11 @@ public sealed class ProfilesService_TaggingTests : IAsyncLifetime
     {
         const string tenant = "t-live";
         Assert.Equal(HttpStatusCode.OK, (await _host.PutTagAsync(tenant, "big-order", BigOrder)).StatusCode);
-        await _host.SendAsync(ProfilesTestHost.Event(tenant, 7, "Page Viewed", _now - 1000, type: "page"));
-        await ProfilesTestHost.WaitFor(() => _host.ProfileAsync(tenant, "/api/profiles/7"), TimeSpan.FromSeconds(30), "the first event to be applied");
+        await _host.SendAsync(ProfilesFixture.Event(tenant, 7, "Page Viewed", _now - 1000, type: "page"));
+        await ProfilesFixture.WaitFor(() => _host.ProfileAsync(tenant, "/api/profiles/7"), TimeSpan.FromSeconds(30), "the first event to be applied");
 
         // How fast a tag is entered is measured by tools/Streaming.Bench (profiles: tag latency p50/p99), not asserted here.
-        await _host.SendAsync(ProfilesTestHost.Event(tenant, 7, "Order Completed", _now, """{"revenue": 1500}"""));
+        await _host.SendAsync(ProfilesFixture.Event(tenant, 7, "Order Completed", _now, """{"revenue": 1500}"""));
         var entered = await _host.WaitForChange(c => c is { Tenant: tenant, PersonId: 7, Kind: ProfileChangeKind.TagEntered, TagId: "big-order" }, TimeSpan.FromSeconds(60), "big-order entered");
 
         Assert.NotNull(entered.CauseMessageId);
@@ -62,11 +62,11 @@ public sealed class ProfilesService_TaggingTests : IAsyncLifetime
     public async Task Changing_a_definition_retags_people_who_sent_no_new_event()
     {
         const string tenant = "t-redefine";
-        var orders = new List<IdentifiedEvent> { ProfilesTestHost.Event(tenant, 1, "Order Completed", _now - 3000, """{"revenue": 10}""") };
+        var orders = new List<IdentifiedEvent> { ProfilesFixture.Event(tenant, 1, "Order Completed", _now - 3000, """{"revenue": 10}""") };
         for (var i = 0; i < 3; i++)
-            orders.Add(ProfilesTestHost.Event(tenant, 2, "Order Completed", _now - 2000 + i, """{"revenue": 10}"""));
+            orders.Add(ProfilesFixture.Event(tenant, 2, "Order Completed", _now - 2000 + i, """{"revenue": 10}"""));
         await _host.SendAsync([.. orders]);
-        await ProfilesTestHost.WaitFor(async () => await _host.ProfileAsync(tenant, "/api/profiles/2") is { } p
+        await ProfilesFixture.WaitFor(async () => await _host.ProfileAsync(tenant, "/api/profiles/2") is { } p
             && p.GetProperty("metrics").GetProperty("orders").GetInt64() == 3 ? true : (bool?)null, TimeSpan.FromSeconds(30), "the orders to be applied");
 
         await _host.PutTagAsync(tenant, "buyer", """{"name":"Buyer","condition":{"metric":{"fn":"count","event":{"name":"Order Completed"},"window":"30d"},"op":"gte","value":3}}""");

@@ -34,11 +34,11 @@ public sealed class ProfilesService_TimerTests : IAsyncLifetime
         const string tenant = "t-timer";
         var clock = new FakeTimeProvider(DateTimeOffset.UtcNow);
         var visit = clock.GetUtcNow().ToUnixTimeMilliseconds();
-        await using (var first = await ProfilesTestHost.StartAsync(clock, _kafka, _redis))
+        await using (var first = await ProfilesFixture.StartAsync(clock, _kafka, _redis))
         {
             await first.PutTagAsync(tenant, "lapsed-visitor", """{"name":"No visit for 7 days","condition":{"metric":{"fn":"daysSince"},"op":"gte","value":7}}""");
-            await first.SendAsync(ProfilesTestHost.Event(tenant, 3, "Page Viewed", visit, type: "page"));
-            await ProfilesTestHost.WaitFor(() => first.ProfileAsync(tenant, "/api/profiles/3"), TimeSpan.FromSeconds(30), "the visit to be applied");
+            await first.SendAsync(ProfilesFixture.Event(tenant, 3, "Page Viewed", visit, type: "page"));
+            await ProfilesFixture.WaitFor(() => first.ProfileAsync(tenant, "/api/profiles/3"), TimeSpan.FromSeconds(30), "the visit to be applied");
         }
         using (var redis = await ConnectionMultiplexer.ConnectAsync(_redis.ClientConfiguration))
         {
@@ -46,9 +46,9 @@ public sealed class ProfilesService_TimerTests : IAsyncLifetime
             Assert.Equal(visit + 86_400_000, (long?)due);
         }
 
-        await using var second = await ProfilesTestHost.StartAsync(clock, _kafka, _redis);
-        await second.SendAsync(ProfilesTestHost.Event(tenant, 4, "Page Viewed", visit, type: "page"));
-        await ProfilesTestHost.WaitFor(() => second.ProfileAsync(tenant, "/api/profiles/4"), TimeSpan.FromSeconds(30), "the new instance to own the partitions");
+        await using var second = await ProfilesFixture.StartAsync(clock, _kafka, _redis);
+        await second.SendAsync(ProfilesFixture.Event(tenant, 4, "Page Viewed", visit, type: "page"));
+        await ProfilesFixture.WaitFor(() => second.ProfileAsync(tenant, "/api/profiles/4"), TimeSpan.FromSeconds(30), "the new instance to own the partitions");
         Assert.DoesNotContain(second.Changes, c => c.Kind == ProfileChangeKind.TagEntered);
 
         clock.Advance(TimeSpan.FromDays(7) + TimeSpan.FromMinutes(1));
@@ -61,9 +61,9 @@ public sealed class ProfilesService_TimerTests : IAsyncLifetime
     [Fact]
     public async Task Timers_live_in_the_partition_the_producer_sends_the_person_to()
     {
-        await using var host = await ProfilesTestHost.StartAsync(sharedKafka: _kafka, sharedRedis: _redis);
+        await using var host = await ProfilesFixture.StartAsync(sharedKafka: _kafka, sharedRedis: _redis);
         var people = Enumerable.Range(1, 40).Select(i => (long)i * 7919).ToList();
-        await host.SendAsync([.. people.Select(p => ProfilesTestHost.Event("t-part", p, "Page Viewed", 1, type: "page"))]);
+        await host.SendAsync([.. people.Select(p => ProfilesFixture.Event("t-part", p, "Page Viewed", 1, type: "page"))]);
 
         using var consumer = new ConsumerBuilder<string, byte[]>(new ConsumerConfig { BootstrapServers = _kafka.BootstrapServers, GroupId = "partition-check", EnableAutoCommit = false }).Build();
         var topic = TopicCatalog.EventsIdentified;

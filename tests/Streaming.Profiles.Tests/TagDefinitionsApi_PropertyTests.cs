@@ -10,9 +10,9 @@ namespace Streaming.Profiles.Tests;
 /// </summary>
 public sealed class TagDefinitionsApi_PropertyTests : IAsyncLifetime
 {
-    private ProfilesTestHost _host = null!;
+    private ProfilesFixture _host = null!;
 
-    public async Task InitializeAsync() => _host = await ProfilesTestHost.StartAsync();
+    public async Task InitializeAsync() => _host = await ProfilesFixture.StartAsync();
 
     public async Task DisposeAsync() => await _host.DisposeAsync();
 

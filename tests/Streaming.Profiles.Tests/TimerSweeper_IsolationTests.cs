@@ -19,10 +19,10 @@ public sealed class TimerSweeper_IsolationTests
         using var redis = await TestRedis.StartAsync();
         var clock = new FakeTimeProvider(DateTimeOffset.UtcNow);
         var visit = clock.GetUtcNow().ToUnixTimeMilliseconds();
-        await using var host = await ProfilesTestHost.StartAsync(clock, kafka, redis);
+        await using var host = await ProfilesFixture.StartAsync(clock, kafka, redis);
         await host.PutTagAsync(tenant, "lapsed-visitor", """{"name":"No visit for 7 days","condition":{"metric":{"fn":"daysSince"},"op":"gte","value":7}}""");
-        await host.SendAsync(ProfilesTestHost.Event(tenant, 3, "Page Viewed", visit, type: "page"));
-        await ProfilesTestHost.WaitFor(() => host.ProfileAsync(tenant, "/api/profiles/3"), TimeSpan.FromSeconds(30), "the visit to be applied");
+        await host.SendAsync(ProfilesFixture.Event(tenant, 3, "Page Viewed", visit, type: "page"));
+        await ProfilesFixture.WaitFor(() => host.ProfileAsync(tenant, "/api/profiles/3"), TimeSpan.FromSeconds(30), "the visit to be applied");
 
         // A person of the same partition whose stored profile cannot be read, due first.
         var broken = Enumerable.Range(100, 10_000).First(p => TagTimers.PartitionOf(tenant, p) == TagTimers.PartitionOf(tenant, 3));

@@ -25,7 +25,7 @@ internal sealed class InsertBatchStep(ClickHouseSession session, ResiliencePipel
 {
     private readonly ResiliencePipeline writes = (pipelines ?? ResiliencePipelines.CreateProvider(new ResilienceOptions())).GetPipeline(ResiliencePipelines.ClickHouseWrite);
 
-    private static readonly Counter<long> Rows = StreamingTelemetry.Meter.CreateCounter<long>("streaming.analytics.rows_inserted");
+    private static readonly Counter<long> Rows = ServiceMetrics.For("analytics").Counter("rows_inserted", "{row}", "Rows inserted into ClickHouse, by table");
 
     /// <summary>
     /// The token of a batch: its fence key (topic, partition and incarnation) and offset range. The

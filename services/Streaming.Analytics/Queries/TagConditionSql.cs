@@ -182,7 +182,7 @@ internal sealed class TagConditionSql
         return param;
     }
 
-    private Value Trait(string name)
+    private JsonValue Trait(string name)
     {
         if (!traits.TryGetValue(name, out var param))
             traits[name] = param = p.String(name);
@@ -190,7 +190,7 @@ internal sealed class TagConditionSql
     }
 
     // A raw JSON value (trait values, first/last of a property) is read as the one key of {"v": raw}.
-    private JsonValue RawJson(string raw) => new($"concat('{{\"v\":', if({raw} = '', 'null', {raw}), '}}')", "'v'");
+    private static JsonValue RawJson(string raw) => new($"concat('{{\"v\":', if({raw} = '', 'null', {raw}), '}}')", "'v'");
 
     private Value Path(FieldPath path, string at)
     {

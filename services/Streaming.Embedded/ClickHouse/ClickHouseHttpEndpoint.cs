@@ -116,7 +116,7 @@ internal sealed partial class ClickHouseHttpEndpoint(
                 $"{user.Name}: Not enough privileges: the user {user.Name} may read the databases {string.Join(", ", user.Databases)}, not {database}. (ACCESS_DENIED)");
         }
 
-        Stream? body = request.FromForm ? Stream.Null : RequestBody.Decode(context.Request.Body, context.Request.Headers.ContentEncoding.ToString());
+        var body = request.FromForm ? Stream.Null : RequestBody.Decode(context.Request.Body, context.Request.Headers.ContentEncoding.ToString());
         if (body is null)
         {
             return new ClickHouseError(ClickHouseError.BadArguments,
@@ -218,7 +218,7 @@ internal sealed partial class ClickHouseHttpEndpoint(
     private static string SettingsKey(ClickHouseUser user, IReadOnlyList<KeyValuePair<string, string>> settings) =>
         user.Name + "\n" + string.Join('\n', settings.OrderBy(s => s.Key, StringComparer.Ordinal).Select(s => s.Key + "=" + s.Value));
 
-    private async Task<ClickHouseError?> QueryAsync(HttpContext context, ClickHouseRequest request, IChDbLease lease, ArrayBufferWriter<byte> text, StatementShape shape)
+    private static async Task<ClickHouseError?> QueryAsync(HttpContext context, ClickHouseRequest request, IChDbLease lease, ArrayBufferWriter<byte> text, StatementShape shape)
     {
         if (shape.Kind == StatementKind.SessionChange)
         {
@@ -246,7 +246,7 @@ internal sealed partial class ClickHouseHttpEndpoint(
         return null;
     }
 
-    private async Task<ClickHouseError?> InsertAsync(HttpContext context, ClickHouseRequest request, IChDbLease lease,
+    private static async Task<ClickHouseError?> InsertAsync(HttpContext context, ClickHouseRequest request, IChDbLease lease,
         ArrayBufferWriter<byte> text, StatementShape shape, Stream? rest)
     {
         var head = Encoding.UTF8.GetString(text.WrittenSpan[..shape.HeadLength]);

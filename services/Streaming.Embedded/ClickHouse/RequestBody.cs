@@ -11,6 +11,9 @@ namespace Streaming.Embedded.ClickHouse;
 /// </summary>
 public static class RequestBody
 {
+    /// <summary>Encodings the endpoint can answer in, preferred first.</summary>
+    private static readonly string[] AnswerEncodings = ["zstd", "br", "lz4", "gzip", "deflate"];
+
     /// <summary>Wraps <paramref name="body"/> so it reads decoded bytes; null when the encoding is unknown.</summary>
     public static Stream? Decode(Stream body, string? contentEncoding)
     {
@@ -41,7 +44,7 @@ public static class RequestBody
         var offered = acceptEncoding.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries)
             .Select(item => item.Split(';', 2)[0].Trim().ToLowerInvariant())
             .ToHashSet();
-        return new[] { "zstd", "br", "lz4", "gzip", "deflate" }.FirstOrDefault(offered.Contains);
+        return AnswerEncodings.FirstOrDefault(offered.Contains);
     }
 
     /// <summary>Wraps <paramref name="output"/> so written bytes are encoded with <paramref name="encoding"/>.</summary>

@@ -33,7 +33,7 @@ public sealed class RequestBody : IDisposable
         if (request.ContentLength > limit && !IsGzip(request))
             return new RequestBody([], 0, tooLarge: true);
         var encoding = request.Headers.ContentEncoding.ToString();
-        Stream body = request.Body;
+        var body = request.Body;
         GZipStream? gzip = null;
         if (IsGzip(request))
             body = gzip = new GZipStream(request.Body, CompressionMode.Decompress, leaveOpen: true);

@@ -22,11 +22,13 @@ namespace Streaming.Identity.Pipeline;
 /// </summary>
 public sealed class IdentityPipeline(TenantRules tenantRules, StitchPersonsStep stitch, IdentityGraph graph) : IConsumerHandler<TrackingEvent>
 {
-    private static readonly Counter<long> Events = StreamingTelemetry.Meter.CreateCounter<long>(
-        "streaming.identity.events", "{event}", "Events through identity resolution, by result (stitched, replayed, duplicate, no_identifier)");
+    private static readonly ServiceMetrics Metrics = ServiceMetrics.For("identity");
 
-    private static readonly Counter<long> Merges = StreamingTelemetry.Meter.CreateCounter<long>(
-        "streaming.identity.merges", "{merge}", "Person merges, by outcome (merged, refused)");
+    private static readonly Counter<long> Events = Metrics.Counter(
+        "events", "{event}", "Events through identity resolution, by result (stitched, replayed, duplicate, no_identifier)");
+
+    private static readonly Counter<long> Merges = Metrics.Counter(
+        "merges", "{merge}", "Person merges, by outcome (merged, refused)");
 
     public async Task<IReadOnlyList<HandlerOutcome>> HandleAsync(IReadOnlyList<InboundMessage<TrackingEvent>> batch, CancellationToken cancellationToken)
     {

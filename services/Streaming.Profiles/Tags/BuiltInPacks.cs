@@ -17,7 +17,7 @@ public static class BuiltInPacks
 
     public static TagPack? Find(string name) => All.FirstOrDefault(p => p.Name == name);
 
-    private static IReadOnlyList<TagPack> Load()
+    private static List<TagPack> Load()
     {
         var assembly = typeof(BuiltInPacks).Assembly;
         var packs = new List<TagPack>();

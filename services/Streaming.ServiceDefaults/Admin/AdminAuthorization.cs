@@ -90,9 +90,13 @@ public static partial class AdminAuthorization
             return Problem(StatusCodes.Status400BadRequest, "bad tenant", "X-Tenant must be 1-64 characters of letters, digits, '-' or '_'.");
         string tenant;
         if (key.Tenant == ApiCaller.AllTenants)
+        {
             tenant = requested.Length > 0 ? requested : DefaultTenant;
+        }
         else if (requested.Length == 0 || requested == key.Tenant)
+        {
             tenant = key.Tenant;
+        }
         else
             return Problem(StatusCodes.Status403Forbidden, "tenant not allowed",
                 $"This key belongs to tenant '{key.Tenant}' only; X-Tenant '{requested}' is not one of its tenants. Omit X-Tenant, or use a key of tenant '{requested}'.");

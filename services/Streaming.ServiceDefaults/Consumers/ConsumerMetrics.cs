@@ -7,23 +7,25 @@ namespace Streaming.ServiceDefaults.Consumers;
 /// <summary>Per-subscription metrics: messages by outcome, handler latency, retries, pauses, lag per partition.</summary>
 internal static class ConsumerMetrics
 {
-    public static readonly Counter<long> Messages = StreamingTelemetry.Meter.CreateCounter<long>(
-        "streaming.consumer.messages", "{message}", "Messages handled, by subscription and outcome");
+    private static readonly ServiceMetrics Metrics = ServiceMetrics.For("consumer");
 
-    public static readonly Histogram<double> HandlerDuration = StreamingTelemetry.Meter.CreateHistogram<double>(
-        "streaming.consumer.handler.duration", "ms", "Time to handle a batch and have its outputs acknowledged");
+    public static readonly Counter<long> Messages = Metrics.Counter(
+        "messages", "{message}", "Messages handled, by subscription and outcome");
 
-    public static readonly Counter<long> Retries = StreamingTelemetry.Meter.CreateCounter<long>(
-        "streaming.consumer.retries", "{attempt}", "Handler retries, by subscription and whether the failure was transient");
+    public static readonly Histogram<double> HandlerDuration = Metrics.Histogram(
+        "handler.duration", "ms", "Time to handle a batch and have its outputs acknowledged");
 
-    public static readonly Counter<long> Pauses = StreamingTelemetry.Meter.CreateCounter<long>(
-        "streaming.consumer.pauses", "{pause}", "Partitions paused because their worker fell a whole queue behind");
+    public static readonly Counter<long> Retries = Metrics.Counter(
+        "retries", "{attempt}", "Handler retries, by subscription and whether the failure was transient");
+
+    public static readonly Counter<long> Pauses = Metrics.Counter(
+        "pauses", "{pause}", "Partitions paused because their worker fell a whole queue behind");
 
     private static readonly ConcurrentDictionary<(string Subscription, string Topic, int Partition), long> Lags = new();
 
     static ConsumerMetrics()
     {
-        StreamingTelemetry.Meter.CreateObservableGauge("streaming.consumer.lag", () =>
+        Metrics.Gauge("lag", () =>
             Lags.Select(kv => new Measurement<long>(kv.Value,
                 new("subscription", kv.Key.Subscription), new("topic", kv.Key.Topic), new("partition", kv.Key.Partition))),
             "{message}", "Messages not yet handled, per partition");

@@ -22,11 +22,16 @@ public sealed record InboundMessage<T>(
     /// What an offset fence is keyed by: topic, partition and incarnation ("topic/partition@incarnation").
     /// Offsets of another incarnation say nothing about this one, so they never hide its messages.
     /// </summary>
-    public string FenceKey => FenceKeyOf(Topic, Partition, Incarnation);
+    public string FenceKey => InboundMessage.FenceKeyOf(Topic, Partition, Incarnation);
 
     /// <summary>Stable identity of this input ("topic/partition@incarnation/offset"), for ids derived from their cause.</summary>
     public string Position => string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{FenceKey}/{Offset}");
+}
 
+/// <summary>What is shared by every <see cref="InboundMessage{T}"/>, whatever its payload.</summary>
+public static class InboundMessage
+{
+    /// <summary>The fence key of a topic partition in one incarnation ("topic/partition@incarnation").</summary>
     public static string FenceKeyOf(string topic, int partition, string incarnation) => incarnation.Length == 0
         ? string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{topic}/{partition}")
         : string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{topic}/{partition}@{incarnation}");

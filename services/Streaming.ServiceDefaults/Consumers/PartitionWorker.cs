@@ -14,6 +14,8 @@ namespace Streaming.ServiceDefaults.Consumers;
 /// produces outputs, and publishes the next offset to commit once all of that was acknowledged.
 /// The poll loop owns the Kafka consumer; this class never touches it.
 /// </summary>
+[System.Diagnostics.CodeAnalysis.SuppressMessage("Reliability", "CA1001:Types that own disposable fields should be disposable",
+    Justification = "_abort has no timer or linked registration to release; a batch stuck past StopAsync may still read its token, which a disposed source would make throw.")]
 internal sealed class PartitionWorker<T>
 {
     private readonly Subscription<T> _subscription;
@@ -186,7 +188,7 @@ internal sealed class PartitionWorker<T>
         Incarnation = Incarnation,
     };
 
-    private async Task<IReadOnlyList<(HandlerOutcome, int)>> HandleWithRetriesAsync(IReadOnlyList<InboundMessage<T>> batch, CancellationToken cancellationToken)
+    private async Task<IReadOnlyList<(HandlerOutcome, int)>> HandleWithRetriesAsync(List<InboundMessage<T>> batch, CancellationToken cancellationToken)
     {
         var attempt = 0;
         var backoff = _subscription.InitialBackoff;
@@ -224,7 +226,7 @@ internal sealed class PartitionWorker<T>
     }
 
     /// <summary>A batch kept failing: retry its messages one by one so only the poison one is dead-lettered.</summary>
-    private async Task<IReadOnlyList<(HandlerOutcome, int)>> IsolatePoisonAsync(IReadOnlyList<InboundMessage<T>> batch, CancellationToken cancellationToken)
+    private async Task<IReadOnlyList<(HandlerOutcome, int)>> IsolatePoisonAsync(List<InboundMessage<T>> batch, CancellationToken cancellationToken)
     {
         var outcomes = new List<(HandlerOutcome, int)>(batch.Count);
         foreach (var message in batch)

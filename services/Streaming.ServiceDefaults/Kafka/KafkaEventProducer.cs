@@ -113,7 +113,7 @@ public sealed class KafkaEventProducer : IEventProducer, IDisposable
     public Task ProduceRawAsync(string topic, byte[]? key, byte[]? value, Headers headers, CancellationToken cancellationToken = default) =>
         ProduceOneAsync(topic, key, value, headers, cancellationToken);
 
-    private Task ProduceOneAsync(string topic, byte[]? key, byte[]? value, Headers? headers, CancellationToken cancellationToken)
+    private Task<DeliveryResult<byte[], byte[]>> ProduceOneAsync(string topic, byte[]? key, byte[]? value, Headers? headers, CancellationToken cancellationToken)
     {
         headers ??= [];
         TraceContextHeaders.Inject(Activity.Current, headers);

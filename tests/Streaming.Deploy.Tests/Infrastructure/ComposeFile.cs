@@ -18,7 +18,7 @@ public sealed class ComposeFile
     public IReadOnlySet<string> EnvironmentNames(string service)
     {
         var environment = Service(service).At("environment");
-        IEnumerable<string> names = environment switch
+        var names = environment switch
         {
             Dictionary<object, object> map => map.Keys.Cast<string>(),
             List<object> list => list.Cast<string>().Select(entry => entry.Split('=', 2)[0]),

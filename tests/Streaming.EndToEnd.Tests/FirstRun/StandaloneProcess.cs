@@ -52,8 +52,8 @@ public sealed class StandaloneProcess : IDisposable
 
         var process = new Process { StartInfo = start };
         var running = new StandaloneProcess(process);
-        process.OutputDataReceived += (_, e) => running.Collect(running._output, e.Data, onLine);
-        process.ErrorDataReceived += (_, e) => running.Collect(running._errors, e.Data, onLine);
+        process.OutputDataReceived += (_, e) => Collect(running._output, e.Data, onLine);
+        process.ErrorDataReceived += (_, e) => Collect(running._errors, e.Data, onLine);
         process.Start();
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
@@ -76,7 +76,7 @@ public sealed class StandaloneProcess : IDisposable
         return _process.ExitCode;
     }
 
-    private void Collect(ConcurrentQueue<string> lines, string? line, Action<string>? onLine)
+    private static void Collect(ConcurrentQueue<string> lines, string? line, Action<string>? onLine)
     {
         if (line is null)
             return;

@@ -12,7 +12,7 @@ namespace Streaming.Gateway.Tests.Browser;
 /// arrives in Kafka.
 /// </summary>
 [Collection(GatewayCollection.Name)]
-public sealed class AnalyticsJs_RateLimitedSourceTests(GatewayTestHost host, ITestOutputHelper output) : IDisposable
+public sealed class AnalyticsJs_RateLimitedSourceTests(GatewayFixture host, ITestOutputHelper output) : IDisposable
 {
     private static readonly string[] Events = ["page:Home", "Product Viewed", "Product Added", "Checkout Started", "page:Checkout", "Order Completed"];
     private readonly DirectoryInfo _profile = Directory.CreateTempSubdirectory("streaming-chromium-");
@@ -34,7 +34,7 @@ public sealed class AnalyticsJs_RateLimitedSourceTests(GatewayTestHost host, ITe
         using var browser = ChromiumBrowser.Start(_profile.FullName);
 
         browser.Navigate().GoToUrl(page.Url);
-        var js = (IJavaScriptExecutor)browser;
+        var js = browser;
         await WaitForAsync(() => js.ExecuteScript("return window.sdkReady === true") is true ? "ready" : null, TimeSpan.FromMinutes(1), () => "analytics.js to load");
         // Use up the next 30 seconds of the source's rate, so the page's first requests are refused
         // (429) however fast or slow this machine is, and the SDK has to retry every one of them.

@@ -15,7 +15,7 @@ public sealed class IdentityGraph_BatchWritesTests
     [RedisEngineData(RedisEngine.Garnet)]
     public async Task Graph_keeps_the_latest_last_seen_when_a_batch_merges_the_person_in_between(RedisEngine engine)
     {
-        await using var bed = await GraphTestBed.StartAsync(engine);
+        await using var bed = await GraphFixture.StartAsync(engine);
         const long t = 1_800_000_000_000;
         var older = await bed.StitchAsync(bed.Event("s0", t, "anonymousId:S"));
         var younger = await bed.StitchAsync(bed.Event("x0", t, "anonymousId:X"));
@@ -49,7 +49,7 @@ public sealed class IdentityGraph_BatchWritesTests
     [RedisEngineData(RedisEngine.Garnet)]
     public async Task Graph_gives_every_fence_hash_its_expiry_even_one_written_without_it(RedisEngine engine)
     {
-        await using var bed = await GraphTestBed.StartAsync(engine);
+        await using var bed = await GraphFixture.StartAsync(engine);
         var db = bed.Connection.GetDatabase();
         const long t = 1_800_000_000_000;
         var first = GraphKeys.FenceOf("f1", t, bed.Rules.DedupWindow, 64);
@@ -76,7 +76,7 @@ public sealed class IdentityGraph_BatchWritesTests
     public async Task Graph_stitches_identifiers_of_every_length_and_alphabet(RedisEngine engine)
     {
         // The events travel as one MessagePack blob: every string length form (fixstr, str8, str16) and UTF-8.
-        await using var bed = await GraphTestBed.StartAsync(engine);
+        await using var bed = await GraphFixture.StartAsync(engine);
         string[] values = ["", "x", new('a', 31), new('b', 32), new('c', 255), new('d', 256), new('e', 70_000), "Zoë-中文-🙂"];
         var events = values.Select((v, i) => bed.Event(new string('m', i * 20) + i, $"anonymousId:k{i}", $"email_hash:{v}")).ToList();
 
@@ -96,7 +96,7 @@ public sealed class IdentityGraph_BatchWritesTests
     [RedisEngineData(RedisEngine.Garnet)]
     public async Task Graph_throws_when_Redis_refuses_a_write_and_stitches_again_once_it_is_fixed(RedisEngine engine)
     {
-        await using var bed = await GraphTestBed.StartAsync(engine);
+        await using var bed = await GraphFixture.StartAsync(engine);
         var db = bed.Connection.GetDatabase();
         const long t = 1_800_000_000_000;
         var fence = GraphKeys.Prefix(bed.Tenant) + GraphKeys.FenceOf("w1", t, bed.Rules.DedupWindow, 64).Key;

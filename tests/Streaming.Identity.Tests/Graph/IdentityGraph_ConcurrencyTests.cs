@@ -14,7 +14,7 @@ public sealed class IdentityGraph_ConcurrencyTests
     [RedisEngineData(RedisEngine.Garnet)]
     public async Task Graph_gives_one_person_when_eight_connections_race_identify_calls_on_the_same_ids(RedisEngine engine)
     {
-        await using var bed = await GraphTestBed.StartAsync(engine);
+        await using var bed = await GraphFixture.StartAsync(engine);
         var connections = await Task.WhenAll(Enumerable.Range(0, Connections).Select(_ => ConnectionMultiplexer.ConnectAsync(bed.Redis.ClientConfiguration)));
         try
         {

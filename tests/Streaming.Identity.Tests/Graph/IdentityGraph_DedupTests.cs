@@ -10,7 +10,7 @@ public sealed class IdentityGraph_DedupTests
     [RedisEngineData(RedisEngine.Garnet)]
     public async Task Graph_answers_a_redelivered_message_with_the_same_person_and_merges(RedisEngine engine)
     {
-        await using var bed = await GraphTestBed.StartAsync(engine);
+        await using var bed = await GraphFixture.StartAsync(engine);
         await bed.StitchAsync("m1", "userId:U1", "anonymousId:A1");
         await bed.StitchAsync("m2", "anonymousId:A2");
         var merging = bed.Event("m3", "userId:U1", "anonymousId:A2");
@@ -30,7 +30,7 @@ public sealed class IdentityGraph_DedupTests
     [RedisEngineData(RedisEngine.Garnet)]
     public async Task Graph_drops_a_message_id_seen_within_the_window_and_takes_it_again_after(RedisEngine engine)
     {
-        await using var bed = await GraphTestBed.StartAsync(engine);
+        await using var bed = await GraphFixture.StartAsync(engine);
         var day = (long)TimeSpan.FromDays(1).TotalMilliseconds;
         const long start = 1_800_000_000_000;
         var original = await bed.StitchAsync(bed.Event("dup", start, "anonymousId:A1"));

@@ -16,7 +16,7 @@ public sealed class IdentityGraph_SharedIdentifierTests
     [RedisEngineData(RedisEngine.Garnet)]
     public async Task Graph_refuses_and_records_a_hashed_identifier_shared_by_more_devices_than_the_limit(RedisEngine engine)
     {
-        await using var bed = await GraphTestBed.StartAsync(engine);
+        await using var bed = await GraphFixture.StartAsync(engine);
         var devices = IdentityRules.MaxDevicesPerPerson + 2;
         var persons = new List<long>();
         var merges = new List<MergeRecord>();

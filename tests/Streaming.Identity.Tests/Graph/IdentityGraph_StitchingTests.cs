@@ -12,7 +12,7 @@ public sealed class IdentityGraph_StitchingTests
     [RedisEngineData(RedisEngine.Garnet)]
     public async Task Graph_gives_anonymous_browsing_and_the_later_login_one_person(RedisEngine engine)
     {
-        await using var bed = await GraphTestBed.StartAsync(engine);
+        await using var bed = await GraphFixture.StartAsync(engine);
 
         var browsing = await bed.StitchAsync("m1", "anonymousId:A1");
         var login = await bed.StitchAsync("m2", "userId:U1", "anonymousId:A1");
@@ -32,7 +32,7 @@ public sealed class IdentityGraph_StitchingTests
     [RedisEngineData(RedisEngine.Garnet)]
     public async Task Graph_merges_a_second_device_into_the_older_person_and_redirects_the_absorbed_one(RedisEngine engine)
     {
-        await using var bed = await GraphTestBed.StartAsync(engine);
+        await using var bed = await GraphFixture.StartAsync(engine);
         var phone = await bed.StitchAsync("m1", "userId:U1", "anonymousId:A1");
         var laptop = await bed.StitchAsync("m2", "anonymousId:A2");
         Assert.NotEqual(phone.PersonId, laptop.PersonId);
@@ -56,7 +56,7 @@ public sealed class IdentityGraph_StitchingTests
     [RedisEngineData(RedisEngine.Garnet)]
     public async Task Graph_never_merges_two_members_of_a_shared_device_and_records_the_refusal(RedisEngine engine)
     {
-        await using var bed = await GraphTestBed.StartAsync(engine);
+        await using var bed = await GraphFixture.StartAsync(engine);
         var first = await bed.StitchAsync("m1", "userId:U1", "anonymousId:SHARED");
 
         var second = await bed.StitchAsync("m2", "userId:U2", "anonymousId:SHARED");
@@ -79,7 +79,7 @@ public sealed class IdentityGraph_StitchingTests
     [RedisEngineData(RedisEngine.Garnet)]
     public async Task Graph_links_an_alias_chain_to_one_person(RedisEngine engine)
     {
-        await using var bed = await GraphTestBed.StartAsync(engine);
+        await using var bed = await GraphFixture.StartAsync(engine);
         var a1 = await bed.StitchAsync("m1", "anonymousId:A1");
         var a2 = await bed.StitchAsync("m2", "anonymousId:A2");
 
@@ -99,7 +99,7 @@ public sealed class IdentityGraph_StitchingTests
     [RedisEngineData(RedisEngine.Garnet)]
     public async Task Graph_refuses_a_second_userId_through_a_phone_and_keeps_both_persons_whole(RedisEngine engine)
     {
-        await using var bed = await GraphTestBed.StartAsync(engine);
+        await using var bed = await GraphFixture.StartAsync(engine);
         var u1 = await bed.StitchAsync("m1", "userId:U1", "phone_hash:P1");
         var u2 = await bed.StitchAsync("m2", "userId:U2", "anonymousId:A9");
 
@@ -117,7 +117,7 @@ public sealed class IdentityGraph_StitchingTests
     [RedisEngineData(RedisEngine.Garnet)]
     public async Task Graph_applies_tenant_limits_so_a_person_keeps_at_most_two_phones(RedisEngine engine)
     {
-        await using var bed = await GraphTestBed.StartAsync(engine);
+        await using var bed = await GraphFixture.StartAsync(engine);
         bed.Rules = IdentityRules.BuiltIn.With(new IdentityRulesDocument { Limits = new() { ["phone_hash"] = 2 } }, out _)!;
         var person = (await bed.StitchAsync("m1", "userId:U1", "phone_hash:P1")).PersonId;
         await bed.StitchAsync("m2", "userId:U1", "phone_hash:P2");
@@ -134,7 +134,7 @@ public sealed class IdentityGraph_StitchingTests
     [RedisEngineData(RedisEngine.Garnet)]
     public async Task Graph_refuses_an_alias_from_one_member_id_to_another(RedisEngine engine)
     {
-        await using var bed = await GraphTestBed.StartAsync(engine);
+        await using var bed = await GraphFixture.StartAsync(engine);
         var old = await bed.StitchAsync("m1", "userId:OLD", "anonymousId:A1");
         var renamed = await bed.StitchAsync("m2", "userId:NEW", "anonymousId:A2");
 

@@ -11,7 +11,7 @@ public sealed class IdentityPipeline_EndToEndTests
     [Fact]
     public async Task Pipeline_publishes_identified_events_and_the_login_merge_and_dead_letters_junk_only_events()
     {
-        await using var bed = await PipelineTestBed.StartAsync();
+        await using var bed = await PipelineFixture.StartAsync();
         var runtime = bed.Runtime("identity");
         await runtime.StartAsync(CancellationToken.None);
         try
@@ -51,7 +51,7 @@ public sealed class IdentityPipeline_EndToEndTests
     public async Task Pipeline_restarted_midway_and_replayed_from_the_start_gives_the_same_persons_and_output_ids()
     {
         const int users = 100;
-        await using var bed = await PipelineTestBed.StartAsync();
+        await using var bed = await PipelineFixture.StartAsync();
         var events = new List<TrackingEvent>();
         for (var u = 0; u < users; u++)
         {
@@ -67,7 +67,7 @@ public sealed class IdentityPipeline_EndToEndTests
         // First run: stopped midway, restarted with the same group.
         var first = bed.Runtime("identity", maxBatchSize: 20);
         await first.StartAsync(CancellationToken.None);
-        await WaitForAsync(() => bed.ReadRaw(TopicCatalog.EventsIdentified.Name, PipelineTestBed.Partitions, 150, TimeSpan.FromSeconds(5)).Count >= 150, "the first run to be busy");
+        await WaitForAsync(() => bed.ReadRaw(TopicCatalog.EventsIdentified.Name, PipelineFixture.Partitions, 150, TimeSpan.FromSeconds(5)).Count >= 150, "the first run to be busy");
         await first.StopAsync(CancellationToken.None);
         var second = bed.Runtime("identity", maxBatchSize: 20);
         await second.StartAsync(CancellationToken.None);

@@ -9,7 +9,7 @@ public sealed class IdentityPipeline_LinkedIdentifiersTests
     [Fact]
     public async Task Pipeline_names_each_alias_previousId_under_the_type_it_was_linked_as_when_aliases_share_a_batch()
     {
-        await using var bed = await PipelineTestBed.StartAsync();
+        await using var bed = await PipelineFixture.StartAsync();
         var runtime = bed.Runtime("identity");
         await runtime.StartAsync(CancellationToken.None);
         try

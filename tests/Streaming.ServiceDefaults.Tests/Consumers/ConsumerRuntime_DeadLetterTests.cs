@@ -7,13 +7,13 @@ namespace Streaming.ServiceDefaults.Tests.Consumers;
 
 public sealed class ConsumerRuntime_DeadLetterTests : IDisposable
 {
-    private readonly KafkaTestBed _bed = new();
+    private readonly KafkaFixture _bed = new();
 
     [Fact]
     public async Task Poison_message_lands_in_the_dead_letter_topic_with_its_reason_and_later_messages_are_handled()
     {
         var messages = Enumerable.Range(0, 20).Select(i => OutboundMessage.Create(_bed.Input, "same-key",
-            KafkaTestBed.Change(i == 7 ? "poison" : "fine", i))).ToList();
+            KafkaFixture.Change(i == 7 ? "poison" : "fine", i))).ToList();
         await _bed.Producer.ProduceAllAsync(messages);
         var handler = new RecordingHandler
         {
@@ -23,7 +23,7 @@ public sealed class ConsumerRuntime_DeadLetterTests : IDisposable
         await runtime.StartAsync(CancellationToken.None);
         try
         {
-            await KafkaTestBed.WaitUntil(() => handler.Seen.Select(s => s.Sequence).Distinct().Count() == 19, TimeSpan.FromSeconds(30), "the 19 good messages");
+            await KafkaFixture.WaitUntil(() => handler.Seen.Select(s => s.Sequence).Distinct().Count() == 19, TimeSpan.FromSeconds(30), "the 19 good messages");
             var dead = _bed.ReadAll(_bed.Input.DeadLetterName, 1, 1, TimeSpan.FromSeconds(10));
             var letter = Assert.Single(dead);
             Assert.Equal(7, _bed.Serdes.Deserialize(_bed.Input, letter.Message.Value).PersonId);
@@ -43,7 +43,7 @@ public sealed class ConsumerRuntime_DeadLetterTests : IDisposable
     [Fact]
     public async Task Dead_letter_outcome_and_undeserializable_bytes_go_to_the_dead_letter_topic_with_reasons()
     {
-        await _bed.Producer.ProduceAllAsync([OutboundMessage.Create(_bed.Input, "a", KafkaTestBed.Change("reject", 1))]);
+        await _bed.Producer.ProduceAllAsync([OutboundMessage.Create(_bed.Input, "a", KafkaFixture.Change("reject", 1))]);
         await _bed.Producer.ProduceRawAsync(_bed.Input.Name, Encoding.UTF8.GetBytes("b"), Encoding.UTF8.GetBytes("{\"not\":\"avro\"}"), []);
         var handler = new RecordingHandler();
         var runtime = _bed.Runtime(handler, "dlq-group-2");
@@ -73,12 +73,12 @@ public sealed class ConsumerRuntime_DeadLetterTests : IDisposable
         await runtime.StartAsync(CancellationToken.None);
         try
         {
-            await KafkaTestBed.WaitUntil(() => handler.Batches > 10, TimeSpan.FromSeconds(60), "retries during the outage");
+            await KafkaFixture.WaitUntil(() => handler.Batches > 10, TimeSpan.FromSeconds(60), "retries during the outage");
             // A partition whose worker is stuck must be paused, not buffered without bound.
-            await KafkaTestBed.WaitUntil(() => runtime.Pauses > 0, TimeSpan.FromSeconds(60), "a stuck partition to be paused");
+            await KafkaFixture.WaitUntil(() => runtime.Pauses > 0, TimeSpan.FromSeconds(60), "a stuck partition to be paused");
             Assert.Empty(handler.Seen);
             down = false;
-            await KafkaTestBed.WaitUntil(() => handler.Seen.Select(s => (s.Key, s.Sequence)).Distinct().Count() == 500, TimeSpan.FromSeconds(60), "all messages after recovery");
+            await KafkaFixture.WaitUntil(() => handler.Seen.Select(s => (s.Key, s.Sequence)).Distinct().Count() == 500, TimeSpan.FromSeconds(60), "all messages after recovery");
             Assert.Empty(_bed.ReadAll(_bed.Input.DeadLetterName, 1, 1, TimeSpan.FromSeconds(1)));
         }
         finally

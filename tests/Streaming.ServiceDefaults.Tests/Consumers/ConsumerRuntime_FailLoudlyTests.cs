@@ -10,12 +10,12 @@ namespace Streaming.ServiceDefaults.Tests.Consumers;
 /// <summary>A partition worker never stalls unseen: what cannot go on is dead-lettered, or the service stops and says why.</summary>
 public sealed class ConsumerRuntime_FailLoudlyTests : IDisposable
 {
-    private readonly KafkaTestBed _bed = new();
+    private readonly KafkaFixture _bed = new();
 
     [Fact]
     public async Task Runtime_dead_letters_a_message_whose_outputs_the_broker_refuses_and_goes_on()
     {
-        await _bed.Producer.ProduceAllAsync([.. Enumerable.Range(0, 12).Select(i => OutboundMessage.Create(_bed.Input, "same-key", KafkaTestBed.Change("fine", i)))]);
+        await _bed.Producer.ProduceAllAsync([.. Enumerable.Range(0, 12).Select(i => OutboundMessage.Create(_bed.Input, "same-key", KafkaFixture.Change("fine", i)))]);
         // Message 5's output is larger than the producer's message.max.bytes: the broker will never take it.
         var handler = new OutputsHandler(_bed.Output, change => change.PersonId == 5 ? new string('x', 2_000_000) : "small");
         var runtime = _bed.Runtime(handler, "fail-outputs", s => s with { MaxAttempts = 2 });
@@ -27,7 +27,7 @@ public sealed class ConsumerRuntime_FailLoudlyTests : IDisposable
             Assert.Equal(5, _bed.Serdes.Deserialize(_bed.Input, letter.Message.Value).PersonId);
             Assert.StartsWith("outputs could not be produced", Encoding.UTF8.GetString(letter.Message.Headers.GetLastBytes(DeadLetterHeaders.Reason)), StringComparison.Ordinal);
             // Outputs of a retried batch may come twice (same ids, deduplicated downstream): compare the distinct ones.
-            var outputs = _bed.ReadAll(_bed.Output.Name, KafkaTestBed.Partitions, 100, TimeSpan.FromSeconds(5));
+            var outputs = _bed.ReadAll(_bed.Output.Name, KafkaFixture.Partitions, 100, TimeSpan.FromSeconds(5));
             Assert.Equal([.. Enumerable.Range(0, 12).Where(i => i != 5)], outputs.Select(o => (int)_bed.Serdes.Deserialize(_bed.Output, o.Message.Value).PersonId).Distinct().Order().ToList());
             Assert.Empty(runtime.Failures.Failed);
         }
@@ -40,7 +40,7 @@ public sealed class ConsumerRuntime_FailLoudlyTests : IDisposable
     [Fact]
     public async Task Runtime_stops_and_reports_the_partition_when_its_worker_fails_unexpectedly()
     {
-        await _bed.Producer.ProduceAllAsync([OutboundMessage.Create(_bed.Input, "k", KafkaTestBed.Change("fine", 1))]);
+        await _bed.Producer.ProduceAllAsync([OutboundMessage.Create(_bed.Input, "k", KafkaFixture.Change("fine", 1))]);
         // The worker's own machinery fails (its retry backoff cannot get a timer): nothing a dead letter can fix.
         var handler = new RecordingHandler { FailWith = _ => new InvalidOperationException("handler failed") };
         var subscription = new Subscription<ProfileChange>(_bed.Input, "fail-worker");
@@ -48,7 +48,7 @@ public sealed class ConsumerRuntime_FailLoudlyTests : IDisposable
         await runtime.StartAsync(CancellationToken.None);
         try
         {
-            await KafkaTestBed.WaitUntil(() => runtime.ExecuteTask is { IsCompleted: true }, TimeSpan.FromSeconds(30), "the runtime to stop");
+            await KafkaFixture.WaitUntil(() => runtime.ExecuteTask is { IsCompleted: true }, TimeSpan.FromSeconds(30), "the runtime to stop");
             Assert.True(runtime.ExecuteTask!.IsFaulted);
             var failure = Assert.Single(runtime.Failures.Failed);
             Assert.Contains(_bed.Input.Name, failure.Key, StringComparison.Ordinal);

@@ -5,7 +5,7 @@ namespace Streaming.ServiceDefaults.Tests.Consumers;
 
 public sealed class ConsumerRuntime_OrderTests : IDisposable
 {
-    private readonly KafkaTestBed _bed = new();
+    private readonly KafkaFixture _bed = new();
 
     [Fact]
     public async Task Runtime_keeps_order_per_key_with_12_partitions_and_3_consumers()
@@ -18,9 +18,9 @@ public sealed class ConsumerRuntime_OrderTests : IDisposable
             await runtime.StartAsync(CancellationToken.None);
         try
         {
-            await KafkaTestBed.WaitUntil(() => handler.Seen.Select(s => (s.Key, s.Sequence)).Distinct().Count() == keys * perKey,
+            await KafkaFixture.WaitUntil(() => handler.Seen.Select(s => (s.Key, s.Sequence)).Distinct().Count() == keys * perKey,
                 TimeSpan.FromSeconds(60), "every message handled");
-            await KafkaTestBed.WaitUntil(() => runtimes.All(r => r.AssignedPartitions.Count > 0), TimeSpan.FromSeconds(20), "all members assigned");
+            await KafkaFixture.WaitUntil(() => runtimes.All(r => r.AssignedPartitions.Count > 0), TimeSpan.FromSeconds(20), "all members assigned");
 
             // Each key's first deliveries are in order (a redelivery after a rebalance repeats a suffix, never reorders).
             foreach (var perKeySeen in handler.Seen.GroupBy(s => s.Key))
@@ -28,7 +28,7 @@ public sealed class ConsumerRuntime_OrderTests : IDisposable
                 var firstSeen = perKeySeen.Select(s => s.Sequence).Distinct().ToList();
                 Assert.Equal(Enumerable.Range(0, perKey), firstSeen);
             }
-            Assert.Equal(KafkaTestBed.Partitions, runtimes.Sum(r => r.AssignedPartitions.Count));
+            Assert.Equal(KafkaFixture.Partitions, runtimes.Sum(r => r.AssignedPartitions.Count));
             Assert.All(runtimes, r => Assert.Equal(4, r.AssignedPartitions.Count));
         }
         finally
@@ -53,7 +53,7 @@ public sealed class ConsumerRuntime_OrderTests : IDisposable
         await runtime.StartAsync(CancellationToken.None);
         try
         {
-            await KafkaTestBed.WaitUntil(() => handler.Seen.Count >= keys * perKey, TimeSpan.FromSeconds(120), "the whole backlog handled");
+            await KafkaFixture.WaitUntil(() => handler.Seen.Count >= keys * perKey, TimeSpan.FromSeconds(120), "the whole backlog handled");
             Assert.True(runtime.Pauses > 0, "the first batch was held until a partition was paused");
             foreach (var perKeySeen in handler.Seen.GroupBy(s => s.Key))
                 Assert.Equal(Enumerable.Range(0, perKey), perKeySeen.Select(s => s.Sequence));

@@ -2,7 +2,7 @@ namespace Streaming.ServiceDefaults.Tests.Consumers;
 
 public sealed class ConsumerRuntime_OutputIdTests : IDisposable
 {
-    private readonly KafkaTestBed _bed = new();
+    private readonly KafkaFixture _bed = new();
 
     [Fact]
     public async Task Redelivered_messages_produce_outputs_with_the_same_ids()
@@ -16,11 +16,11 @@ public sealed class ConsumerRuntime_OutputIdTests : IDisposable
             var handler = new RecordingHandler { OutputTopic = _bed.Output };
             var runtime = _bed.Runtime(handler, group);
             await runtime.StartAsync(CancellationToken.None);
-            await KafkaTestBed.WaitUntil(() => handler.Seen.Count >= keys * perKey, TimeSpan.FromSeconds(30), $"{group} to finish");
+            await KafkaFixture.WaitUntil(() => handler.Seen.Count >= keys * perKey, TimeSpan.FromSeconds(30), $"{group} to finish");
             await runtime.StopAsync(CancellationToken.None);
         }
 
-        var outputs = _bed.ReadAll(_bed.Output.Name, KafkaTestBed.Partitions, 2 * keys * perKey, TimeSpan.FromSeconds(20))
+        var outputs = _bed.ReadAll(_bed.Output.Name, KafkaFixture.Partitions, 2 * keys * perKey, TimeSpan.FromSeconds(20))
             .Select(r => _bed.Serdes.Deserialize(_bed.Output, r.Message.Value).ChangeId).ToList();
         Assert.Equal(2 * keys * perKey, outputs.Count);
         Assert.All(outputs.GroupBy(id => id), g => Assert.Equal(2, g.Count()));

@@ -2,7 +2,7 @@ namespace Streaming.ServiceDefaults.Tests.Consumers;
 
 public sealed class ConsumerRuntime_RestartTests : IDisposable
 {
-    private readonly KafkaTestBed _bed = new();
+    private readonly KafkaFixture _bed = new();
 
     [Fact]
     public async Task Runtime_stopped_mid_batch_and_restarted_loses_nothing()
@@ -15,7 +15,7 @@ public sealed class ConsumerRuntime_RestartTests : IDisposable
 
         var first = _bed.Runtime(handler, "restart-group", s => s with { MaxBatchSize = 50, DrainTimeout = TimeSpan.FromSeconds(1) });
         await first.StartAsync(CancellationToken.None);
-        await KafkaTestBed.WaitUntil(() => handler.Seen.Count >= 1000, TimeSpan.FromSeconds(60), "the first member to be busy");
+        await KafkaFixture.WaitUntil(() => handler.Seen.Count >= 1000, TimeSpan.FromSeconds(60), "the first member to be busy");
         await first.StopAsync(CancellationToken.None);
         var seenByFirst = handler.Seen.Count;
         Assert.True(seenByFirst < keys * perKey, "the first member must stop before finishing for this test to mean anything");
@@ -25,11 +25,11 @@ public sealed class ConsumerRuntime_RestartTests : IDisposable
         await second.StartAsync(CancellationToken.None);
         try
         {
-            await KafkaTestBed.WaitUntil(() => handler.Seen.Select(s => s.Position).Distinct().Count() == keys * perKey,
+            await KafkaFixture.WaitUntil(() => handler.Seen.Select(s => s.Position).Distinct().Count() == keys * perKey,
                 TimeSpan.FromSeconds(60), "every message handled after the restart");
             // Committed offsets mean the second member did not start over: few repeats, at most a batch per partition.
             var repeats = handler.Seen.Count - keys * perKey;
-            Assert.InRange(repeats, 0, KafkaTestBed.Partitions * 50);
+            Assert.InRange(repeats, 0, KafkaFixture.Partitions * 50);
         }
         finally
         {

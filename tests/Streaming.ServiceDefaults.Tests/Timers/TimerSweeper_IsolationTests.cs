@@ -10,7 +10,7 @@ public sealed class TimerSweeper_IsolationTests
     [Fact]
     public async Task TimerSweeper_postpones_a_failing_timer_and_fires_the_rest_of_its_partition()
     {
-        await using var bed = await TimerTestBed.StartAsync();
+        await using var bed = await TimerFixture.StartAsync();
         var handler = new RecordingTimerHandler();
         var outageLeft = 1;
         handler.OnFire = timer => timer.Id switch
@@ -21,7 +21,7 @@ public sealed class TimerSweeper_IsolationTests
             _ => Task.CompletedTask,
         };
         var member = await bed.StartMemberAsync(handler);
-        await KafkaTestBed.WaitUntil(() => member.AssignedPartitions.Count == KafkaTestBed.Partitions, TimeSpan.FromSeconds(30), "the member to own every partition");
+        await KafkaFixture.WaitUntil(() => member.AssignedPartitions.Count == KafkaFixture.Partitions, TimeSpan.FromSeconds(30), "the member to own every partition");
 
         // The failing timer is due first, in the same partition as the others.
         var partition = bed.Set.PartitionOf("k");

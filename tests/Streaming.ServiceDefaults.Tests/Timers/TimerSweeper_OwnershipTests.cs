@@ -8,10 +8,10 @@ public sealed class TimerSweeper_OwnershipTests
     [Fact]
     public async Task TimerSweeper_fires_each_timer_once_at_the_instance_whose_consumer_owns_its_partition()
     {
-        await using var bed = await TimerTestBed.StartAsync();
+        await using var bed = await TimerFixture.StartAsync();
         var handlers = new[] { new RecordingTimerHandler(), new RecordingTimerHandler() };
         var members = new[] { await bed.StartMemberAsync(handlers[0]), await bed.StartMemberAsync(handlers[1]) };
-        await KafkaTestBed.WaitUntil(() => members.All(m => m.AssignedPartitions.Count > 0) && members.Sum(m => m.AssignedPartitions.Count) == KafkaTestBed.Partitions,
+        await KafkaFixture.WaitUntil(() => members.All(m => m.AssignedPartitions.Count > 0) && members.Sum(m => m.AssignedPartitions.Count) == KafkaFixture.Partitions,
             TimeSpan.FromSeconds(30), "both members to own their share of the partitions");
 
         var keys = Enumerable.Range(0, 60).Select(i => $"person-{i}").ToList();

@@ -19,7 +19,7 @@ public sealed class ClickHouseScenario : IBenchScenario
     public string Name => "clickhouse";
     public string Description => "embedded ClickHouse endpoint (driver) vs chDB direct: insert rows/s, query latency (--rows N)";
 
-    private const string Query = "SELECT count(), sum(amount), uniqExact(user) FROM {0} WHERE id % 7 = 3";
+    private static readonly CompositeFormat Query = CompositeFormat.Parse("SELECT count(), sum(amount), uniqExact(user) FROM {0} WHERE id % 7 = 3");
 
     public async Task<int> RunAsync(string[] args, CancellationToken cancellationToken)
     {

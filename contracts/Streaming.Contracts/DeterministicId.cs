@@ -22,7 +22,7 @@ public static class DeterministicId
     /// fresh context per call costs more than the hashing of a short id.
     /// </summary>
     [ThreadStatic]
-    private static IncrementalHash? t_sha256;
+    private static IncrementalHash? _sha256;
 
     /// <summary>
     /// A UUID-formatted id (version 8, RFC 9562) from SHA-256 of the parts, each framed as
@@ -46,7 +46,7 @@ public static class DeterministicId
         }
 
         Span<byte> hash = stackalloc byte[32];
-        var sha256 = t_sha256 ??= IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+        var sha256 = _sha256 ??= IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
         sha256.AppendData(buffer[..length]);
         sha256.GetHashAndReset(hash);
         if (rented is not null)

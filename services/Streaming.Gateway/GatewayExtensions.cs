@@ -1,9 +1,9 @@
-using Microsoft.Extensions.Logging;
 using Grpc.AspNetCore.Server;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.Configuration.Memory;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Streaming.Gateway.Api;
 using Streaming.Gateway.Enrichment;

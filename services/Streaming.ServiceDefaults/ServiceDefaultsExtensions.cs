@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Confluent.SchemaRegistry;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.AspNetCore.Http;
@@ -13,7 +14,6 @@ using OpenTelemetry.Logs;
 using OpenTelemetry.Metrics;
 using OpenTelemetry.Resources;
 using OpenTelemetry.Trace;
-using Confluent.SchemaRegistry;
 using StackExchange.Redis;
 using Streaming.Contracts.Avro;
 using Streaming.ServiceDefaults.Admin;

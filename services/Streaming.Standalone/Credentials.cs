@@ -94,7 +94,9 @@ public sealed class Credentials
                 file[field.Name + "Hash"] = hashes[field];
             }
             else
+            {
                 file[field.Name] = value;
+            }
         }
         Write(path, file.ToJsonString(new JsonSerializerOptions { WriteIndented = true }));
         return new Credentials(values, hashes, generated, path);
@@ -112,9 +114,13 @@ public sealed class Credentials
         try
         {
             if (JsonNode.Parse(File.ReadAllText(path)) is JsonObject json)
+            {
                 foreach (var (name, value) in json)
+                {
                     if (value is JsonValue text && text.TryGetValue<string>(out var s) && s.Length > 0)
                         stored[name] = s;
+                }
+            }
         }
         catch (JsonException ex)
         {

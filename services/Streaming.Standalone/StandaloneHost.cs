@@ -71,11 +71,6 @@ public sealed class StandaloneHost : IAsyncDisposable
     public string RedisConnectionString => _redis.ConnectionString;
     public string KafkaBootstrapServers => _kafka.BootstrapServers;
 
-    /// <summary>The embedded Confluent-compatible Schema Registry every topic's payload schemas are in.</summary>
-    public Uri SchemaRegistryUrl => _schemaRegistry.Url;
-
-    /// <summary><c>user:password</c> for the Schema Registry (Confluent's <c>basic.auth.user.info</c>).</summary>
-    public string SchemaRegistryUserInfo => _schemaRegistry.UserInfo;
     public string WriteKey => Credentials[Credentials.WriteKey];
 
     /// <summary>The bootstrap admin key when known this run (generated now or given); otherwise only its hash is kept.</summary>
@@ -123,7 +118,9 @@ public sealed class StandaloneHost : IAsyncDisposable
                 new("ClickHouse HTTP", clickHouseOptions.Password is not null, "users default and bi with passwords"),
                 new("Schema Registry", true, "HTTP basic auth with a password"),
             ]) is { } refusal)
+        {
             throw new InvalidOperationException(refusal);
+        }
 
         progress("starting Kafka (mock cluster, journaled to the data folder) ...");
         var kafka = EmbeddedKafka.Start(new EmbeddedKafkaOptions { Brokers = options.KafkaBrokers });
@@ -151,14 +148,6 @@ public sealed class StandaloneHost : IAsyncDisposable
             progress("starting Schema Registry ...");
             schemaRegistry = await EmbeddedSchemaRegistry.StartAsync(schemaRegistryOptions, cancellationToken);
 
-            progress("starting the Schema Registry ...");
-            schemaRegistry = await EmbeddedSchemaRegistry.StartAsync(new EmbeddedSchemaRegistryOptions
-            {
-                DataPath = Path.Combine(options.DataDirectory, "schema-registry"),
-                Port = options.SchemaRegistryPort,
-                Host = options.ListenAddress,
-                Password = credentials[Credentials.SchemaRegistryPassword],
-            }, cancellationToken);
             // What the topics job does in production; idempotent, so a restart changes nothing.
             using (var client = new CachedSchemaRegistryClient(SchemaRegistryClientConfig(schemaRegistry)))
                 await SchemaRegistration.RegisterAllAsync(client, cancellationToken);
@@ -245,9 +234,8 @@ public sealed class StandaloneHost : IAsyncDisposable
         $"  ClickHouse HTTP {ClickHouseUrl}   (database streaming; BI views in bi)",
         $"    user default  {_clickHouse.Password}   (the services' user)",
         $"    user bi       {_clickHouse.BiPassword}   (read-only, database bi: curl -u bi:<password> '{ClickHouseUrl}?query=SHOW+TABLES')",
-        $"  Schema Registry {SchemaRegistryUrl}   (Confluent-compatible, Avro; basic.auth.user.info {SchemaRegistryUserInfo})",
+        $"  Schema Registry {SchemaRegistryUrl}   (Confluent-compatible, Avro, subjects <topic>-value; basic.auth.user.info {SchemaRegistryUserInfo})",
         $"  Redis           {RedisConnectionString.Split(',')[0]}   (password {RedisPassword})",
-        $"  Schema Registry {SchemaRegistryUrl}   (Confluent-compatible; user {_schemaRegistry.UserName}, password {_schemaRegistry.Password}; subjects <topic>-value)",
         $"  Kafka           {KafkaBootstrapServers}   (journaled to the data folder: topics, offsets and consumer positions survive a restart)",
         "",
         "  Demo source     tenant 'default', source 'demo'",
@@ -300,8 +288,10 @@ public sealed class StandaloneHost : IAsyncDisposable
             behind = recorder.Behind();
         }
         if (behind.Count > 0)
+        {
             logger.LogWarning("Stopping after {Seconds:F0} s with work left (processed at the next start): {Behind}", _drainTimeout.TotalSeconds,
                 string.Join(", ", behind.Select(b => $"{b.Group} {b.Topic}: {b.Lag}")));
+        }
         else
         {
             logger.LogInformation("Every consumer finished what was on its topics ({Seconds:F1} s)", deadline.Elapsed.TotalSeconds);

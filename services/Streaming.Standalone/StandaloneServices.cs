@@ -1,7 +1,7 @@
 using Microsoft.AspNetCore.Builder;
+using Streaming.Analytics;
 using Streaming.Gateway;
 using Streaming.Gateway.Sources;
-using Streaming.Analytics;
 using Streaming.Identity;
 using Streaming.Profiles;
 

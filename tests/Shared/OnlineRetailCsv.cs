@@ -1,7 +1,7 @@
 using System.IO.Compression;
 using System.Text;
 
-namespace Streaming.Tests.Shared;
+namespace Streaming.Tests.Helpers;
 
 /// <summary>
 /// Reads the Online Retail CSV (gzip) into raw fields, independently of the importer's code, so tests
@@ -29,9 +29,15 @@ internal static class OnlineRetailCsv
         {
             var c = line[i];
             if (c == '"' && quoted && i + 1 < line.Length && line[i + 1] == '"') { current.Append('"'); i++; }
-            else if (c == '"') quoted = !quoted;
+            else if (c == '"')
+            {
+                quoted = !quoted;
+            }
             else if (c == ',' && !quoted) { fields.Add(current.ToString()); current.Clear(); }
-            else current.Append(c);
+            else
+            {
+                current.Append(c);
+            }
         }
         fields.Add(current.ToString());
         return fields.ToArray();

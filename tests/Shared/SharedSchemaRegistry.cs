@@ -2,7 +2,7 @@ using Streaming.Contracts.Avro;
 using Streaming.Contracts.Topics;
 using Streaming.Embedded.SchemaRegistry;
 
-namespace Streaming.Tests.Shared;
+namespace Streaming.Tests.Helpers;
 
 /// <summary>
 /// One embedded Schema Registry per test process, holding every catalog schema the way the topics job

@@ -1,4 +1,4 @@
-namespace Streaming.Tests.Shared;
+namespace Streaming.Tests.Helpers;
 
 /// <summary>
 /// What some tests need from the machine besides the .NET SDK (redis-server, chromium). On a

@@ -6,7 +6,7 @@ using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Streaming.ServiceDefaults;
-using Streaming.Tests.Shared;
+using Streaming.Tests.Helpers;
 
 namespace Streaming.Analytics.Tests;
 

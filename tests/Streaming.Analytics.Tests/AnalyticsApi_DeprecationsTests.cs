@@ -30,7 +30,7 @@ public sealed class AnalyticsApi_DeprecationsTests(ClickHouseFixture fixture)
             Track(t, 2, "View", Day(1, 3, 10)), Track(t, 2, "Order", Day(1, 3, 11), """{"revenue": 20, "category": "food"}"""),
             Track(t, 3, "View", Day(1, 4, 10)),
         ]);
-        await db.ProfileChangesSink().HandleAsync([Audiences_Conditions.Change(t, 1, ProfileChangeKind.TagEntered, tag: "vip"), Audiences_Conditions.Change(t, 3, ProfileChangeKind.TagEntered, tag: "vip")], default);
+        await db.ProfileChangesSink().HandleAsync([Audiences_ConditionsTests.Change(t, 1, ProfileChangeKind.TagEntered, tag: "vip"), Audiences_ConditionsTests.Change(t, 3, ProfileChangeKind.TagEntered, tag: "vip")], default);
         await using var app = await AnalyticsApiHost.StartAsync(db);
         using var http = AnalyticsApiHost.Client(app, t);
 

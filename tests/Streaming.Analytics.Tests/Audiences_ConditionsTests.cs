@@ -10,10 +10,10 @@ namespace Streaming.Analytics.Tests;
 [Collection(ClickHouseCollection.Name)]
 public sealed class Audiences_ConditionsTests(ClickHouseFixture fixture)
 {
-    private static int offset;
+    private static int _offset;
 
     internal static InboundMessage<ProfileChange> Change(string tenant, long person, string kind, string? tag = null, string? trait = null, string? value = null, int day = 1) =>
-        new("profiles.changes", 0, Interlocked.Increment(ref offset), $"{tenant}:{person}", new ProfileChange
+        new("profiles.changes", 0, Interlocked.Increment(ref _offset), $"{tenant}:{person}", new ProfileChange
         {
             ChangeId = Guid.NewGuid().ToString(), Tenant = tenant, PersonId = person, Kind = kind, TagId = tag, Trait = trait, NewValue = value,
             At = Day(1, day).ToUnixTimeMilliseconds(),

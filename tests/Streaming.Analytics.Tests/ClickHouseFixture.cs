@@ -17,16 +17,16 @@ namespace Streaming.Analytics.Tests;
 /// </summary>
 public sealed class ClickHouseFixture : IAsyncLifetime
 {
-    private ITestInfrastructure? infrastructure;
+    private ITestInfrastructure? _infrastructure;
 
     /// <summary>Connection string of the <c>default</c> user.</summary>
-    public string ConnectionString => infrastructure?.ClickHouseConnectionString ?? throw new InvalidOperationException("The ClickHouse fixture is not started.");
+    public string ConnectionString => _infrastructure?.ClickHouseConnectionString ?? throw new InvalidOperationException("The ClickHouse fixture is not started.");
 
     /// <summary>The HTTP port on 127.0.0.1, for a <see cref="TcpGate"/> in front of it.</summary>
     public int Port => new ClickHouse.Driver.ADO.ClickHouseConnectionStringBuilder(ConnectionString).Port;
 
     public async Task InitializeAsync() =>
-        infrastructure = await TestInfrastructure.StartAsync(TestServers.ClickHouse);
+        _infrastructure = await TestInfrastructure.StartAsync(TestServers.ClickHouse);
 
     /// <summary>A migrated pair of databases (tables, BI views) no other test uses.</summary>
     public async Task<AnalyticsDatabase> NewDatabaseAsync(string? connectionString = null, int eventsTtlDays = 1095)
@@ -41,8 +41,8 @@ public sealed class ClickHouseFixture : IAsyncLifetime
 
     public async Task DisposeAsync()
     {
-        if (infrastructure is not null)
-            await infrastructure.DisposeAsync();
+        if (_infrastructure is not null)
+            await _infrastructure.DisposeAsync();
     }
 }
 

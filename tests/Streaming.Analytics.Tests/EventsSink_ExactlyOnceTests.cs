@@ -7,8 +7,8 @@ using Streaming.Embedded.Kafka;
 using Streaming.ServiceDefaults.Consumers;
 using Streaming.ServiceDefaults.Kafka;
 using Streaming.ServiceDefaults.Options;
+using Streaming.Tests.Helpers;
 using static Streaming.Analytics.Tests.Events;
-using Streaming.Tests.Shared;
 
 namespace Streaming.Analytics.Tests;
 
@@ -16,25 +16,25 @@ namespace Streaming.Analytics.Tests;
 public sealed class EventsSink_ExactlyOnceTests : IDisposable
 {
     private const int Partitions = 3;
-    private readonly ClickHouseFixture fixture;
-    private readonly Topic<IdentifiedEvent> topic;
-    private readonly TestKafka kafka;
-    private readonly KafkaOptions options;
-    private readonly KafkaEventProducer producer;
+    private readonly ClickHouseFixture _fixture;
+    private readonly Topic<IdentifiedEvent> _topic;
+    private readonly TestKafka _kafka;
+    private readonly KafkaOptions _options;
+    private readonly KafkaEventProducer _producer;
 
     public EventsSink_ExactlyOnceTests(ClickHouseFixture fixture)
     {
-        this.fixture = fixture;
-        topic = TopicCatalog.EventsIdentified with { Name = "test.identified." + Guid.NewGuid().ToString("N")[..8], Partitions = Partitions };
-        kafka = TestKafka.Start([(topic.Name, Partitions), (topic.DeadLetterName, 1)]);
-        options = new KafkaOptions { BootstrapServers = kafka.BootstrapServers, LingerMs = 2, DeliveryTimeoutMs = 10_000 };
-        producer = new KafkaEventProducer(Microsoft.Extensions.Options.Options.Create(options), SharedSchemaRegistry.With(topic), NullLogger<KafkaEventProducer>.Instance);
+        this._fixture = fixture;
+        _topic = TopicCatalog.EventsIdentified with { Name = "test.identified." + Guid.NewGuid().ToString("N")[..8], Partitions = Partitions };
+        _kafka = TestKafka.Start([(_topic.Name, Partitions), (_topic.DeadLetterName, 1)]);
+        _options = new KafkaOptions { BootstrapServers = _kafka.BootstrapServers, LingerMs = 2, DeliveryTimeoutMs = 10_000 };
+        _producer = new KafkaEventProducer(Microsoft.Extensions.Options.Options.Create(_options), SharedSchemaRegistry.With(_topic), NullLogger<KafkaEventProducer>.Instance);
     }
 
     [Fact]
     public async Task EventsSink_stores_each_event_once_when_the_topic_is_replayed_from_the_start()
     {
-        var db = await fixture.NewDatabaseAsync();
+        var db = await _fixture.NewDatabaseAsync();
         const int count = 3_000;
         await ProduceAsync(count);
 
@@ -52,7 +52,7 @@ public sealed class EventsSink_ExactlyOnceTests : IDisposable
     [Fact]
     public async Task BatchWriter_stores_a_batch_once_when_the_same_batch_is_retried()
     {
-        var db = await fixture.NewDatabaseAsync();
+        var db = await _fixture.NewDatabaseAsync();
         var rows = Enumerable.Range(0, 100)
             .Select(i => MapEventRowStep.From(new InboundMessage<IdentifiedEvent>("events.identified", 0, i, "k", Track("t", i, "View", Day(1, 1)), DateTimeOffset.UtcNow, [])))
             .ToList();
@@ -67,10 +67,10 @@ public sealed class EventsSink_ExactlyOnceTests : IDisposable
     [Fact]
     public async Task EventsSink_loses_nothing_when_clickhouse_is_unreachable_for_a_while()
     {
-        using var outage = new TcpGate(fixture.Port);
+        using var outage = new TcpGate(_fixture.Port);
         outage.Open();
-        var throughGate = new ClickHouse.Driver.ADO.ClickHouseConnectionStringBuilder(fixture.ConnectionString) { Port = (ushort)outage.Port, Database = "default" };
-        var db = await fixture.NewDatabaseAsync(throughGate.ConnectionString);
+        var throughGate = new ClickHouse.Driver.ADO.ClickHouseConnectionStringBuilder(_fixture.ConnectionString) { Port = (ushort)outage.Port, Database = "default" };
+        var db = await _fixture.NewDatabaseAsync(throughGate.ConnectionString);
         outage.Close();
         const int count = 2_000;
         await ProduceAsync(count);
@@ -93,14 +93,14 @@ public sealed class EventsSink_ExactlyOnceTests : IDisposable
     private async Task ProduceAsync(int count)
     {
         var messages = Enumerable.Range(0, count)
-            .Select(i => OutboundMessage.Create(topic, PartitionKey.For("t", i % 50), Track("t", i % 50, "View", Day(1, 1).AddSeconds(i), messageId: DeterministicId.From("test", i.ToString(System.Globalization.CultureInfo.InvariantCulture)))))
+            .Select(i => OutboundMessage.Create(_topic, PartitionKey.For("t", i % 50), Track("t", i % 50, "View", Day(1, 1).AddSeconds(i), messageId: DeterministicId.From("test", i.ToString(System.Globalization.CultureInfo.InvariantCulture)))))
             .ToList();
-        await producer.ProduceAllAsync(messages);
+        await _producer.ProduceAllAsync(messages);
     }
 
     private ConsumerRuntime<IdentifiedEvent> Runtime(IConsumerHandler<IdentifiedEvent> handler, string group) =>
-        new(new Subscription<IdentifiedEvent>(topic, group) { MaxBatchSize = 700, InitialBackoff = TimeSpan.FromMilliseconds(20), MaxBackoff = TimeSpan.FromMilliseconds(300) },
-            handler, SharedSchemaRegistry.Serdes, producer, options, TimeProvider.System, NullLoggerFactory.Instance);
+        new(new Subscription<IdentifiedEvent>(_topic, group) { MaxBatchSize = 700, InitialBackoff = TimeSpan.FromMilliseconds(20), MaxBackoff = TimeSpan.FromMilliseconds(300) },
+            handler, SharedSchemaRegistry.Serdes, _producer, _options, TimeProvider.System, NullLoggerFactory.Instance);
 
     private async Task RunUntilAsync(IConsumerHandler<IdentifiedEvent> handler, string group, Func<bool> done)
     {
@@ -115,7 +115,7 @@ public sealed class EventsSink_ExactlyOnceTests : IDisposable
 
     public void Dispose()
     {
-        producer.Dispose();
-        kafka.Dispose();
+        _producer.Dispose();
+        _kafka.Dispose();
     }
 }

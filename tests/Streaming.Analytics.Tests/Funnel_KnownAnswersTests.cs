@@ -100,11 +100,13 @@ public sealed class Funnel_KnownAnswersTests(ClickHouseFixture fixture)
 
         Assert.Equal([3L, 2L, 2L, 2L], result.Steps.Select(s => s.Persons));
         for (var level = 1; level <= steps.Length; level++)
+        {
             Assert.Equal(await db.ScalarAsync($"""
                 SELECT countIf(level >= {level}) FROM (
                   SELECT person_id, windowFunnel(3600)(toDateTime(timestamp), event = 'View', event = 'Cart', event = 'View', event = 'Order') AS level
                   FROM {db.Name}.events WHERE tenant = 't' GROUP BY person_id)
                 """), result.Steps[level - 1].Persons);
+        }
     }
 
     [Fact]

@@ -8,7 +8,7 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 using Streaming.Analytics.Queries;
 using Streaming.Contracts.Records;
-using Streaming.Tests.Shared;
+using Streaming.Tests.Helpers;
 
 namespace Streaming.Analytics.Tests;
 
@@ -113,8 +113,8 @@ public sealed class Import_OnlineRetailTests(ClickHouseFixture fixture)
     /// <summary>Receives /v1/batch like the gateway, resolves persons like identity would (CustomerID, else a hash of the anonymous id), and stores through the sink.</summary>
     private sealed class Receiver : IAsyncDisposable
     {
-        private readonly WebApplication app;
-        private Receiver(WebApplication app, string url) { this.app = app; Url = url; }
+        private readonly WebApplication _app;
+        private Receiver(WebApplication app, string url) { this._app = app; Url = url; }
         public string Url { get; }
 
         public static async Task<Receiver> StartAsync(AnalyticsDatabase db)
@@ -150,6 +150,6 @@ public sealed class Import_OnlineRetailTests(ClickHouseFixture fixture)
             return new Receiver(app, url + "/");
         }
 
-        public async ValueTask DisposeAsync() => await app.DisposeAsync();
+        public async ValueTask DisposeAsync() => await _app.DisposeAsync();
     }
 }

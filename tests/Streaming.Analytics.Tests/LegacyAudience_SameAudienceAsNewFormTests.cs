@@ -90,8 +90,8 @@ public sealed class LegacyAudience_SameAudienceAsNewFormTests(ClickHouseFixture 
         Track(T, person, "Order Completed", Now.AddDays(days), $$"""{"category":"{{category}}","revenue":{{revenue}}}""");
 
     private static Streaming.ServiceDefaults.Consumers.InboundMessage<ProfileChange> Trait(long person, string trait, string value) =>
-        Audiences_Conditions.Change(T, person, ProfileChangeKind.TraitChanged, trait: trait, value: value);
+        Audiences_ConditionsTests.Change(T, person, ProfileChangeKind.TraitChanged, trait: trait, value: value);
 
     private static Streaming.ServiceDefaults.Consumers.InboundMessage<ProfileChange> Tag(long person, string tag) =>
-        Audiences_Conditions.Change(T, person, ProfileChangeKind.TagEntered, tag: tag);
+        Audiences_ConditionsTests.Change(T, person, ProfileChangeKind.TagEntered, tag: tag);
 }

@@ -31,9 +31,9 @@ public sealed class TagBitmaps_MatchGeneralFormTests(ClickHouseFixture fixture)
         {
             foreach (var tag in Tags.Where(_ => random.Next(2) == 0))
             {
-                changes.Add(Audiences_Conditions.Change(t, person, ProfileChangeKind.TagEntered, tag: tag));
+                changes.Add(Audiences_ConditionsTests.Change(t, person, ProfileChangeKind.TagEntered, tag: tag));
                 if (random.Next(4) == 0)
-                    changes.Add(Audiences_Conditions.Change(t, person, ProfileChangeKind.TagLeft, tag: tag, day: 2));
+                    changes.Add(Audiences_ConditionsTests.Change(t, person, ProfileChangeKind.TagLeft, tag: tag, day: 2));
             }
         }
         await db.ProfileChangesSink().HandleAsync(changes, default);

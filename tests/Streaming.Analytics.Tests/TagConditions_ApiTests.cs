@@ -91,10 +91,10 @@ public sealed class TagConditions_ApiTests(ClickHouseFixture fixture)
         Assert.Equal([1L], after.GetProperty("sample").EnumerateArray().Select(e => e.GetInt64()));
     }
 
-    private static int offset;
+    private static int _offset;
 
     private static InboundMessage<ProfileChange> Trait(string tenant, long person, string trait, string value) =>
-        new("profiles.changes", 0, Interlocked.Increment(ref offset), $"{tenant}:{person}", new ProfileChange
+        new("profiles.changes", 0, Interlocked.Increment(ref _offset), $"{tenant}:{person}", new ProfileChange
         {
             ChangeId = Guid.NewGuid().ToString(), Tenant = tenant, PersonId = person, Kind = ProfileChangeKind.TraitChanged, Trait = trait, NewValue = value,
             At = Day(1, 1).ToUnixTimeMilliseconds(),

@@ -23,7 +23,7 @@ using Streaming.Profiles;
 using Streaming.ServiceDefaults;
 using Streaming.ServiceDefaults.Consumers;
 using Streaming.ServiceDefaults.Kafka;
-using Streaming.Tests.Shared;
+using Streaming.Tests.Helpers;
 
 namespace Streaming.Analytics.Tests;
 

@@ -9,14 +9,14 @@ namespace Streaming.Analytics.Tests;
 /// </summary>
 public sealed class TcpGate : IDisposable
 {
-    private readonly int target;
-    private readonly List<TcpClient> open = [];
-    private readonly Lock gate = new();
-    private TcpListener? listener;
+    private readonly int _target;
+    private readonly List<TcpClient> _open = [];
+    private readonly Lock _gate = new();
+    private TcpListener? _listener;
 
     public TcpGate(int target)
     {
-        this.target = target;
+        this._target = target;
         var probe = new TcpListener(IPAddress.Loopback, 0);
         probe.Start();
         Port = ((IPEndPoint)probe.LocalEndpoint).Port;
@@ -27,26 +27,26 @@ public sealed class TcpGate : IDisposable
 
     public void Open()
     {
-        lock (gate)
+        lock (_gate)
         {
-            if (listener is not null)
+            if (_listener is not null)
                 return;
-            listener = new TcpListener(IPAddress.Loopback, Port);
-            listener.Server.SetSocketOption(SocketOptionLevel.Socket, SocketOptionName.ReuseAddress, true);
-            listener.Start();
-            _ = AcceptAsync(listener);
+            _listener = new TcpListener(IPAddress.Loopback, Port);
+            _listener.Server.SetSocketOption(SocketOptionLevel.Socket, SocketOptionName.ReuseAddress, true);
+            _listener.Start();
+            _ = AcceptAsync(_listener);
         }
     }
 
     public void Close()
     {
-        lock (gate)
+        lock (_gate)
         {
-            listener?.Stop();
-            listener = null;
-            foreach (var client in open)
+            _listener?.Stop();
+            _listener = null;
+            foreach (var client in _open)
                 client.Dispose();
-            open.Clear();
+            _open.Clear();
         }
     }
 
@@ -66,7 +66,7 @@ public sealed class TcpGate : IDisposable
             var outbound = new TcpClient();
             try
             {
-                await outbound.ConnectAsync(IPAddress.Loopback, target);
+                await outbound.ConnectAsync(IPAddress.Loopback, _target);
             }
             catch (SocketException)
             {
@@ -74,10 +74,10 @@ public sealed class TcpGate : IDisposable
                 outbound.Dispose();
                 continue;
             }
-            lock (gate)
+            lock (_gate)
             {
-                open.Add(inbound);
-                open.Add(outbound);
+                _open.Add(inbound);
+                _open.Add(outbound);
             }
             _ = Pipe(inbound, outbound);
             _ = Pipe(outbound, inbound);

@@ -47,7 +47,6 @@ internal sealed class RunningSystem : IAsyncDisposable
             ClickHousePort = 0,
             SchemaRegistryPort = 0,
             RedisPort = 0,
-            SchemaRegistryPort = 0,
             WriteKey = WriteKey,
             AdminKey = AdminKey,
             Configuration = configuration?.ToDictionary(c => c.Key, c => (string?)c.Value) ?? new Dictionary<string, string?>(),

@@ -26,7 +26,6 @@ public sealed class StandaloneHost_GatewayTests : IDisposable
             ClickHousePort = 0,
             SchemaRegistryPort = 0,
             RedisPort = 0,
-            SchemaRegistryPort = 0,
             WriteKey = WriteKey,
             AdminKey = "ak_test_gateway_e2e_0001",
         });

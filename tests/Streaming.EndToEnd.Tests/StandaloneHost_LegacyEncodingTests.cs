@@ -60,7 +60,7 @@ public sealed class StandaloneHost_LegacyEncodingTests
             {
                 // The journal replayed the raw bytes: they are still single-object, and still read.
                 var replayed = Read(restarted, TopicCatalog.EventsRaw.Name, TopicCatalog.EventsRaw.Partitions)
-                    .Single(v => SingleObjectSerde<TrackingEvent>.IsSingleObject(v));
+                    .Single(v => Streaming.Contracts.Avro.WireFormat.IsSingleObject(v));
                 var serdes = restarted.Services.GetRequiredService<TopicSerdes>();
                 Assert.Equal(anonymousId, serdes.Deserialize(TopicCatalog.EventsRaw, replayed).AnonymousId);
                 Assert.NotNull(Identified(restarted, anonymousId + "-1"));

@@ -16,7 +16,6 @@ public sealed class StandaloneHost_LifecycleTests : IDisposable
         ClickHousePort = 0,
         SchemaRegistryPort = 0,
         RedisPort = 0,
-        SchemaRegistryPort = 0,
         WriteKey = "wk_test_lifecycle_0001",
         AdminKey = "ak_test_lifecycle_0001",
     };

@@ -68,7 +68,10 @@ internal sealed class StandaloneProcess : IDisposable
             "--http-port", Port(HttpPort), "--grpc-port", Port(_grpcPort), "--clickhouse-port", Port(_clickHousePort), "--redis-port", Port(_redisPort),
             "--schema-registry-port", Port(_schemaRegistryPort),
         })
+        {
             start.ArgumentList.Add(arg);
+        }
+
         start.Environment["STREAMING_WRITE_KEY"] = WriteKey;
         start.Environment["STREAMING_ADMIN_KEY"] = AdminKey;
         start.Environment["STREAMING_CLICKHOUSE_PASSWORD"] = ClickHousePassword;

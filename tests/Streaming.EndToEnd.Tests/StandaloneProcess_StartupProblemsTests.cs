@@ -52,7 +52,10 @@ public sealed class StandaloneProcess_StartupProblemsTests
             Path.Combine(AppContext.BaseDirectory, "Streaming.Standalone.dll"), "--data", data,
             "--http-port", Port(httpPort), "--grpc-port", Port(FreePort()), "--clickhouse-port", Port(FreePort()), "--redis-port", Port(FreePort()),
         })
+        {
             start.ArgumentList.Add(arg);
+        }
+
         foreach (var (name, value) in environment)
             start.Environment[name] = value;
         using var process = Process.Start(start)!;

@@ -1,8 +1,8 @@
 using System.Diagnostics;
 using System.Globalization;
 using ClickHouse.Driver.ADO;
+using Streaming.Tests.Helpers;
 using Xunit.Abstractions;
-using Streaming.Tests.Shared;
 
 namespace Streaming.EndToEnd.Tests;
 

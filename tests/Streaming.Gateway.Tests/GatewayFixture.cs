@@ -13,7 +13,7 @@ using Streaming.Contracts.Topics;
 using Streaming.Embedded.Kafka;
 using Streaming.Gateway.Sources;
 using Streaming.ServiceDefaults;
-using Streaming.Tests.Shared;
+using Streaming.Tests.Helpers;
 
 namespace Streaming.Gateway.Tests;
 

@@ -18,7 +18,7 @@ using Streaming.Embedded.Kafka;
 using Streaming.Embedded.Redis;
 using Streaming.ServiceDefaults;
 using Streaming.ServiceDefaults.Kafka;
-using Streaming.Tests.Shared;
+using Streaming.Tests.Helpers;
 
 namespace Streaming.Profiles.Tests;
 

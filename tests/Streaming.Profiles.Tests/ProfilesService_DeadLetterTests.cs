@@ -2,7 +2,7 @@ using System.Net;
 using System.Text;
 using Confluent.Kafka;
 using Streaming.Contracts.Topics;
-using Streaming.Tests.Shared;
+using Streaming.Tests.Helpers;
 
 namespace Streaming.Profiles.Tests;
 

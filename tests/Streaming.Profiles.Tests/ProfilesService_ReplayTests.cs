@@ -28,8 +28,11 @@ public sealed class ProfilesService_ReplayTests : IAsyncLifetime
         await _host.PutTagAsync(tenant, "buyer", """{"name":"Buyer","condition":{"metric":{"fn":"sum","event":{"name":"Order Completed"},"property":"revenue","window":"7d"},"op":"gte","value":100}}""");
         var events = new List<IdentifiedEvent>();
         for (var n = 0; n < perPerson; n++)
+        {
             for (var p = 1; p <= people; p++)
                 events.Add(ProfilesFixture.Event(tenant, p, n % 2 == 0 ? "Order Completed" : "Page Viewed", _now - 100_000 + n, """{"revenue": 10, "$set": {"step": N}}""".Replace("N", n.ToString(System.Globalization.CultureInfo.InvariantCulture), StringComparison.Ordinal)));
+        }
+
         await _host.SendAsync([.. events]);
         var before = new List<string>();
         for (var p = 1; p <= people; p++)

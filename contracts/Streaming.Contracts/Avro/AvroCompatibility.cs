@@ -34,8 +34,11 @@ public static class AvroCompatibility
         }
         problems.AddRange(MissingEnumSymbols(writer, reader, []));
         if (problems.Count == 0 && !CanRead(reader, writer))
+        {
             problems.Add($"{Describe(reader)} cannot read data written with {Describe(writer)}: a type changed to one it does not promote to, "
                 + "a name differs, an enum symbol or union branch was removed, or a new field has no default");
+        }
+
         return problems;
     }
 

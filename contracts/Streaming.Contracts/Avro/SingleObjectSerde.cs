@@ -15,8 +15,8 @@ namespace Streaming.Contracts.Avro;
 /// </summary>
 public sealed class SingleObjectSerde<T> : ISerializer<T>, IDeserializer<T>
 {
-    public const byte Marker0 = 0xC3;
-    public const byte Marker1 = 0x01;
+    public const byte Marker0 = WireFormat.SingleObjectMarker0;
+    public const byte Marker1 = WireFormat.SingleObjectMarker1;
     private const int HeaderLength = 10;
 
     private readonly IAvroMap<T> _map;
@@ -33,8 +33,6 @@ public sealed class SingleObjectSerde<T> : ISerializer<T>, IDeserializer<T>
 
     public long Fingerprint => _current.Fingerprint;
 
-    /// <summary>Whether <paramref name="data"/> starts with the single-object marker.</summary>
-    public static bool IsSingleObject(ReadOnlySpan<byte> data) => data.Length >= 2 && data[0] == Marker0 && data[1] == Marker1;
 
     public byte[] Serialize(T value)
     {

@@ -67,7 +67,7 @@ public sealed class TopicSerde<T>
         _topic.Map.Write(record, value);
         var buffer = _buffer ??= new ArrayBufferWriter<byte>(1024);
         buffer.ResetWrittenCount();
-        WriteHeader(buffer, WriterSchemaId);
+        WireFormat.WriteConfluentHeader(buffer, WriterSchemaId);
         _writer.Write(record, new BinaryEncoder(new BufferStream(buffer)));
         return buffer.WrittenSpan.ToArray();
     }
@@ -81,20 +81,12 @@ public sealed class TopicSerde<T>
             using var stream = new MemoryStream(data[HeaderLength..].ToArray(), writable: false);
             return _topic.Map.Read(reader.Read(reuse: null!, new BinaryDecoder(stream)));
         }
-        if (SingleObjectSerde<T>.IsSingleObject(data))
+        if (WireFormat.IsSingleObject(data))
             return _topic.LegacySerde.Deserialize(data);
         throw new InvalidDataException(
             $"Not a {_topic.RecordName} of {_topic.Name}: neither the Confluent wire format (magic byte 0 and a schema id) nor the previous release's single-object encoding (C3 01).");
     }
 
-    /// <summary>The 5-byte Confluent header: magic byte 0, then the schema id big-endian.</summary>
-    public static void WriteHeader(IBufferWriter<byte> buffer, int schemaId)
-    {
-        var header = buffer.GetSpan(HeaderLength);
-        header[0] = MagicByte;
-        BinaryPrimitives.WriteInt32BigEndian(header[1..], schemaId);
-        buffer.Advance(HeaderLength);
-    }
 
     private GenericDatumReader<GenericRecord> CreateReader(int id)
     {

@@ -75,7 +75,7 @@ public sealed class TopicSerdes(ISchemaRegistryClient registry)
             : $"{topic.ValueSubject}: the registered version {latest.Version} (id {latest.Id}) is incompatible with this service's {mine}: {string.Join("; ", fields)}.";
     }
 
-    private int WriterIdOf(IPayloadTopic topic)
+    private int WriterIdOf<T>(Topic<T> topic)
     {
         if (_writerIds.TryGetValue(topic.ValueSubject, out var id))
             return id;

@@ -51,7 +51,7 @@ public static class TrackingEventEncoder
         _ = CurrentVersion;
         var buffer = _buffer ??= new ArrayBufferWriter<byte>(2048);
         buffer.ResetWrittenCount();
-        TopicSerde<TrackingEvent>.WriteHeader(buffer, schemaId);
+        WireFormat.WriteConfluentHeader(buffer, schemaId);
         String(buffer, e.MessageId);
         String(buffer, e.Type);
         OptionalString(buffer, e.Event);

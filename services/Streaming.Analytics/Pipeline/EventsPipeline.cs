@@ -22,8 +22,8 @@ internal sealed class EventsPipeline(ClickHouseSession session, InsertBatchStep 
 {
     public const string Table = "events";
     private static readonly StepResult AlreadyStored = StepResult.Drop("already stored (replayed offset)");
-    private readonly FenceStoredOffsetsStep fence = new();
-    private readonly ILogger log = (ILogger?)logger ?? NullLogger.Instance;
+    private readonly FenceStoredOffsetsStep _fence = new();
+    private readonly ILogger _log = (ILogger?)logger ?? NullLogger.Instance;
 
     public async Task<IReadOnlyList<HandlerOutcome>> HandleAsync(IReadOnlyList<InboundMessage<IdentifiedEvent>> batch, CancellationToken cancellationToken)
     {
@@ -34,11 +34,11 @@ internal sealed class EventsPipeline(ClickHouseSession session, InsertBatchStep 
         var outcomes = new HandlerOutcome[batch.Count];
         HashSet<long> stored;
         using (var connection = session.Connect())
-            stored = await fence.StoredAsync(connection, $"{session.Database}.{Table}", first.FenceKey, first.Incarnation, first.Partition, first.Offset, last.Offset, cancellationToken);
+            stored = await _fence.StoredAsync(connection, $"{session.Database}.{Table}", first.FenceKey, first.Incarnation, first.Partition, first.Offset, last.Offset, cancellationToken);
         if (stored.Count > 0)
         {
             // One line per batch: a replay skips whole batches.
-            log.LogInformation("Analytics skips {Count} event(s) of {Fence} already stored (offsets {First}-{Last} replayed)",
+            _log.LogInformation("Analytics skips {Count} event(s) of {Fence} already stored (offsets {First}-{Last} replayed)",
                 stored.Count, first.FenceKey, first.Offset, last.Offset);
         }
 
@@ -59,7 +59,7 @@ internal sealed class EventsPipeline(ClickHouseSession session, InsertBatchStep 
 
         await writer.InsertAsync(Table, MapEventRowStep.Columns, rows,
             InsertBatchStep.TokenFor(first.FenceKey, first.Offset, last.Offset), cancellationToken);
-        fence.Advance(first.FenceKey, last.Offset);
+        _fence.Advance(first.FenceKey, last.Offset);
         pacing.Flushed(first.Topic, first.Partition);
         return outcomes;
     }

@@ -17,31 +17,31 @@ internal sealed class FenceStoredOffsetsStep
 {
     // Per partition: the next offset expected from this instance, and the highest offset found
     // stored when the partition was (re)joined; batches up to it are checked one by one.
-    private readonly Dictionary<string, (long Next, long StoredHigh)> partitions = new(StringComparer.Ordinal);
-    private readonly Lock gate = new();
+    private readonly Dictionary<string, (long Next, long StoredHigh)> _partitions = new(StringComparer.Ordinal);
+    private readonly Lock _gate = new();
 
     /// <summary>Offsets of the batch already stored in <paramref name="table"/>; empty without a query when the batch continues past what was stored.</summary>
     public async Task<HashSet<long>> StoredAsync(ClickHouseConnection connection, string table, string fenceKey, string incarnation, int partition, long first, long last, CancellationToken cancellationToken)
     {
         (long Next, long StoredHigh) state;
         bool known;
-        lock (gate)
-            known = partitions.TryGetValue(fenceKey, out state);
+        lock (_gate)
+            known = _partitions.TryGetValue(fenceKey, out state);
         if (!known || state.Next != first)
         {
             state = (first, await HighestAsync(connection, table, incarnation, partition, first, cancellationToken));
-            lock (gate)
-                partitions[fenceKey] = state;
+            lock (_gate)
+                _partitions[fenceKey] = state;
         }
         return first > state.StoredHigh ? [] : await PresentAsync(connection, table, incarnation, partition, first, last, cancellationToken);
     }
 
     public void Advance(string fenceKey, long lastOffset)
     {
-        lock (gate)
+        lock (_gate)
         {
-            var high = partitions.TryGetValue(fenceKey, out var state) ? state.StoredHigh : -1;
-            partitions[fenceKey] = (lastOffset + 1, high);
+            var high = _partitions.TryGetValue(fenceKey, out var state) ? state.StoredHigh : -1;
+            _partitions[fenceKey] = (lastOffset + 1, high);
         }
     }
 

@@ -8,8 +8,8 @@ namespace Streaming.Analytics.Pipeline;
 /// </summary>
 internal sealed class FlushPacing(TimeProvider clock, TimeSpan interval, int fullBatch)
 {
-    private readonly Dictionary<(string, int), long> lastFlush = [];
-    private readonly Lock gate = new();
+    private readonly Dictionary<(string, int), long> _lastFlush = [];
+    private readonly Lock _gate = new();
 
     public TimeSpan Interval => interval;
 
@@ -18,9 +18,9 @@ internal sealed class FlushPacing(TimeProvider clock, TimeSpan interval, int ful
         if (batchSize >= fullBatch || interval <= TimeSpan.Zero)
             return;
         long last;
-        lock (gate)
+        lock (_gate)
         {
-            if (!lastFlush.TryGetValue((topic, partition), out last))
+            if (!_lastFlush.TryGetValue((topic, partition), out last))
                 return;
         }
         var wait = interval - clock.GetElapsedTime(last);
@@ -30,7 +30,7 @@ internal sealed class FlushPacing(TimeProvider clock, TimeSpan interval, int ful
 
     public void Flushed(string topic, int partition)
     {
-        lock (gate)
-            lastFlush[(topic, partition)] = clock.GetTimestamp();
+        lock (_gate)
+            _lastFlush[(topic, partition)] = clock.GetTimestamp();
     }
 }

@@ -23,7 +23,7 @@ namespace Streaming.Analytics.Pipeline;
 /// </summary>
 internal sealed class InsertBatchStep(ClickHouseSession session, ResiliencePipelineProvider<string>? pipelines = null)
 {
-    private readonly ResiliencePipeline writes = (pipelines ?? ResiliencePipelines.CreateProvider(new ResilienceOptions())).GetPipeline(ResiliencePipelines.ClickHouseWrite);
+    private readonly ResiliencePipeline _writes = (pipelines ?? ResiliencePipelines.CreateProvider(new ResilienceOptions())).GetPipeline(ResiliencePipelines.ClickHouseWrite);
 
     private static readonly Counter<long> Rows = ServiceMetrics.For("analytics").Counter("rows_inserted", "{row}", "Rows inserted into ClickHouse, by table");
 
@@ -62,7 +62,7 @@ internal sealed class InsertBatchStep(ClickHouseSession session, ResiliencePipel
         };
         try
         {
-            await writes.ExecuteAsync(
+            await _writes.ExecuteAsync(
                 static (state, token) => new ValueTask(state.Client.InsertBinaryAsync(state.table, state.columns, state.rows, state.options, token)),
                 (session.Client, table, columns, rows, options), cancellationToken);
         }

@@ -20,7 +20,7 @@ internal static class MapEventRowStep
         var e = message.Value.Event;
         if (string.IsNullOrEmpty(e.Tenant) || string.IsNullOrEmpty(e.MessageId))
             return StepResult.DeadLetter("event without tenant or messageId: the gateway must set both");
-        return StepResult<object[]>.Continue(From(message));
+        return StepResult.ContinueWith<object[]>(From(message));
     }
 
     public static object[] From(InboundMessage<IdentifiedEvent> message)

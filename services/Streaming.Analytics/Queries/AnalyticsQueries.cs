@@ -121,7 +121,9 @@ public sealed class AnalyticsQueries(ClickHouseSession session, TimeProvider clo
             LEFT JOIN (SELECT person_id, identifier FROM {Db}.person_identifiers WHERE tenant = {tenantParam} AND identifier_type = 'user_id') AS i ON a.person_id = i.person_id
             GROUP BY a.person_id ORDER BY a.person_id
             """, cancellationToken))
+        {
             await output.WriteLineAsync(string.Create(CultureInfo.InvariantCulture, $"{row[0]},{Csv((string)row[1])}"));
+        }
     }
 
     private static string Csv(string value) =>

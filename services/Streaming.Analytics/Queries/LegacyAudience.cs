@@ -22,10 +22,10 @@ namespace Streaming.Analytics.Queries;
 /// </summary>
 internal sealed class LegacyAudience
 {
-    private readonly List<Condition> positive = [];
-    private int depth;
-    private int leaves;
-    private bool negations;
+    private readonly List<Condition> _positive = [];
+    private int _depth;
+    private int _leaves;
+    private bool _negations;
 
     /// <summary>The condition in the condition language, or the problem naming the part at fault (the old messages).</summary>
     public static (Condition? Condition, string? Problem) Translate(JsonElement condition)
@@ -40,11 +40,11 @@ internal sealed class LegacyAudience
         var (translated, problem) = reader.Node(condition, "condition", negated: false);
         if (problem is not null)
             return (null, problem);
-        if (reader.positive.Count == 0)
+        if (reader._positive.Count == 0)
             return (null, "condition needs at least one part outside 'not' (e.g. {\"all\":[{\"tag\":\"buyers\"},{\"not\":{\"tag\":\"churned\"}}]}).");
-        if (!reader.negations || translated is AllCondition all && all.Conditions.Any(c => c is not (AllCondition or AnyCondition or NotCondition)))
+        if (!reader._negations || translated is AllCondition all && all.Conditions.Any(c => c is not (AllCondition or AnyCondition or NotCondition)))
             return (translated, null);
-        var drawn = reader.positive.DistinctBy(ConditionWriter.Write).ToList();
+        var drawn = reader._positive.DistinctBy(ConditionWriter.Write).ToList();
         return (new AllCondition([translated!, drawn.Count == 1 ? drawn[0] : new AnyCondition(drawn)]), null);
     }
 
@@ -52,7 +52,7 @@ internal sealed class LegacyAudience
     {
         if (node.ValueKind != JsonValueKind.Object)
             return (null, $"{path} must be an object such as {{\"tag\":\"vip\"}}, {{\"all\":[..]}}, {{\"any\":[..]}} or {{\"not\":{{..}}}}.");
-        if (depth >= RequestLimits.MaxAudienceDepth)
+        if (_depth >= RequestLimits.MaxAudienceDepth)
             return (null, $"{path} is nested deeper than {RequestLimits.MaxAudienceDepth} levels of all/any/not; flatten the condition.");
         var isAll = node.TryGetProperty("all", out var parts);
         if (isAll || node.TryGetProperty("any", out parts))
@@ -62,7 +62,7 @@ internal sealed class LegacyAudience
                 return (null, $"{path}.{name} must be a non-empty array of conditions.");
             var children = new List<Condition>();
             var i = 0;
-            depth++;
+            _depth++;
             foreach (var child in parts.EnumerateArray())
             {
                 var (translated, problem) = Node(child, $"{path}.{name}[{i++}]", negated);
@@ -70,22 +70,22 @@ internal sealed class LegacyAudience
                     return (null, problem);
                 children.Add(translated!);
             }
-            depth--;
+            _depth--;
             return (isAll ? new AllCondition(children) : new AnyCondition(children), null);
         }
         if (node.TryGetProperty("not", out var inner))
         {
-            negations = true;
-            depth++;
+            _negations = true;
+            _depth++;
             var (translated, problem) = Node(inner, path + ".not", !negated);
-            depth--;
+            _depth--;
             return problem is null ? (new NotCondition(translated!), null) : (null, problem);
         }
-        if (++leaves > RequestLimits.MaxAudienceLeaves)
+        if (++_leaves > RequestLimits.MaxAudienceLeaves)
             return (null, $"{path}: the condition has more than {RequestLimits.MaxAudienceLeaves} parts (tag, trait, event); split it, or make a tag of a part.");
         var (leaf, leafProblem) = Leaf(node, path);
         if (leafProblem is null && !negated)
-            positive.Add(leaf!);
+            _positive.Add(leaf!);
         return (leaf, leafProblem);
     }
 

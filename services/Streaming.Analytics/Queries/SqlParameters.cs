@@ -11,7 +11,7 @@ namespace Streaming.Analytics.Queries;
 /// </summary>
 internal sealed class SqlParameters
 {
-    private readonly List<(string Name, object Value)> values = [];
+    private readonly List<(string Name, object Value)> _values = [];
 
     public string String(string value) => Add(value, "String");
     public string Int64(long value) => Add(value, "Int64");
@@ -25,15 +25,15 @@ internal sealed class SqlParameters
     public ClickHouseCommand Command(ClickHouseConnection connection, string sql)
     {
         var command = connection.CreateCommand(sql);
-        foreach (var (name, value) in values)
+        foreach (var (name, value) in _values)
             command.AddParameter(name, value);
         return command;
     }
 
     private string Add(object value, string type)
     {
-        var name = "p" + values.Count.ToString(CultureInfo.InvariantCulture);
-        values.Add((name, value));
+        var name = "p" + _values.Count.ToString(CultureInfo.InvariantCulture);
+        _values.Add((name, value));
         return "{" + name + ":" + type + "}";
     }
 }

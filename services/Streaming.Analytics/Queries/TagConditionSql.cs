@@ -29,20 +29,20 @@ internal sealed class TagConditionSql
     private const string NameSql = "event";
     private const string ChannelSql = "multiIf(JSONExtractString(context, 'channel') != '', JSONExtractString(context, 'channel'), JSONHas(context, 'miniprogram'), 'miniprogram', JSONHas(context, 'app'), 'app', JSONHas(context, 'page') OR JSONHas(context, 'userAgent'), 'web', 'server')";
 
-    private readonly SqlParameters p;
-    private readonly string zone;
-    private readonly string asOfMs;
-    private readonly long asOf;
-    private readonly List<string> aggregates = [];
-    private readonly Dictionary<string, string> traits = new(StringComparer.Ordinal);
-    private readonly Dictionary<string, string> tags = new(StringComparer.Ordinal);
+    private readonly SqlParameters _p;
+    private readonly string _zone;
+    private readonly string _asOfMs;
+    private readonly long _asOf;
+    private readonly List<string> _aggregates = [];
+    private readonly Dictionary<string, string> _traits = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, string> _tags = new(StringComparer.Ordinal);
 
     private TagConditionSql(SqlParameters p, TimeZoneInfo zone, DateTimeOffset asOf)
     {
-        this.p = p;
-        this.asOf = asOf.ToUnixTimeMilliseconds();
-        asOfMs = p.Int64(this.asOf);
-        this.zone = p.String(zone == TimeZoneInfo.Utc ? "UTC" : zone.Id);
+        this._p = p;
+        this._asOf = asOf.ToUnixTimeMilliseconds();
+        _asOfMs = p.Int64(this._asOf);
+        this._zone = p.String(zone == TimeZoneInfo.Utc ? "UTC" : zone.Id);
     }
 
     /// <summary>A condition with no SQL form, and where it is (a path such as <c>condition.all[1].metric</c>).</summary>
@@ -73,18 +73,18 @@ internal sealed class TagConditionSql
         }
         var tenantParam = p.String(tenant);
         var columns = new StringBuilder("pid AS person_id, 1 AS stored");
-        for (var i = 0; i < compiler.aggregates.Count; i++)
-            columns.Append(", ").Append(compiler.aggregates[i]).Append(" AS a").Append(i.ToString(CultureInfo.InvariantCulture));
+        for (var i = 0; i < compiler._aggregates.Count; i++)
+            columns.Append(", ").Append(compiler._aggregates[i]).Append(" AS a").Append(i.ToString(CultureInfo.InvariantCulture));
         var events = $"""
             {ResolvedEvents.OverridesWith(database, tenantParam)}
             SELECT {ResolvedEvents.PersonColumn} AS pid, e.event AS event, e.type AS type, e.source AS source, e.message_id AS message_id,
                    e.timestamp AS ts, e.properties AS properties, e.context AS context, e.traits AS traits,
                    e.user_id AS user_id, e.anonymous_id AS anonymous_id
             FROM {database}.events AS e FINAL
-            WHERE e.tenant = {tenantParam} AND e.timestamp <= fromUnixTimestamp64Milli({compiler.asOfMs}, 'UTC'){compiler.EventNames(document.Condition, everyone)}
+            WHERE e.tenant = {tenantParam} AND e.timestamp <= fromUnixTimestamp64Milli({compiler._asOfMs}, 'UTC'){compiler.EventNames(document.Condition, everyone)}
             """;
         var aggregated = $"SELECT {columns} FROM ({events}) GROUP BY pid";
-        if (compiler.traits.Count == 0 && compiler.tags.Count == 0 && !everyone)
+        if (compiler._traits.Count == 0 && compiler._tags.Count == 0 && !everyone)
             return ($"SELECT m.person_id AS person_id FROM ({aggregated}) AS m WHERE {where}", null);
         // Persons with a trait or tag but no event count too: FULL JOIN, so their metrics are the
         // defaults of an empty history (count 0, avg NULL, ...) and their traits read 'null' when missing.
@@ -111,7 +111,7 @@ internal sealed class TagConditionSql
         // No metric at all (traits and tags only): no event can make a difference.
         if (metrics.Count == 0)
             return " AND 0";
-        return $" AND e.event IN {p.Strings([.. metrics.SelectMany(m => m.Event.Names).Distinct(StringComparer.Ordinal)])}";
+        return $" AND e.event IN {_p.Strings([.. metrics.SelectMany(m => m.Event.Names).Distinct(StringComparer.Ordinal)])}";
     }
 
     /// <summary>
@@ -121,19 +121,19 @@ internal sealed class TagConditionSql
     /// </summary>
     private string Profile(string database, string tenantParam, bool everyone)
     {
-        var columns = traits.Values.Select(param =>
-            $", if(countIf(trait = {param}) = 0, 'null', argMaxIf(value, updated_at, trait = {param})) AS {Column(param, traits)}")
-            .Concat(tags.Values.Select(param => $", countIf(tag = {param}) > 0 AS {TagColumn(param)}"));
+        var columns = _traits.Values.Select(param =>
+            $", if(countIf(trait = {param}) = 0, 'null', argMaxIf(value, updated_at, trait = {param})) AS {Column(param, _traits)}")
+            .Concat(_tags.Values.Select(param => $", countIf(tag = {param}) > 0 AS {TagColumn(param)}"));
         var rows = new List<string>();
-        if (traits.Count > 0 || everyone)
-            rows.Add($"SELECT person_id, trait, value, updated_at, '' AS tag FROM {database}.person_traits WHERE tenant = {tenantParam}{(everyone ? "" : $" AND trait IN {p.Strings([.. traits.Keys])}")}");
-        if (tags.Count > 0 || everyone)
-            rows.Add($"SELECT person_id, '' AS trait, '' AS value, at AS updated_at, toString(tag_id) AS tag FROM {database}.tags_current FINAL WHERE tenant = {tenantParam}{(everyone ? "" : $" AND tag_id IN {p.Strings([.. tags.Keys])}")} AND member = 1");
+        if (_traits.Count > 0 || everyone)
+            rows.Add($"SELECT person_id, trait, value, updated_at, '' AS tag FROM {database}.person_traits WHERE tenant = {tenantParam}{(everyone ? "" : $" AND trait IN {_p.Strings([.. _traits.Keys])}")}");
+        if (_tags.Count > 0 || everyone)
+            rows.Add($"SELECT person_id, '' AS trait, '' AS value, at AS updated_at, toString(tag_id) AS tag FROM {database}.tags_current FINAL WHERE tenant = {tenantParam}{(everyone ? "" : $" AND tag_id IN {_p.Strings([.. _tags.Keys])}")} AND member = 1");
         return $"SELECT person_id{string.Concat(columns)} FROM ({string.Join(" UNION ALL ", rows)}) GROUP BY person_id";
     }
 
     private string TagColumn(string tagParam) =>
-        "g" + tags.Values.ToList().IndexOf(tagParam).ToString(CultureInfo.InvariantCulture);
+        "g" + _tags.Values.ToList().IndexOf(tagParam).ToString(CultureInfo.InvariantCulture);
 
     /// <summary>
     /// One event predicate as SQL over a row with the columns <c>event</c>, <c>ts</c> and
@@ -177,16 +177,16 @@ internal sealed class TagConditionSql
 
     private string Tag(string id)
     {
-        if (!tags.TryGetValue(id, out var param))
-            tags[id] = param = p.String(id);
+        if (!_tags.TryGetValue(id, out var param))
+            _tags[id] = param = _p.String(id);
         return param;
     }
 
     private JsonValue Trait(string name)
     {
-        if (!traits.TryGetValue(name, out var param))
-            traits[name] = param = p.String(name);
-        return RawJson("t." + Column(param, traits));
+        if (!_traits.TryGetValue(name, out var param))
+            _traits[name] = param = _p.String(name);
+        return RawJson("t." + Column(param, _traits));
     }
 
     // A raw JSON value (trait values, first/last of a property) is read as the one key of {"v": raw}.
@@ -203,15 +203,15 @@ internal sealed class TagConditionSql
                     FieldPath.Type => new TextValue("type"),
                     FieldPath.Source => new TextValue("source"),
                     FieldPath.Channel => new TextValue(ChannelSql),
-                    FieldPath.Day => new NumberValue($"toDecimal128(toUInt16(toDate(ts, {zone})), 9)"),
-                    FieldPath.Hour => new NumberValue($"toDecimal128(toHour(ts, {zone}), 9)"),
+                    FieldPath.Day => new NumberValue($"toDecimal128(toUInt16(toDate(ts, {_zone})), 9)"),
+                    FieldPath.Hour => new NumberValue($"toDecimal128(toHour(ts, {_zone}), 9)"),
                     FieldPath.UserId => new TextValue("user_id", "user_id != ''"),
                     FieldPath.AnonymousId => new TextValue("anonymous_id", "anonymous_id != ''"),
                     _ => throw new UnsupportedException(at, $"attribute {path} has no SQL form."),
                 };
             default:
                 var column = path.Root switch { FieldRoot.Properties => "properties", FieldRoot.Context => "context", _ => "traits" };
-                return new JsonValue(column, string.Join(", ", path.Segments.Select(s => p.String(s))));
+                return new JsonValue(column, string.Join(", ", path.Segments.Select(s => _p.String(s))));
         }
     }
 
@@ -244,7 +244,7 @@ internal sealed class TagConditionSql
     };
 
     private string Decimal(decimal value) =>
-        $"toDecimal128({p.String(Math.Round(value, 9).ToString(CultureInfo.InvariantCulture))}, 9)";
+        $"toDecimal128({_p.String(Math.Round(value, 9).ToString(CultureInfo.InvariantCulture))}, 9)";
 
     // ---- comparisons --------------------------------------------------------------------------
 
@@ -280,8 +280,8 @@ internal sealed class TagConditionSql
         return right.Literal switch
         {
             { Kind: ScalarKind.Number } l => AsNumber(left) is (string isN, string n) ? Wrap($"{isN} AND {n} = {Decimal(l.Number)}") : "0",
-            { Kind: ScalarKind.String } l => AsString(left) is (string isS, string s) ? Wrap($"{isS} AND {s} = {p.String(l.Text!)}") : "0",
-            { Kind: ScalarKind.Boolean } l => AsBool(left) is (string isB, string b) ? Wrap($"{isB} AND {b} = {p.Int64(l.Boolean ? 1 : 0)}") : "0",
+            { Kind: ScalarKind.String } l => AsString(left) is (string isS, string s) ? Wrap($"{isS} AND {s} = {_p.String(l.Text!)}") : "0",
+            { Kind: ScalarKind.Boolean } l => AsBool(left) is (string isB, string b) ? Wrap($"{isB} AND {b} = {_p.Int64(l.Boolean ? 1 : 0)}") : "0",
             _ => "0",
         };
     }
@@ -293,20 +293,20 @@ internal sealed class TagConditionSql
         return right.Literal switch
         {
             { Kind: ScalarKind.Number } l => AsNumber(left) is (string isN, string n) ? Wrap($"{isN} AND {n} {op} {Decimal(l.Number)}") : "0",
-            { Kind: ScalarKind.String } l => AsString(left) is (string isS, string s) ? Wrap($"{isS} AND {s} {op} {p.String(l.Text!)}") : "0",
+            { Kind: ScalarKind.String } l => AsString(left) is (string isS, string s) ? Wrap($"{isS} AND {s} {op} {_p.String(l.Text!)}") : "0",
             _ => "0",
         };
     }
 
     private string Text(Value left, Right right, Func<string, string, string> test) =>
-        right.Literal is { Kind: ScalarKind.String } l && AsString(left) is (string isS, string s) ? Wrap($"{isS} AND {test(s, p.String(l.Text!))}") : "0";
+        right.Literal is { Kind: ScalarKind.String } l && AsString(left) is (string isS, string s) ? Wrap($"{isS} AND {test(s, _p.String(l.Text!))}") : "0";
 
     private static string Wrap(string sql) => $"ifNull(({sql}), 0)";
 
     private Right Operand(Operand operand, string path) => operand switch
     {
         LiteralOperand l => new Right(l.Value, null),
-        AgoOperand ago => new Right(Scalar.Of(asOf - (long)ago.Duration.TotalMilliseconds), null),
+        AgoOperand ago => new Right(Scalar.Of(_asOf - (long)ago.Duration.TotalMilliseconds), null),
         MetricOperand m => new Right(null, $"(({Number(Metric(m.Metric, path + ".metric"), path)}) * {Decimal(m.Times)} + {Decimal(m.Plus)})"),
         _ => throw new UnsupportedException(path, $"operand '{operand.GetType().Name}' has no SQL form."),
     };
@@ -319,8 +319,8 @@ internal sealed class TagConditionSql
 
     private string Aggregate(string sql)
     {
-        aggregates.Add(sql);
-        return "m.a" + (aggregates.Count - 1).ToString(CultureInfo.InvariantCulture);
+        _aggregates.Add(sql);
+        return "m.a" + (_aggregates.Count - 1).ToString(CultureInfo.InvariantCulture);
     }
 
     private Value Metric(Metric metric, string path)
@@ -343,7 +343,7 @@ internal sealed class TagConditionSql
     {
         var match = Filter(e.Event, path + ".event");
         if (e.WindowDays is { } days)
-            match += $" AND toDate(ts, {zone}) BETWEEN toDate(fromUnixTimestamp64Milli({asOfMs}, 'UTC'), {zone}) - {p.Int64(days - 1)} AND toDate(fromUnixTimestamp64Milli({asOfMs}, 'UTC'), {zone})";
+            match += $" AND toDate(ts, {_zone}) BETWEEN toDate(fromUnixTimestamp64Milli({_asOfMs}, 'UTC'), {_zone}) - {_p.Int64(days - 1)} AND toDate(fromUnixTimestamp64Milli({_asOfMs}, 'UTC'), {_zone})";
         var any = $"countIf({match}) > 0";
         const string Ms = "toUnixTimestamp64Milli(ts)";
         (string Is, string Value) Numeric()
@@ -407,17 +407,17 @@ internal sealed class TagConditionSql
             {
                 if (e.Hours is not { } hours)
                     throw new UnsupportedException(path, "shareOfHours needs hours.");
-                var h = $"toHour(ts, {zone})";
-                var from = p.Int64(hours.From);
-                var to = p.Int64(hours.To);
+                var h = $"toHour(ts, {_zone})";
+                var from = _p.Int64(hours.From);
+                var to = _p.Int64(hours.To);
                 var inHours = hours.From < hours.To ? $"({h} >= {from} AND {h} < {to})" : $"({h} >= {from} OR {h} < {to})";
                 return new NumberValue(Aggregate($"if({any}, toDecimal128(countIf({match} AND {inHours}), 9) / countIf({match}), NULL)"));
             }
             case MetricFunction.DaysSince or MetricFunction.HoursSince:
             {
-                var unit = p.Int64(e.Function == MetricFunction.DaysSince ? 86_400_000 : 3_600_000);
+                var unit = _p.Int64(e.Function == MetricFunction.DaysSince ? 86_400_000 : 3_600_000);
                 // Events are never after asOf here, so the difference is not negative and intDiv floors.
-                return new NumberValue(Aggregate($"if({any}, toDecimal128(intDiv({asOfMs} - maxIf({Ms}, {match}), {unit}), 9), NULL)"));
+                return new NumberValue(Aggregate($"if({any}, toDecimal128(intDiv({_asOfMs} - maxIf({Ms}, {match}), {unit}), 9), NULL)"));
             }
             default:
                 throw new UnsupportedException(path, $"metric function {e.Function} has no SQL form.");
@@ -428,9 +428,9 @@ internal sealed class TagConditionSql
     {
         var parts = new List<string>();
         if (filter.Names.Count > 0)
-            parts.Add($"{NameSql} IN {p.Strings(filter.Names)}");
+            parts.Add($"{NameSql} IN {_p.Strings(filter.Names)}");
         if (filter.Types.Count > 0)
-            parts.Add($"type IN {p.Strings(filter.Types)}");
+            parts.Add($"type IN {_p.Strings(filter.Types)}");
         for (var i = 0; i < filter.Where.Count; i++)
         {
             var predicate = filter.Where[i];

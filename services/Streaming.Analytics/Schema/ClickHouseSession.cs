@@ -8,7 +8,7 @@ namespace Streaming.Analytics.Schema;
 /// <summary>Opens ClickHouse connections for the analytics service (the one connection string, the one client for inserts).</summary>
 public sealed class ClickHouseSession : IDisposable
 {
-    private readonly Lazy<ClickHouseClient> client;
+    private readonly Lazy<ClickHouseClient> _client;
 
     public ClickHouseSession(IOptions<ClickHouseOptions> clickHouse, IOptions<AnalyticsOptions> analytics)
     {
@@ -19,7 +19,7 @@ public sealed class ClickHouseSession : IDisposable
         // thousands of tags) never makes the URL too long (414).
         ConnectionString = new ClickHouseConnectionStringBuilder(connectionString) { UseFormDataParameters = true }.ConnectionString;
         Options = analytics.Value;
-        client = new Lazy<ClickHouseClient>(() => new ClickHouseClient(ConnectionString));
+        _client = new Lazy<ClickHouseClient>(() => new ClickHouseClient(ConnectionString));
     }
 
     public string ConnectionString { get; }
@@ -28,7 +28,7 @@ public sealed class ClickHouseSession : IDisposable
     public string BiDatabase => Options.BiDatabase;
 
     /// <summary>The long-lived client used for bulk inserts.</summary>
-    public ClickHouseClient Client => client.Value;
+    public ClickHouseClient Client => _client.Value;
 
     /// <summary>
     /// A connection whose queries read <c>FINAL</c> one partition at a time
@@ -48,7 +48,7 @@ public sealed class ClickHouseSession : IDisposable
 
     public void Dispose()
     {
-        if (client.IsValueCreated)
-            client.Value.Dispose();
+        if (_client.IsValueCreated)
+            _client.Value.Dispose();
     }
 }

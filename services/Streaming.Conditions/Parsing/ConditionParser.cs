@@ -455,7 +455,9 @@ public sealed class ConditionParser
         if (element.TryGetProperty("times", out var t))
         {
             if (t.ValueKind == JsonValueKind.Number && t.TryGetDecimal(out var d))
+            {
                 times = d;
+            }
             else
             {
                 Error(Join(path, "times"), "must be a number (the metric is multiplied by it)");
@@ -465,9 +467,13 @@ public sealed class ConditionParser
         if (element.TryGetProperty("plus", out var p))
         {
             if (p.ValueKind == JsonValueKind.Number && p.TryGetDecimal(out var d))
+            {
                 plus = d;
+            }
             else if (p.ValueKind == JsonValueKind.String && Durations.TryParse(p.GetString()!, out var duration))
+            {
                 plus = (decimal)duration.TotalMilliseconds;
+            }
             else
             {
                 Error(Join(path, "plus"), "must be a number, or a duration such as \"1d\" (added in milliseconds, for time metrics)");
@@ -521,7 +527,9 @@ public sealed class ConditionParser
             hours = Hours(h, hoursPath);
         if (filter is null || (prop.ValueKind != JsonValueKind.Undefined && property is null)
             || (w.ValueKind != JsonValueKind.Undefined && window is null) || (h.ValueKind != JsonValueKind.Undefined && hours is null))
+        {
             return null;
+        }
 
         var ok = true;
         switch (function)
@@ -612,7 +620,9 @@ public sealed class ConditionParser
         if (node.TryGetProperty("order", out var order))
         {
             if (order.ValueKind == JsonValueKind.String && order.GetString() is "ascending" or "descending")
+            {
                 descending = order.GetString() == "descending";
+            }
             else
             {
                 Error(Join(path, "order"), "must be \"ascending\" (higher is better, the default) or \"descending\" (lower is better, e.g. recency)");
@@ -688,7 +698,10 @@ public sealed class ConditionParser
             return [value.GetString()!];
         if (value.ValueKind == JsonValueKind.Array && value.GetArrayLength() is > 0 and <= MaxListLength
             && value.EnumerateArray().All(v => v.ValueKind == JsonValueKind.String && v.GetString()!.Length is > 0 and <= MaxNameLength))
+        {
             return [.. value.EnumerateArray().Select(v => v.GetString()!).Distinct(StringComparer.Ordinal)];
+        }
+
         Error(path, $"must be {expected} (at most {MaxListLength} names of at most {MaxNameLength} characters)");
         return null;
     }
@@ -715,7 +728,10 @@ public sealed class ConditionParser
         if (value.ValueKind == JsonValueKind.String && value.GetString() is { } text && text.EndsWith('d')
             && int.TryParse(text.AsSpan(0, text.Length - 1), NumberStyles.None, CultureInfo.InvariantCulture, out var days)
             && days is >= 1 and <= Model.Metric.MaxWindowDays)
+        {
             return days;
+        }
+
         Error(path, $"must be whole days \"1d\"..\"{Model.Metric.MaxWindowDays}d\" (the current local day plus the days before it); omit it for the whole history (got {Shorten(value.GetRawText())})");
         return null;
     }
@@ -726,7 +742,10 @@ public sealed class ConditionParser
             && value[0].ValueKind == JsonValueKind.Number && value[1].ValueKind == JsonValueKind.Number
             && value[0].TryGetInt32(out var from) && value[1].TryGetInt32(out var to)
             && from is >= 0 and <= 23 && to is >= 1 and <= 24 && from != to)
+        {
             return new HourRange(from, to);
+        }
+
         Error(path, $"must be [from, to): local hours with from 0..23 and to 1..24, e.g. [20, 24] for 20:00-24:00 or [22, 6] across midnight (got {Shorten(value.GetRawText())})");
         return null;
     }

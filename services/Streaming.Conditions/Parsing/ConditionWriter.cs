@@ -210,7 +210,9 @@ public static class ConditionWriter
     private static void WriteStrings(Utf8JsonWriter w, string key, IReadOnlyList<string> values)
     {
         if (values.Count == 1)
+        {
             w.WriteString(key, values[0]);
+        }
         else if (values.Count > 1)
         {
             w.WriteStartArray(key);

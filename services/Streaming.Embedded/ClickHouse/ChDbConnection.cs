@@ -11,18 +11,18 @@ namespace Streaming.Embedded.ClickHouse;
 public sealed unsafe class ChDbConnection : IDisposable
 {
     private static readonly Lock EngineLock = new();
-    private static string? enginePath;
-    private static int openConnections;
+    private static string? _enginePath;
+    private static int _openConnections;
 
-    private readonly Lock callLock = new();
-    private nint connectionSlot; // chdb_connection*: what chdb_connect returns and chdb_close_conn takes
-    private nint connection;     // chdb_connection: what the query functions take
+    private readonly Lock _callLock = new();
+    private nint _connectionSlot; // chdb_connection*: what chdb_connect returns and chdb_close_conn takes
+    private nint _connection;     // chdb_connection: what the query functions take
 
     private ChDbConnection(string dataPath, nint slot)
     {
         DataPath = dataPath;
-        connectionSlot = slot;
-        connection = *(nint*)slot;
+        _connectionSlot = slot;
+        _connection = *(nint*)slot;
     }
 
     public string DataPath { get; }
@@ -47,10 +47,10 @@ public sealed unsafe class ChDbConnection : IDisposable
         Directory.CreateDirectory(fullPath);
         lock (EngineLock)
         {
-            if (openConnections > 0 && !string.Equals(enginePath, fullPath, StringComparison.Ordinal))
+            if (_openConnections > 0 && !string.Equals(_enginePath, fullPath, StringComparison.Ordinal))
             {
                 throw new InvalidOperationException(
-                    $"chDB already has connections open on '{enginePath}'; one process serves one data folder at a time, so close those before opening '{fullPath}'.");
+                    $"chDB already has connections open on '{_enginePath}'; one process serves one data folder at a time, so close those before opening '{fullPath}'.");
             }
 
             var slot = ConnectNative(["chdb", "--path=" + fullPath]);
@@ -60,8 +60,8 @@ public sealed unsafe class ChDbConnection : IDisposable
                     $"chdb_connect failed for data folder '{fullPath}' (is it writable, and is no other process using it?)"));
             }
 
-            enginePath = fullPath;
-            openConnections++;
+            _enginePath = fullPath;
+            _openConnections++;
             return new ChDbConnection(fullPath, slot);
         }
     }
@@ -78,7 +78,7 @@ public sealed unsafe class ChDbConnection : IDisposable
     {
         var formatBytes = Encoding.UTF8.GetBytes(format);
         using var bound = new NativeStrings(parameters);
-        lock (callLock)
+        lock (_callLock)
         {
             var open = OpenHandle();
             fixed (byte* query = sql)
@@ -106,7 +106,7 @@ public sealed unsafe class ChDbConnection : IDisposable
         var sql = Encoding.UTF8.GetBytes(insertSql);
         var formatBytes = Encoding.UTF8.GetBytes(format);
         using var bound = new NativeStrings(parameters);
-        lock (callLock)
+        lock (_callLock)
         {
             var open = OpenHandle();
             fixed (byte* query = sql)
@@ -121,25 +121,25 @@ public sealed unsafe class ChDbConnection : IDisposable
 
     public void Dispose()
     {
-        lock (callLock)
+        lock (_callLock)
         {
-            var slot = Interlocked.Exchange(ref connectionSlot, 0);
+            var slot = Interlocked.Exchange(ref _connectionSlot, 0);
             if (slot == 0)
             {
                 return;
             }
 
-            connection = 0;
+            _connection = 0;
             lock (EngineLock)
             {
                 ChDbNative.CloseConnection(slot);
-                openConnections--;
+                _openConnections--;
             }
         }
     }
 
-    private nint OpenHandle() => connection != 0
-        ? connection
+    private nint OpenHandle() => _connection != 0
+        ? _connection
         : throw new ObjectDisposedException(nameof(ChDbConnection), "the chDB connection is closed");
 
     private static nint ConnectNative(string[] arguments)
@@ -151,7 +151,7 @@ public sealed unsafe class ChDbConnection : IDisposable
     /// <summary>UTF-8, NUL-terminated copies of names and values in native memory, with pointer and length arrays.</summary>
     private sealed class NativeStrings : IDisposable
     {
-        private readonly List<nint> allocations = [];
+        private readonly List<nint> _allocations = [];
 
         public NativeStrings(IReadOnlyList<KeyValuePair<string, string>>? pairs)
         {
@@ -184,7 +184,7 @@ public sealed unsafe class ChDbConnection : IDisposable
 
         public void Dispose()
         {
-            foreach (var allocation in allocations)
+            foreach (var allocation in _allocations)
             {
                 System.Runtime.InteropServices.NativeMemory.Free((void*)allocation);
             }
@@ -203,7 +203,7 @@ public sealed unsafe class ChDbConnection : IDisposable
         private void* Allocate(int bytes)
         {
             var block = System.Runtime.InteropServices.NativeMemory.Alloc((nuint)Math.Max(bytes, 1));
-            allocations.Add((nint)block);
+            _allocations.Add((nint)block);
             return block;
         }
     }

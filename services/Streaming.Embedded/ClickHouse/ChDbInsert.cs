@@ -6,12 +6,12 @@ namespace Streaming.Embedded.ClickHouse;
 /// </summary>
 public sealed unsafe class ChDbInsert : IDisposable
 {
-    private nint stream;
-    private bool finished;
+    private nint _stream;
+    private bool _finished;
 
     internal ChDbInsert(nint stream)
     {
-        this.stream = stream;
+        this._stream = stream;
         Error = ReadError();
     }
 
@@ -51,7 +51,7 @@ public sealed unsafe class ChDbInsert : IDisposable
             return ChDbResult.Failed(Error);
         }
 
-        finished = true;
+        _finished = true;
         var result = ChDbNative.StreamDone(Handle());
         return result == 0
             ? ChDbResult.Failed(ReadError() ?? new ClickHouseError(ClickHouseError.UnknownException, "chdb_stream_done returned no result"))
@@ -60,13 +60,13 @@ public sealed unsafe class ChDbInsert : IDisposable
 
     public void Dispose()
     {
-        var owned = Interlocked.Exchange(ref stream, 0);
+        var owned = Interlocked.Exchange(ref _stream, 0);
         if (owned == 0)
         {
             return;
         }
 
-        if (!finished)
+        if (!_finished)
         {
             ChDbNative.StreamCancelInsert(owned);
         }
@@ -74,11 +74,11 @@ public sealed unsafe class ChDbInsert : IDisposable
         ChDbNative.DestroyInsertStream(owned);
     }
 
-    private nint Handle() => stream != 0 ? stream : throw new ObjectDisposedException(nameof(ChDbInsert));
+    private nint Handle() => _stream != 0 ? _stream : throw new ObjectDisposedException(nameof(ChDbInsert));
 
     private ClickHouseError? ReadError()
     {
-        var message = ChDbNative.StringAt(ChDbNative.StreamInsertError(stream));
+        var message = ChDbNative.StringAt(ChDbNative.StreamInsertError(_stream));
         return message is null ? null : ClickHouseError.FromEngineMessage(message);
     }
 }

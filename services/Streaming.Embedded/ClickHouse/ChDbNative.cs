@@ -10,7 +10,7 @@ namespace Streaming.Embedded.ClickHouse;
 internal static unsafe class ChDbNative
 {
     private static readonly Lock LoadLock = new();
-    private static string? loadedPath;
+    private static string? _loadedPath;
 
     // Connections and results are opaque pointers; see chdb.h.
     public static delegate* unmanaged<int, byte**, nint> Connect;                       // chdb_connection* chdb_connect(argc, argv)
@@ -42,12 +42,12 @@ internal static unsafe class ChDbNative
     {
         lock (LoadLock)
         {
-            if (loadedPath is not null)
+            if (_loadedPath is not null)
             {
-                if (!string.Equals(Path.GetFullPath(loadedPath), Path.GetFullPath(libraryPath), StringComparison.Ordinal))
+                if (!string.Equals(Path.GetFullPath(_loadedPath), Path.GetFullPath(libraryPath), StringComparison.Ordinal))
                 {
                     throw new InvalidOperationException(
-                        $"libchdb.so is already loaded from '{loadedPath}'; a process can load only one chDB library (asked for '{libraryPath}').");
+                        $"libchdb.so is already loaded from '{_loadedPath}'; a process can load only one chDB library (asked for '{libraryPath}').");
                 }
 
                 return;
@@ -82,7 +82,7 @@ internal static unsafe class ChDbNative
             // NullReferenceException): with them installed the first managed exception hangs the
             // process. They must be off before the first chdb_connect.
             SetSignalHandlersEnabled(0);
-            loadedPath = libraryPath;
+            _loadedPath = libraryPath;
         }
     }
 

@@ -8,17 +8,17 @@ namespace Streaming.Embedded.ClickHouse;
 /// </summary>
 public sealed unsafe class ChDbResult : IDisposable
 {
-    private nint handle;
-    private readonly NativeMemory memory;
+    private nint _handle;
+    private readonly NativeMemory _memory;
 
     internal ChDbResult(nint handle)
     {
-        this.handle = handle;
+        this._handle = handle;
         var error = ChDbNative.StringAt(ChDbNative.ResultError(handle));
         Error = error is null ? null : ClickHouseError.FromEngineMessage(error);
         var buffer = ChDbNative.ResultBuffer(handle);
         var length = buffer is null ? 0 : (int)ChDbNative.ResultLength(handle);
-        memory = new NativeMemory(buffer, length);
+        _memory = new NativeMemory(buffer, length);
         Elapsed = TimeSpan.FromSeconds(ChDbNative.ResultElapsed(handle));
         ResultRows = ChDbNative.ResultRowsRead(handle);
         RowsRead = ChDbNative.ResultStorageRowsRead(handle);
@@ -30,7 +30,7 @@ public sealed unsafe class ChDbResult : IDisposable
     private ChDbResult(ClickHouseError error)
     {
         Error = error;
-        memory = new NativeMemory(null, 0);
+        _memory = new NativeMemory(null, 0);
     }
 
     /// <summary>Null when the statement succeeded.</summary>
@@ -39,7 +39,7 @@ public sealed unsafe class ChDbResult : IDisposable
     public bool Succeeded => Error is null;
 
     /// <summary>The output in the requested format; valid until the result is disposed.</summary>
-    public ReadOnlyMemory<byte> Data => memory.Memory;
+    public ReadOnlyMemory<byte> Data => _memory.Memory;
 
     public TimeSpan Elapsed { get; }
 
@@ -64,10 +64,10 @@ public sealed unsafe class ChDbResult : IDisposable
 
     public void Dispose()
     {
-        var owned = Interlocked.Exchange(ref handle, 0);
+        var owned = Interlocked.Exchange(ref _handle, 0);
         if (owned != 0)
         {
-            memory.Release();
+            _memory.Release();
             ChDbNative.DestroyQueryResult(owned);
         }
     }
@@ -75,11 +75,11 @@ public sealed unsafe class ChDbResult : IDisposable
     /// <summary>Exposes the engine's result buffer as Memory without copying it.</summary>
     private sealed class NativeMemory(byte* pointer, int length) : MemoryManager<byte>
     {
-        private bool released;
+        private bool _released;
 
-        public void Release() => released = true;
+        public void Release() => _released = true;
 
-        public override Span<byte> GetSpan() => released
+        public override Span<byte> GetSpan() => _released
             ? throw new ObjectDisposedException(nameof(ChDbResult), "the chDB result was disposed; copy the data before disposing it")
             : new Span<byte>(pointer, length);
 

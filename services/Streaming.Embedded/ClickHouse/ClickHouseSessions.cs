@@ -13,27 +13,27 @@ internal sealed class ClickHouseSessions : IDisposable
     public static readonly TimeSpan DefaultTimeout = TimeSpan.FromSeconds(60);
     public static readonly TimeSpan MaxTimeout = TimeSpan.FromSeconds(3600);
 
-    private readonly ChDbConnectionPool pool;
-    private readonly int maxSessions;
-    private readonly Lock sessionsLock = new();
-    private readonly Dictionary<(string User, string Id), Session> sessions = [];
-    private readonly Timer sweeper;
-    private bool disposed;
+    private readonly ChDbConnectionPool _pool;
+    private readonly int _maxSessions;
+    private readonly Lock _sessionsLock = new();
+    private readonly Dictionary<(string User, string Id), Session> _sessions = [];
+    private readonly Timer _sweeper;
+    private bool _disposed;
 
     public ClickHouseSessions(ChDbConnectionPool pool, int maxSessions)
     {
-        this.pool = pool;
-        this.maxSessions = maxSessions;
-        sweeper = new Timer(_ => Sweep(), null, TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(1));
+        this._pool = pool;
+        this._maxSessions = maxSessions;
+        _sweeper = new Timer(_ => Sweep(), null, TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(1));
     }
 
     public int Count
     {
         get
         {
-            lock (sessionsLock)
+            lock (_sessionsLock)
             {
-                return sessions.Count;
+                return _sessions.Count;
             }
         }
     }
@@ -43,10 +43,10 @@ internal sealed class ClickHouseSessions : IDisposable
     {
         Sweep();
         Session? session;
-        lock (sessionsLock)
+        lock (_sessionsLock)
         {
-            ObjectDisposedException.ThrowIf(disposed, this);
-            if (sessions.TryGetValue((user, id), out session))
+            ObjectDisposedException.ThrowIf(_disposed, this);
+            if (_sessions.TryGetValue((user, id), out session))
             {
                 if (session.Busy)
                 {
@@ -65,30 +65,30 @@ internal sealed class ClickHouseSessions : IDisposable
                     $"Session {id} not found (it expired or was never opened): open it by sending session_id without session_check. (SESSION_NOT_FOUND)"));
             }
 
-            if (sessions.Count >= maxSessions)
+            if (_sessions.Count >= _maxSessions)
             {
                 return (null, new ClickHouseError(ClickHouseError.TooManySessions,
-                    $"Too many sessions ({maxSessions}) are open: close idle ones (they expire after session_timeout) or send requests without session_id. (TOO_MANY_SIMULTANEOUS_QUERIES)"));
+                    $"Too many sessions ({_maxSessions}) are open: close idle ones (they expire after session_timeout) or send requests without session_id. (TOO_MANY_SIMULTANEOUS_QUERIES)"));
             }
 
-            session = new Session(this, (user, id), pool.OpenDedicated()) { Busy = true, Timeout = timeout };
-            sessions.Add((user, id), session);
+            session = new Session(this, (user, id), _pool.OpenDedicated()) { Busy = true, Timeout = timeout };
+            _sessions.Add((user, id), session);
             return (session, null);
         }
     }
 
     public void Dispose()
     {
-        sweeper.Dispose();
-        lock (sessionsLock)
+        _sweeper.Dispose();
+        lock (_sessionsLock)
         {
-            disposed = true;
-            foreach (var session in sessions.Values)
+            _disposed = true;
+            foreach (var session in _sessions.Values)
             {
                 session.Connection.Dispose();
             }
 
-            sessions.Clear();
+            _sessions.Clear();
         }
     }
 
@@ -96,9 +96,9 @@ internal sealed class ClickHouseSessions : IDisposable
     {
         var now = Environment.TickCount64;
         List<Session> expired = [];
-        lock (sessionsLock)
+        lock (_sessionsLock)
         {
-            foreach (var session in sessions.Values)
+            foreach (var session in _sessions.Values)
             {
                 if (!session.Busy && now - session.LastUsed > (long)session.Timeout.TotalMilliseconds)
                 {
@@ -108,7 +108,7 @@ internal sealed class ClickHouseSessions : IDisposable
 
             foreach (var session in expired)
             {
-                sessions.Remove(session.Key);
+                _sessions.Remove(session.Key);
             }
         }
 
@@ -117,7 +117,7 @@ internal sealed class ClickHouseSessions : IDisposable
 
     private void Release(Session session)
     {
-        lock (sessionsLock)
+        lock (_sessionsLock)
         {
             session.Busy = false;
             session.LastUsed = Environment.TickCount64;

@@ -20,19 +20,19 @@ namespace Streaming.Embedded.ClickHouse;
 /// </example>
 public sealed class EmbeddedClickHouse : IAsyncDisposable
 {
-    private readonly WebApplication app;
-    private readonly ChDbConnectionPool pool;
-    private readonly EmbeddedClickHouseOptions options;
-    private int stopped;
+    private readonly WebApplication _app;
+    private readonly ChDbConnectionPool _pool;
+    private readonly EmbeddedClickHouseOptions _options;
+    private int _stopped;
 
-    private readonly ClickHouseSessions sessions;
+    private readonly ClickHouseSessions _sessions;
 
     private EmbeddedClickHouse(WebApplication app, ChDbConnectionPool pool, ClickHouseSessions sessions, EmbeddedClickHouseOptions options, int port, string version, string password)
     {
-        this.app = app;
-        this.pool = pool;
-        this.sessions = sessions;
-        this.options = options;
+        this._app = app;
+        this._pool = pool;
+        this._sessions = sessions;
+        this._options = options;
         Port = port;
         Version = version;
         Password = password;
@@ -42,22 +42,22 @@ public sealed class EmbeddedClickHouse : IAsyncDisposable
     public string Password { get; }
 
     /// <summary>Password of the read-only <c>bi</c> user; null when there is none.</summary>
-    public string? BiPassword => options.BiPassword;
+    public string? BiPassword => _options.BiPassword;
 
     /// <summary>Client sessions open now.</summary>
-    public int OpenSessions => sessions.Count;
+    public int OpenSessions => _sessions.Count;
 
     public int Port { get; }
 
     /// <summary>The engine's version (ClickHouse numbering, e.g. 26.7.2.1).</summary>
     public string Version { get; }
 
-    public string DataPath => pool.DataPath;
+    public string DataPath => _pool.DataPath;
 
     public Uri Endpoint => new($"http://{ConnectHost}:{Port}/");
 
     /// <summary>Where clients connect: the bound address, or loopback when every interface is bound.</summary>
-    private string ConnectHost => IPAddress.Parse(options.ListenAddress) is var bound && (bound.Equals(IPAddress.Any) || bound.Equals(IPAddress.IPv6Any))
+    private string ConnectHost => IPAddress.Parse(_options.ListenAddress) is var bound && (bound.Equals(IPAddress.Any) || bound.Equals(IPAddress.IPv6Any))
         ? "127.0.0.1"
         : bound.AddressFamily == System.Net.Sockets.AddressFamily.InterNetworkV6 ? $"[{bound}]" : bound.ToString();
 
@@ -65,16 +65,16 @@ public sealed class EmbeddedClickHouse : IAsyncDisposable
     /// ClickHouse.Driver connection string of the services' user: <c>Host=127.0.0.1;Port=N;Database=..;Username=default;Password=..</c>,
     /// with parameters sent as form fields so no value is too long for a URL.
     /// </summary>
-    public string ConnectionString => ConnectionStringFor("default", Password, options.Database);
+    public string ConnectionString => ConnectionStringFor("default", Password, _options.Database);
 
     /// <summary>Connection string of the read-only <c>bi</c> user; null when there is none.</summary>
-    public string? BiConnectionString => options.BiPassword is null ? null : ConnectionStringFor("bi", options.BiPassword, options.BiDatabases[0]);
+    public string? BiConnectionString => _options.BiPassword is null ? null : ConnectionStringFor("bi", _options.BiPassword, _options.BiDatabases[0]);
 
     private string ConnectionStringFor(string user, string password, string database) =>
         $"Host={ConnectHost};Port={Port};Database={database};Username={user};Password={password};UseFormDataParameters=true";
 
     /// <summary>The engine's connections, for callers that want to skip HTTP (benchmarks, migrations).</summary>
-    public ChDbConnectionPool Connections => pool;
+    public ChDbConnectionPool Connections => _pool;
 
     public static async Task<EmbeddedClickHouse> StartAsync(EmbeddedClickHouseOptions options, CancellationToken cancellationToken = default)
     {
@@ -135,20 +135,20 @@ public sealed class EmbeddedClickHouse : IAsyncDisposable
     /// <summary>Stops answering, waits for requests in flight and closes the engine's connections.</summary>
     public async Task StopAsync(CancellationToken cancellationToken = default)
     {
-        if (Interlocked.Exchange(ref stopped, 1) != 0)
+        if (Interlocked.Exchange(ref _stopped, 1) != 0)
         {
             return;
         }
 
         try
         {
-            await app.StopAsync(cancellationToken);
-            await app.DisposeAsync();
+            await _app.StopAsync(cancellationToken);
+            await _app.DisposeAsync();
         }
         finally
         {
-            sessions.Dispose();
-            pool.Dispose();
+            _sessions.Dispose();
+            _pool.Dispose();
         }
     }
 

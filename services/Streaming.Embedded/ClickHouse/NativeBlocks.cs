@@ -104,9 +104,9 @@ public static class NativeBlocks
 /// <summary>A request body in native compressed blocks, read as the plain bytes they hold.</summary>
 internal sealed class NativeBlockReadStream(Stream inner) : Stream
 {
-    private byte[] current = [];
-    private int position;
-    private bool ended;
+    private byte[] _current = [];
+    private int _position;
+    private bool _ended;
 
     public override bool CanRead => true;
 
@@ -120,9 +120,9 @@ internal sealed class NativeBlockReadStream(Stream inner) : Stream
 
     public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
     {
-        while (position == current.Length)
+        while (_position == _current.Length)
         {
-            if (ended)
+            if (_ended)
             {
                 return 0;
             }
@@ -130,16 +130,16 @@ internal sealed class NativeBlockReadStream(Stream inner) : Stream
             var next = await NativeBlocks.ReadBlockAsync(inner, cancellationToken);
             if (next is null)
             {
-                ended = true;
+                _ended = true;
                 return 0;
             }
 
-            (current, position) = (next, 0);
+            (_current, _position) = (next, 0);
         }
 
-        var count = Math.Min(buffer.Length, current.Length - position);
-        current.AsMemory(position, count).CopyTo(buffer);
-        position += count;
+        var count = Math.Min(buffer.Length, _current.Length - _position);
+        _current.AsMemory(_position, count).CopyTo(buffer);
+        _position += count;
         return count;
     }
 

@@ -25,47 +25,47 @@ internal readonly record struct Token(TokenKind Kind, int Start, int End)
 /// <summary>Splits SQL into words, quoted names, string literals and symbols; skips spaces and comments.</summary>
 internal ref struct SqlTokenizer(ReadOnlySpan<byte> text)
 {
-    private readonly ReadOnlySpan<byte> text = text;
-    private int position;
+    private readonly ReadOnlySpan<byte> _text = text;
+    private int _position;
 
     public bool Next(out Token token)
     {
         SkipSpaceAndComments();
         token = default;
-        if (position >= text.Length)
+        if (_position >= _text.Length)
         {
             return false;
         }
 
-        var start = position;
-        var c = text[position];
+        var start = _position;
+        var c = _text[_position];
         if (IsWordByte(c) && !char.IsAsciiDigit((char)c))
         {
-            while (position < text.Length && IsWordByte(text[position]))
+            while (_position < _text.Length && IsWordByte(_text[_position]))
             {
-                position++;
+                _position++;
             }
 
-            token = new Token(TokenKind.Word, start, position);
+            token = new Token(TokenKind.Word, start, _position);
         }
         else if (c is (byte)'\'' or (byte)'"' or (byte)'`')
         {
             SkipQuoted(c);
-            token = new Token(c == '\'' ? TokenKind.StringLiteral : TokenKind.QuotedIdentifier, start, position);
+            token = new Token(c == '\'' ? TokenKind.StringLiteral : TokenKind.QuotedIdentifier, start, _position);
         }
         else if (char.IsAsciiDigit((char)c))
         {
-            while (position < text.Length && (IsWordByte(text[position]) || text[position] == '.'))
+            while (_position < _text.Length && (IsWordByte(_text[_position]) || _text[_position] == '.'))
             {
-                position++;
+                _position++;
             }
 
-            token = new Token(TokenKind.Symbol, start, position);
+            token = new Token(TokenKind.Symbol, start, _position);
         }
         else
         {
-            position++;
-            token = new Token(TokenKind.Symbol, start, position);
+            _position++;
+            token = new Token(TokenKind.Symbol, start, _position);
         }
 
         return true;
@@ -75,19 +75,19 @@ internal ref struct SqlTokenizer(ReadOnlySpan<byte> text)
 
     private void SkipQuoted(byte quote)
     {
-        position++;
-        while (position < text.Length)
+        _position++;
+        while (_position < _text.Length)
         {
-            var c = text[position++];
+            var c = _text[_position++];
             if (c == '\\')
             {
-                position++;
+                _position++;
             }
             else if (c == quote)
             {
-                if (position < text.Length && text[position] == quote)
+                if (_position < _text.Length && _text[_position] == quote)
                 {
-                    position++; // a doubled quote stands for itself
+                    _position++; // a doubled quote stands for itself
                 }
                 else
                 {
@@ -99,28 +99,28 @@ internal ref struct SqlTokenizer(ReadOnlySpan<byte> text)
 
     private void SkipSpaceAndComments()
     {
-        while (position < text.Length)
+        while (_position < _text.Length)
         {
-            var c = text[position];
+            var c = _text[_position];
             if (c is (byte)' ' or (byte)'\t' or (byte)'\n' or (byte)'\r' or (byte)'\f' or (byte)'\v')
             {
-                position++;
+                _position++;
             }
-            else if (c == '-' && position + 1 < text.Length && text[position + 1] == '-')
+            else if (c == '-' && _position + 1 < _text.Length && _text[_position + 1] == '-')
             {
-                var end = text[position..].IndexOf((byte)'\n');
-                position = end < 0 ? text.Length : position + end + 1;
+                var end = _text[_position..].IndexOf((byte)'\n');
+                _position = end < 0 ? _text.Length : _position + end + 1;
             }
-            else if (c == '#' && position + 1 < text.Length && text[position + 1] is (byte)' ' or (byte)'!')
+            else if (c == '#' && _position + 1 < _text.Length && _text[_position + 1] is (byte)' ' or (byte)'!')
             {
                 // ClickHouse also reads "# " and "#!" as line comments.
-                var end = text[position..].IndexOf((byte)'\n');
-                position = end < 0 ? text.Length : position + end + 1;
+                var end = _text[_position..].IndexOf((byte)'\n');
+                _position = end < 0 ? _text.Length : _position + end + 1;
             }
-            else if (c == '/' && position + 1 < text.Length && text[position + 1] == '*')
+            else if (c == '/' && _position + 1 < _text.Length && _text[_position + 1] == '*')
             {
-                var end = text[(position + 2)..].IndexOf("*/"u8);
-                position = end < 0 ? text.Length : position + 2 + end + 2;
+                var end = _text[(_position + 2)..].IndexOf("*/"u8);
+                _position = end < 0 ? _text.Length : _position + 2 + end + 2;
             }
             else
             {

@@ -62,9 +62,9 @@ internal sealed class StatementGuard
 
     private static readonly string[] DictionaryFunctionPrefixes = ["dictGet", "dictHas", "dictIsIn", "joinGet"];
 
-    private readonly HashSet<string> tableFunctions;
+    private readonly HashSet<string> _tableFunctions;
 
-    private StatementGuard(HashSet<string> tableFunctions) => this.tableFunctions = tableFunctions;
+    private StatementGuard(HashSet<string> tableFunctions) => this._tableFunctions = tableFunctions;
 
     /// <summary>Reads the engine's table functions once: whatever a later chDB adds is refused unless listed as computing.</summary>
     public static StatementGuard Load(ChDbConnection connection)
@@ -156,7 +156,7 @@ internal sealed class StatementGuard
             }
 
             if (FileFunctions.Contains(name)
-                || (tableFunctions.Contains(name) && !ComputingTableFunctions.Contains(name) && !TableReadingFunctions.Contains(name)))
+                || (_tableFunctions.Contains(name) && !ComputingTableFunctions.Contains(name) && !TableReadingFunctions.Contains(name)))
             {
                 return Refused(user, $"the function {name}() reads or writes files, the network or processes");
             }

@@ -14,16 +14,16 @@ public sealed class EmbeddedKafka : IDisposable
     /// <summary>Broker id that addresses every broker at once.</summary>
     public const int AllBrokers = -1;
 
-    private readonly Lock gate = new();
-    private readonly IntPtr client;
-    private readonly IntPtr cluster;
-    private bool disposed;
+    private readonly Lock _gate = new();
+    private readonly IntPtr _client;
+    private readonly IntPtr _cluster;
+    private bool _disposed;
 
     private EmbeddedKafka(int brokers, IntPtr client, IntPtr cluster)
     {
         BrokerCount = brokers;
-        this.client = client;
-        this.cluster = cluster;
+        this._client = client;
+        this._cluster = cluster;
         BootstrapServers = MockClusterNative.Bootstraps(cluster);
     }
 
@@ -87,7 +87,7 @@ public sealed class EmbeddedKafka : IDisposable
         }
 
         var replicationFactor = Math.Min(3, BrokerCount);
-        var code = Call(() => MockClusterNative.CreateTopic(cluster, name, partitions, replicationFactor));
+        var code = Call(() => MockClusterNative.CreateTopic(_cluster, name, partitions, replicationFactor));
         ThrowOnError(code, $"create topic '{name}' with {partitions} partition(s)");
     }
 
@@ -96,15 +96,15 @@ public sealed class EmbeddedKafka : IDisposable
     /// partition leadership does not move. Use <see cref="AllBrokers"/> for the whole cluster.
     /// </summary>
     public void SetBrokerDown(int brokerId) =>
-        ThrowOnError(Call(() => MockClusterNative.SetBrokerDown(cluster, brokerId)), $"set broker {brokerId} down");
+        ThrowOnError(Call(() => MockClusterNative.SetBrokerDown(_cluster, brokerId)), $"set broker {brokerId} down");
 
     public void SetBrokerUp(int brokerId) =>
-        ThrowOnError(Call(() => MockClusterNative.SetBrokerUp(cluster, brokerId)), $"set broker {brokerId} up");
+        ThrowOnError(Call(() => MockClusterNative.SetBrokerUp(_cluster, brokerId)), $"set broker {brokerId} up");
 
     /// <summary>Delays every response of the broker by <paramref name="roundTrip"/>.</summary>
     public void SetBrokerRoundTripTime(int brokerId, TimeSpan roundTrip) =>
         ThrowOnError(
-            Call(() => MockClusterNative.SetBrokerRtt(cluster, brokerId, (int)roundTrip.TotalMilliseconds)),
+            Call(() => MockClusterNative.SetBrokerRtt(_cluster, brokerId, (int)roundTrip.TotalMilliseconds)),
             $"set broker {brokerId} round-trip time");
 
     /// <summary>
@@ -117,30 +117,30 @@ public sealed class EmbeddedKafka : IDisposable
         var codes = errors.Select(e => (int)e).ToArray();
         Call(() =>
         {
-            MockClusterNative.PushRequestErrors(cluster, (short)api, codes);
+            MockClusterNative.PushRequestErrors(_cluster, (short)api, codes);
             return 0;
         });
     }
 
     public void Dispose()
     {
-        lock (gate)
+        lock (_gate)
         {
-            if (disposed)
+            if (_disposed)
             {
                 return;
             }
 
-            disposed = true;
-            MockClusterNative.Destroy(client, cluster);
+            _disposed = true;
+            MockClusterNative.Destroy(_client, _cluster);
         }
     }
 
     private int Call(Func<int> action)
     {
-        lock (gate)
+        lock (_gate)
         {
-            ObjectDisposedException.ThrowIf(disposed, this);
+            ObjectDisposedException.ThrowIf(_disposed, this);
             return action();
         }
     }

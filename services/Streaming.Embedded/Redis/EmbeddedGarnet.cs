@@ -16,14 +16,14 @@ public sealed class EmbeddedGarnet : IDisposable
 {
     private const int FreePortAttempts = 3;
 
-    private readonly GarnetServer server;
+    private readonly GarnetServer _server;
 
-    private readonly EmbeddedGarnetOptions options;
+    private readonly EmbeddedGarnetOptions _options;
 
     private EmbeddedGarnet(GarnetServer server, int port, string? dataDirectory, EmbeddedGarnetOptions options)
     {
-        this.server = server;
-        this.options = options;
+        this._server = server;
+        this._options = options;
         Port = port;
         DataDirectory = dataDirectory;
     }
@@ -34,15 +34,15 @@ public sealed class EmbeddedGarnet : IDisposable
     public string? DataDirectory { get; }
 
     /// <summary>StackExchange.Redis configuration string for this server, with the password when one is set.</summary>
-    public string ConnectionString => options.Password is null
+    public string ConnectionString => _options.Password is null
         ? string.Create(CultureInfo.InvariantCulture, $"{ConnectHost}:{Port}")
-        : string.Create(CultureInfo.InvariantCulture, $"{ConnectHost}:{Port},password={options.Password}");
+        : string.Create(CultureInfo.InvariantCulture, $"{ConnectHost}:{Port},password={_options.Password}");
 
     /// <summary>Whether clients must authenticate.</summary>
-    public bool RequiresPassword => options.Password is not null;
+    public bool RequiresPassword => _options.Password is not null;
 
     /// <summary>Where clients connect: the bound address, or loopback when every interface is bound.</summary>
-    private string ConnectHost => IPAddress.Parse(options.ListenAddress) is var bound && (bound.Equals(IPAddress.Any) || bound.Equals(IPAddress.IPv6Any))
+    private string ConnectHost => IPAddress.Parse(_options.ListenAddress) is var bound && (bound.Equals(IPAddress.Any) || bound.Equals(IPAddress.IPv6Any))
         ? "127.0.0.1"
         : bound.AddressFamily == AddressFamily.InterNetworkV6 ? $"[{bound}]" : bound.ToString();
 
@@ -133,5 +133,5 @@ public sealed class EmbeddedGarnet : IDisposable
         return [.. args];
     }
 
-    public void Dispose() => server.Dispose();
+    public void Dispose() => _server.Dispose();
 }

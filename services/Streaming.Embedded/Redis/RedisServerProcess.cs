@@ -19,16 +19,16 @@ public sealed class RedisServerProcess : IDisposable
     private static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(10);
     private static readonly TimeSpan StopTimeout = TimeSpan.FromSeconds(5);
 
-    private readonly Process process;
-    private readonly Queue<string> output;
-    private readonly bool ownsDataDirectory;
-    private bool disposed;
+    private readonly Process _process;
+    private readonly Queue<string> _output;
+    private readonly bool _ownsDataDirectory;
+    private bool _disposed;
 
     private RedisServerProcess(Process process, Queue<string> output, int port, string dataDirectory, bool ownsDataDirectory)
     {
-        this.process = process;
-        this.output = output;
-        this.ownsDataDirectory = ownsDataDirectory;
+        this._process = process;
+        this._output = output;
+        this._ownsDataDirectory = ownsDataDirectory;
         Port = port;
         DataDirectory = dataDirectory;
     }
@@ -38,7 +38,7 @@ public sealed class RedisServerProcess : IDisposable
     /// <summary>The server's working folder (AOF, dump files).</summary>
     public string DataDirectory { get; }
 
-    public int ProcessId => process.Id;
+    public int ProcessId => _process.Id;
 
     /// <summary>StackExchange.Redis configuration string for this server.</summary>
     public string ConnectionString => string.Create(CultureInfo.InvariantCulture, $"127.0.0.1:{Port}");
@@ -158,17 +158,17 @@ public sealed class RedisServerProcess : IDisposable
         timeout.CancelAfter(StartTimeout);
         while (true)
         {
-            if (process.HasExited)
+            if (_process.HasExited)
             {
                 // Let the output readers drain what the server printed before it exited.
-                await process.WaitForExitAsync(cancellationToken);
+                await _process.WaitForExitAsync(cancellationToken);
                 var log = Output();
                 if (log.Contains("Address already in use", StringComparison.Ordinal))
                 {
                     throw new PortTakenException(Port);
                 }
 
-                throw new InvalidOperationException($"redis-server exited with code {process.ExitCode} while starting on 127.0.0.1:{Port}. Its output:\n{log}");
+                throw new InvalidOperationException($"redis-server exited with code {_process.ExitCode} while starting on 127.0.0.1:{Port}. Its output:\n{log}");
             }
 
             if (await AnswersPingAsync(timeout.Token))
@@ -211,9 +211,9 @@ public sealed class RedisServerProcess : IDisposable
 
     private string Output()
     {
-        lock (output)
+        lock (_output)
         {
-            return string.Join('\n', output);
+            return string.Join('\n', _output);
         }
     }
 
@@ -236,14 +236,14 @@ public sealed class RedisServerProcess : IDisposable
 
     public void Dispose()
     {
-        if (disposed)
+        if (_disposed)
         {
             return;
         }
 
-        disposed = true;
+        _disposed = true;
         Stop();
-        if (ownsDataDirectory)
+        if (_ownsDataDirectory)
         {
             TryDeleteDirectory(DataDirectory);
         }
@@ -255,11 +255,11 @@ public sealed class RedisServerProcess : IDisposable
         {
             // Closing stdin wakes the watcher, which sends SIGTERM: redis-server exits cleanly
             // (and flushes its AOF when it has one).
-            process.StandardInput.Close();
-            if (!process.WaitForExit(StopTimeout))
+            _process.StandardInput.Close();
+            if (!_process.WaitForExit(StopTimeout))
             {
-                process.Kill(entireProcessTree: true);
-                process.WaitForExit(StopTimeout);
+                _process.Kill(entireProcessTree: true);
+                _process.WaitForExit(StopTimeout);
             }
         }
         catch (InvalidOperationException)
@@ -268,7 +268,7 @@ public sealed class RedisServerProcess : IDisposable
         }
         finally
         {
-            process.Dispose();
+            _process.Dispose();
         }
     }
 

@@ -21,14 +21,14 @@ namespace Streaming.Embedded.SchemaRegistry;
 /// </example>
 public sealed class EmbeddedSchemaRegistry : IAsyncDisposable
 {
-    private readonly WebApplication app;
-    private readonly SchemaStore store;
-    private int stopped;
+    private readonly WebApplication _app;
+    private readonly SchemaStore _store;
+    private int _stopped;
 
     private EmbeddedSchemaRegistry(WebApplication app, SchemaStore store, Uri url, string userName, string password)
     {
-        this.app = app;
-        this.store = store;
+        this._app = app;
+        this._store = store;
         Url = url;
         UserName = userName;
         Password = password;
@@ -48,7 +48,7 @@ public sealed class EmbeddedSchemaRegistry : IAsyncDisposable
     public string UserInfo => UserName + ":" + Password;
 
     /// <summary>The file the registry appends its changes to.</summary>
-    public string LogPath => store.LogPath;
+    public string LogPath => _store.LogPath;
 
     public static async Task<EmbeddedSchemaRegistry> StartAsync(EmbeddedSchemaRegistryOptions options, CancellationToken cancellationToken = default)
     {
@@ -93,16 +93,16 @@ public sealed class EmbeddedSchemaRegistry : IAsyncDisposable
     /// <summary>Stops answering, waits for requests in flight and closes the log.</summary>
     public async Task StopAsync(CancellationToken cancellationToken = default)
     {
-        if (Interlocked.Exchange(ref stopped, 1) != 0)
+        if (Interlocked.Exchange(ref _stopped, 1) != 0)
             return;
         try
         {
-            await app.StopAsync(cancellationToken);
-            await app.DisposeAsync();
+            await _app.StopAsync(cancellationToken);
+            await _app.DisposeAsync();
         }
         finally
         {
-            store.Dispose();
+            _store.Dispose();
         }
     }
 

@@ -24,7 +24,10 @@ internal sealed record RegisterRequest(string? Schema)
                 return (null, RegistryError.InvalidSchema("{schema=null}: the body needs \"schema\", the Avro schema as a JSON string: {\"schema\": \"{\\\"type\\\": \\\"string\\\"}\"}."));
             if (body.TryGetProperty("schemaType", out var type) && type.ValueKind != JsonValueKind.Null
                 && !string.Equals(type.ToString(), "AVRO", StringComparison.OrdinalIgnoreCase))
+            {
                 return (null, RegistryError.InvalidSchema($"{{schemaType={type}}}: this registry serves AVRO schemas only; leave schemaType out or send \"AVRO\"."));
+            }
+
             if (body.TryGetProperty("references", out var references) && references.ValueKind == JsonValueKind.Array && references.GetArrayLength() > 0)
                 return (null, RegistryError.InvalidSchema("{references=[...]}: schema references are not supported here; inline the referenced types in the schema."));
             return (new RegisterRequest(schema.GetString()), null);

@@ -31,11 +31,11 @@ internal sealed class SchemaLog : IDisposable
         DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
     };
 
-    private readonly FileStream file;
+    private readonly FileStream _file;
 
     private SchemaLog(FileStream file, string path)
     {
-        this.file = file;
+        this._file = file;
         FilePath = path;
     }
 
@@ -75,11 +75,11 @@ internal sealed class SchemaLog : IDisposable
         foreach (var entry in entries)
             text.Append(JsonSerializer.Serialize(entry, Json)).Append('\n');
         var bytes = Encoding.UTF8.GetBytes(text.ToString());
-        file.Write(bytes);
-        file.Flush(flushToDisk: true);
+        _file.Write(bytes);
+        _file.Flush(flushToDisk: true);
     }
 
-    public void Dispose() => file.Dispose();
+    public void Dispose() => _file.Dispose();
 
     private static (List<SchemaLogEntry> Entries, long ValidLength) Read(FileStream file, string path)
     {

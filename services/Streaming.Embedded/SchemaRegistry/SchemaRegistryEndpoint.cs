@@ -22,7 +22,7 @@ internal sealed class SchemaRegistryEndpoint(SchemaStore store, string userName,
 
     private const int MaxSubjectLength = 1000;
 
-    private readonly byte[] expectedCredentials = SHA256.HashData(Encoding.UTF8.GetBytes(userName + ":" + password));
+    private readonly byte[] _expectedCredentials = SHA256.HashData(Encoding.UTF8.GetBytes(userName + ":" + password));
 
     public async Task HandleAsync(HttpContext context)
     {
@@ -67,7 +67,7 @@ internal sealed class SchemaRegistryEndpoint(SchemaStore store, string userName,
         {
             return new RegistryError(401, 401, "Unauthorized: the Authorization header is not base64 of <user>:<password>.");
         }
-        return CryptographicOperations.FixedTimeEquals(SHA256.HashData(given), expectedCredentials)
+        return CryptographicOperations.FixedTimeEquals(SHA256.HashData(given), _expectedCredentials)
             ? null
             : new RegistryError(401, 401, "Unauthorized: wrong user name or password.");
     }

@@ -23,21 +23,21 @@ internal sealed class SchemaStore : IDisposable
     /// <summary>What a request that names no version, or <c>latest</c>, asks for.</summary>
     public const int Latest = -1;
 
-    private readonly object gate = new();
-    private readonly SchemaLog log;
-    private readonly Dictionary<int, AvroSchemaText> schemasById = [];
-    private readonly Dictionary<string, int> idsByCanonical = new(StringComparer.Ordinal);
-    private readonly SortedDictionary<string, List<SubjectVersion>> subjects = new(StringComparer.Ordinal);
-    private readonly Dictionary<string, CompatibilityLevel> subjectLevels = new(StringComparer.Ordinal);
-    private CompatibilityLevel globalLevel;
+    private readonly object _gate = new();
+    private readonly SchemaLog _log;
+    private readonly Dictionary<int, AvroSchemaText> _schemasById = [];
+    private readonly Dictionary<string, int> _idsByCanonical = new(StringComparer.Ordinal);
+    private readonly SortedDictionary<string, List<SubjectVersion>> _subjects = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, CompatibilityLevel> _subjectLevels = new(StringComparer.Ordinal);
+    private CompatibilityLevel _globalLevel;
 
     private SchemaStore(SchemaLog log, CompatibilityLevel defaultLevel)
     {
-        this.log = log;
-        globalLevel = defaultLevel;
+        this._log = log;
+        _globalLevel = defaultLevel;
     }
 
-    public string LogPath => log.FilePath;
+    public string LogPath => _log.FilePath;
 
     public static SchemaStore Open(string directory, CompatibilityLevel defaultLevel)
     {
@@ -58,15 +58,15 @@ internal sealed class SchemaStore : IDisposable
 
     public CompatibilityLevel GlobalLevel
     {
-        get { lock (gate) return globalLevel; }
+        get { lock (_gate) return _globalLevel; }
     }
 
     public void SetGlobalLevel(CompatibilityLevel level) => Commit(new SchemaLogEntry("config", Level: level.ToWire()));
 
     public CompatibilityLevel? SubjectLevel(string subject)
     {
-        lock (gate)
-            return subjectLevels.TryGetValue(subject, out var level) ? level : null;
+        lock (_gate)
+            return _subjectLevels.TryGetValue(subject, out var level) ? level : null;
     }
 
     public void SetSubjectLevel(string subject, CompatibilityLevel level) => Commit(new SchemaLogEntry("config", subject, Level: level.ToWire()));
@@ -74,9 +74,9 @@ internal sealed class SchemaStore : IDisposable
     /// <summary>Removes the subject's own level (the global one applies again) and returns what it was.</summary>
     public RegistryResult<CompatibilityLevel> RemoveSubjectLevel(string subject)
     {
-        lock (gate)
+        lock (_gate)
         {
-            if (!subjectLevels.TryGetValue(subject, out var level))
+            if (!_subjectLevels.TryGetValue(subject, out var level))
                 return RegistryError.SubjectCompatibilityNotConfigured(subject);
             Commit(new SchemaLogEntry("config", subject));
             return level;
@@ -89,37 +89,37 @@ internal sealed class SchemaStore : IDisposable
     /// </summary>
     public RegistryResult<SubjectVersion> Register(string subject, AvroSchemaText schema)
     {
-        lock (gate)
+        lock (_gate)
         {
-            var versions = subjects.GetValueOrDefault(subject) ?? [];
-            if (versions.LastOrDefault(v => !v.Deleted && schemasById[v.Id].Canonical == schema.Canonical) is { } existing)
+            var versions = _subjects.GetValueOrDefault(subject) ?? [];
+            if (versions.LastOrDefault(v => !v.Deleted && _schemasById[v.Id].Canonical == schema.Canonical) is { } existing)
                 return existing;
-            var level = subjectLevels.GetValueOrDefault(subject, globalLevel);
+            var level = _subjectLevels.GetValueOrDefault(subject, _globalLevel);
             var problems = level.Problems(schema.Schema, Live(versions));
             if (problems.Count > 0)
                 return RegistryError.Incompatible(subject, problems);
 
             var entries = new List<SchemaLogEntry>();
-            if (!idsByCanonical.TryGetValue(schema.Canonical, out var id))
+            if (!_idsByCanonical.TryGetValue(schema.Canonical, out var id))
             {
-                id = schemasById.Count == 0 ? 1 : schemasById.Keys.Max() + 1;
+                id = _schemasById.Count == 0 ? 1 : _schemasById.Keys.Max() + 1;
                 entries.Add(new SchemaLogEntry("schema", Id: id, Schema: schema.Canonical));
             }
             var version = versions.Count == 0 ? 1 : versions.Max(v => v.Version) + 1;
             entries.Add(new SchemaLogEntry("version", subject, version, id));
             Commit([.. entries]);
-            return subjects[subject][^1];
+            return _subjects[subject][^1];
         }
     }
 
     /// <summary>The version of <paramref name="subject"/> holding <paramref name="schema"/> (POST /subjects/{subject}).</summary>
     public RegistryResult<SubjectVersion> Lookup(string subject, AvroSchemaText schema, bool includeDeleted)
     {
-        lock (gate)
+        lock (_gate)
         {
             if (Versions(subject, includeDeleted) is not { Count: > 0 } versions)
                 return RegistryError.SubjectNotFound(subject);
-            return versions.LastOrDefault(v => schemasById[v.Id].Canonical == schema.Canonical) is { } found
+            return versions.LastOrDefault(v => _schemasById[v.Id].Canonical == schema.Canonical) is { } found
                 ? found
                 : RegistryError.SchemaNotFound("Schema not found");
         }
@@ -127,9 +127,9 @@ internal sealed class SchemaStore : IDisposable
 
     public RegistryResult<AvroSchemaText> SchemaById(int id)
     {
-        lock (gate)
+        lock (_gate)
         {
-            return schemasById.TryGetValue(id, out var schema) && subjects.Values.Any(vs => vs.Any(v => v.Id == id))
+            return _schemasById.TryGetValue(id, out var schema) && _subjects.Values.Any(vs => vs.Any(v => v.Id == id))
                 ? schema
                 : RegistryError.SchemaNotFound($"Schema {id} not found");
         }
@@ -138,23 +138,23 @@ internal sealed class SchemaStore : IDisposable
     /// <summary>Every subject version holding the schema with this id (GET /schemas/ids/{id}/versions).</summary>
     public RegistryResult<IReadOnlyList<SubjectVersion>> VersionsOfId(int id, bool includeDeleted)
     {
-        lock (gate)
+        lock (_gate)
         {
-            if (!schemasById.ContainsKey(id))
+            if (!_schemasById.ContainsKey(id))
                 return RegistryError.SchemaNotFound($"Schema {id} not found");
-            return subjects.Values.SelectMany(vs => vs).Where(v => v.Id == id && (includeDeleted || !v.Deleted)).ToList();
+            return _subjects.Values.SelectMany(vs => vs).Where(v => v.Id == id && (includeDeleted || !v.Deleted)).ToList();
         }
     }
 
     public IReadOnlyList<string> Subjects(bool includeDeleted)
     {
-        lock (gate)
-            return subjects.Where(s => s.Value.Any(v => includeDeleted || !v.Deleted)).Select(s => s.Key).ToList();
+        lock (_gate)
+            return _subjects.Where(s => s.Value.Any(v => includeDeleted || !v.Deleted)).Select(s => s.Key).ToList();
     }
 
     public RegistryResult<IReadOnlyList<int>> VersionNumbers(string subject, bool includeDeleted)
     {
-        lock (gate)
+        lock (_gate)
         {
             return Versions(subject, includeDeleted) is { Count: > 0 } versions
                 ? versions.Select(v => v.Version).ToList()
@@ -165,7 +165,7 @@ internal sealed class SchemaStore : IDisposable
     /// <summary>One version (or <see cref="Latest"/>) of a subject.</summary>
     public RegistryResult<SubjectVersion> Version(string subject, int version, bool includeDeleted)
     {
-        lock (gate)
+        lock (_gate)
         {
             if (Versions(subject, includeDeleted) is not { Count: > 0 } versions)
                 return RegistryError.SubjectNotFound(subject);
@@ -180,10 +180,10 @@ internal sealed class SchemaStore : IDisposable
     /// </summary>
     public RegistryResult<IReadOnlyList<string>> CompatibilityProblems(string subject, int version, AvroSchemaText schema)
     {
-        lock (gate)
+        lock (_gate)
         {
             var versions = Versions(subject, includeDeleted: false) ?? [];
-            var level = subjectLevels.GetValueOrDefault(subject, globalLevel);
+            var level = _subjectLevels.GetValueOrDefault(subject, _globalLevel);
             if (version == Latest)
                 return new RegistryResult<IReadOnlyList<string>>(level.Problems(schema.Schema, Live(versions)), null);
             if (versions.Count == 0)
@@ -204,9 +204,9 @@ internal sealed class SchemaStore : IDisposable
     /// <summary>Deletes every version of a subject: soft (they stay readable with ?deleted=true), or permanently once soft-deleted.</summary>
     public RegistryResult<IReadOnlyList<int>> DeleteSubject(string subject, bool permanent)
     {
-        lock (gate)
+        lock (_gate)
         {
-            if (subjects.GetValueOrDefault(subject) is not { Count: > 0 } versions)
+            if (_subjects.GetValueOrDefault(subject) is not { Count: > 0 } versions)
                 return RegistryError.SubjectNotFound(subject);
             var live = versions.Where(v => !v.Deleted).Select(v => v.Version).ToList();
             if (permanent && live.Count > 0)
@@ -221,9 +221,9 @@ internal sealed class SchemaStore : IDisposable
 
     public RegistryResult<int> DeleteVersion(string subject, int version, bool permanent)
     {
-        lock (gate)
+        lock (_gate)
         {
-            if (subjects.GetValueOrDefault(subject) is not { Count: > 0 } versions || (!permanent && versions.All(v => v.Deleted)))
+            if (_subjects.GetValueOrDefault(subject) is not { Count: > 0 } versions || (!permanent && versions.All(v => v.Deleted)))
                 return RegistryError.SubjectNotFound(subject);
             var found = version == Latest
                 ? versions.LastOrDefault(v => permanent || !v.Deleted)
@@ -239,20 +239,20 @@ internal sealed class SchemaStore : IDisposable
         }
     }
 
-    public void Dispose() => log.Dispose();
+    public void Dispose() => _log.Dispose();
 
     private List<SubjectVersion>? Versions(string subject, bool includeDeleted) =>
-        subjects.GetValueOrDefault(subject)?.Where(v => includeDeleted || !v.Deleted).ToList();
+        _subjects.GetValueOrDefault(subject)?.Where(v => includeDeleted || !v.Deleted).ToList();
 
     private List<(int Version, Schema Schema)> Live(IEnumerable<SubjectVersion> versions) =>
-        versions.Where(v => !v.Deleted).Select(v => (v.Version, schemasById[v.Id].Schema)).ToList();
+        versions.Where(v => !v.Deleted).Select(v => (v.Version, _schemasById[v.Id].Schema)).ToList();
 
     /// <summary>Writes the entries to the log (on disk when this returns), then applies them.</summary>
     private void Commit(params IReadOnlyList<SchemaLogEntry> entries)
     {
-        lock (gate)
+        lock (_gate)
         {
-            log.Append(entries);
+            _log.Append(entries);
             foreach (var entry in entries)
                 Apply(entry);
         }
@@ -265,36 +265,36 @@ internal sealed class SchemaStore : IDisposable
             case "schema":
                 var (text, error) = AvroSchemaText.Parse(entry.Schema);
                 if (text is null)
-                    throw new InvalidDataException($"{log.FilePath}: schema {entry.Id} no longer parses ({error!.Message}).");
-                schemasById[entry.Id!.Value] = text;
-                idsByCanonical[text.Canonical] = entry.Id.Value;
+                    throw new InvalidDataException($"{_log.FilePath}: schema {entry.Id} no longer parses ({error!.Message}).");
+                _schemasById[entry.Id!.Value] = text;
+                _idsByCanonical[text.Canonical] = entry.Id.Value;
                 break;
             case "version":
-                if (!subjects.TryGetValue(entry.Subject!, out var versions))
-                    subjects[entry.Subject!] = versions = [];
-                versions.Add(new SubjectVersion(entry.Subject!, entry.Version!.Value, entry.Id!.Value, schemasById[entry.Id.Value].Canonical));
+                if (!_subjects.TryGetValue(entry.Subject!, out var versions))
+                    _subjects[entry.Subject!] = versions = [];
+                versions.Add(new SubjectVersion(entry.Subject!, entry.Version!.Value, entry.Id!.Value, _schemasById[entry.Id.Value].Canonical));
                 break;
             case "delete":
-                var list = subjects[entry.Subject!];
+                var list = _subjects[entry.Subject!];
                 var index = list.FindIndex(v => v.Version == entry.Version);
                 if (entry.Permanent == true)
                     list.RemoveAt(index);
                 else
                     list[index] = list[index] with { Deleted = true };
                 if (list.Count == 0)
-                    subjects.Remove(entry.Subject!);
+                    _subjects.Remove(entry.Subject!);
                 break;
             case "config":
                 var level = CompatibilityLevels.FromWire(entry.Level);
                 if (entry.Subject is null)
-                    globalLevel = level ?? throw new InvalidDataException($"{log.FilePath}: unknown global compatibility level '{entry.Level}'.");
+                    _globalLevel = level ?? throw new InvalidDataException($"{_log.FilePath}: unknown global compatibility level '{entry.Level}'.");
                 else if (level is null)
-                    subjectLevels.Remove(entry.Subject);
+                    _subjectLevels.Remove(entry.Subject);
                 else
-                    subjectLevels[entry.Subject] = level.Value;
+                    _subjectLevels[entry.Subject] = level.Value;
                 break;
             default:
-                throw new InvalidDataException($"{log.FilePath}: unknown entry '{entry.Op}'; written by a newer version of the registry?");
+                throw new InvalidDataException($"{_log.FilePath}: unknown entry '{entry.Op}'; written by a newer version of the registry?");
         }
     }
 }

@@ -51,10 +51,14 @@ public static class SegmentEndpoints
         using var body = await RequestBody.ReadAsync(context.Request, options.MaxRequestBytes, context.RequestAborted);
         IngestResult result;
         if (body.TooLarge)
+        {
             result = ParseBodyStep.RequestTooLarge(options);
+        }
         else if (body.UnsupportedEncoding)
+        {
             result = new IngestFailure(IngestFailureKind.BadRequest, "unsupported_encoding",
                 "The body's Content-Encoding is not supported or the gzip data is corrupt: send plain JSON or Content-Encoding: gzip.");
+        }
         else
         {
             var request = new IngestRequest(body.Memory, call, BasicAuthUser(context.Request),

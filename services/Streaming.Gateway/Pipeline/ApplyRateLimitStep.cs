@@ -10,7 +10,7 @@ public sealed class ApplyRateLimitStep(RateLimiter limiter)
     public StepResult<Source> Run(Source source, ParsedBatch batch)
     {
         if (limiter.TryAdmit(source, batch.Events.Count, out var retryAfter))
-            return StepResult<Source>.Continue(source);
+            return StepResult.ContinueWith<Source>(source);
         return new IngestFailure(IngestFailureKind.RateLimited, "rate_limited",
             $"Source '{source.Id}' sends more events per second than its limit (source setting rateLimitEventsPerSecond, default Gateway:RateLimitEventsPerSecond). Retry after {retryAfter.TotalSeconds:0} s.")
         { RetryAfter = retryAfter }.Refusal();

@@ -25,7 +25,7 @@ public sealed class AuthenticateSourceStep(SourceRegistry sources)
             { RetryAfter = TimeSpan.FromSeconds(1) }.Refusal();
         }
         return sources.FindByWriteKey(writeKey) is { } source
-            ? StepResult<Source>.Continue(source)
+            ? StepResult.ContinueWith<Source>(source)
             : new IngestFailure(IngestFailureKind.Unauthorized, "unknown_write_key",
                 "The write key matches no source. Use the key returned once by POST /api/sources (it cannot be shown again; create a new source if it is lost).").Refusal();
     }

@@ -78,7 +78,7 @@ public sealed class ParseBodyStep(IOptions<GatewayOptions> options)
         var impliedType = request.Call.EventType();
         if (impliedType is not null)
         {
-            return StepResult<ParsedBatch>.Continue(new ParsedBatch(document, [root])
+            return StepResult.ContinueWith<ParsedBatch>(new ParsedBatch(document, [root])
             {
                 WriteKey = StringOrNull(root, "writeKey"),
                 ImpliedType = impliedType,
@@ -110,7 +110,7 @@ public sealed class ParseBodyStep(IOptions<GatewayOptions> options)
         var writeKey = StringOrNull(root, "writeKey");
         if (writeKey is null && count > 0 && events[0].ValueKind == JsonValueKind.Object)
             writeKey = StringOrNull(events[0], "writeKey");
-        return StepResult<ParsedBatch>.Continue(new ParsedBatch(document, events)
+        return StepResult.ContinueWith<ParsedBatch>(new ParsedBatch(document, events)
         {
             WriteKey = writeKey,
             Context = ObjectOrNull(root, "context"),

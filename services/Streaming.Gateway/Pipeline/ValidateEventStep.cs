@@ -5,8 +5,8 @@ using Microsoft.Extensions.Options;
 using Streaming.Contracts.Records;
 using Streaming.Gateway.Ingestion;
 using Streaming.Gateway.Sources;
-using static Streaming.Gateway.Pipeline.ValidationCodes;
 using Streaming.ServiceDefaults.Pipeline;
+using static Streaming.Gateway.Pipeline.ValidationCodes;
 
 namespace Streaming.Gateway.Pipeline;
 
@@ -40,7 +40,7 @@ public sealed class ValidateEventStep(IOptions<GatewayOptions> options, Identifi
         }
 
         var errors = new List<ValidationError>(0);
-        string? type = scope.Batch.ImpliedType;
+        var type = scope.Batch.ImpliedType;
         JsonElement? context = null;
         string? category = null;
         foreach (var property in raw.EnumerateObject())
@@ -52,37 +52,69 @@ public sealed class ValidateEventStep(IOptions<GatewayOptions> options, Identifi
                     type = ReadString(value, "type", errors) ?? "";
             }
             else if (property.NameEquals("messageId"u8))
+            {
                 draft.MessageId = ReadIdentifier(value, "messageId", errors);
+            }
             else if (property.NameEquals("userId"u8))
+            {
                 draft.UserId = ReadIdentifier(value, "userId", errors);
+            }
             else if (property.NameEquals("anonymousId"u8))
+            {
                 draft.AnonymousId = ReadIdentifier(value, "anonymousId", errors);
+            }
             else if (property.NameEquals("event"u8))
+            {
                 draft.Event = ReadString(value, "event", errors);
+            }
             else if (property.NameEquals("name"u8))
+            {
                 draft.Name = ReadString(value, "name", errors);
+            }
             else if (property.NameEquals("previousId"u8))
+            {
                 draft.PreviousId = ReadIdentifier(value, "previousId", errors);
+            }
             else if (property.NameEquals("groupId"u8))
+            {
                 draft.GroupId = ReadIdentifier(value, "groupId", errors);
+            }
             else if (property.NameEquals("timestamp"u8))
+            {
                 draft.ClientTimestamp = ReadTime(value, "timestamp", errors);
+            }
             else if (property.NameEquals("originalTimestamp"u8))
+            {
                 draft.OriginalTimestamp = ReadTime(value, "originalTimestamp", errors);
+            }
             else if (property.NameEquals("sentAt"u8))
+            {
                 draft.SentAt = ReadTime(value, "sentAt", errors);
+            }
             else if (property.NameEquals("properties"u8))
+            {
                 draft.Properties = ReadObject(value, "properties", errors) is { } p ? new JsonObjectDraft(p) : null;
+            }
             else if (property.NameEquals("traits"u8))
+            {
                 draft.Traits = ReadObject(value, "traits", errors) is { } t ? new JsonObjectDraft(t) : null;
+            }
             else if (property.NameEquals("context"u8))
+            {
                 context = ReadObject(value, "context", errors);
+            }
             else if (property.NameEquals("integrations"u8))
+            {
                 draft.Integrations = ReadObject(value, "integrations", errors);
+            }
             else if (property.NameEquals("category"u8) && value.ValueKind == JsonValueKind.String)
+            {
                 JsonText.TryGetString(value, out category);
+            }
             else if (property.NameEquals("writeKey"u8) && value.ValueKind == JsonValueKind.String)
+            {
                 CheckWriteKey(value, scope.Source, errors);
+            }
         }
         if (HasSurrogateEscape(raw))
         {

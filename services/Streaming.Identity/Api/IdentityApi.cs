@@ -22,8 +22,11 @@ public static class IdentityApi
         group.MapGet("/lookup", async (HttpContext http, IdentityGraph graph, string? type, string? value) =>
         {
             if (string.IsNullOrEmpty(type) || string.IsNullOrEmpty(value))
+            {
                 return AdminAuthorization.Problem(StatusCodes.Status400BadRequest, "type and value are required",
                     "Give the identifier as query parameters, e.g. /api/identity/lookup?type=userId&value=U1.");
+            }
+
             var tenant = http.Tenant();
             var person = await graph.LookupAsync(tenant, type, value.Trim());
             var record = person is null ? null : await graph.ReadPersonAsync(tenant, person.Value);
@@ -50,8 +53,11 @@ public static class IdentityApi
             var body = await reader.ReadToEndAsync(cancellationToken);
             var valid = rules.Validate(body, out var errors);
             if (valid is null)
+            {
                 return Results.ValidationProblem(new Dictionary<string, string[]> { ["rules"] = [.. errors] },
                     title: "invalid identity rules", detail: string.Join(" ", errors));
+            }
+
             var tenant = http.Tenant();
             await store.PutAsync(tenant, DefinitionKind.IdentityRules, TenantRules.DocumentId, body, "admin-api", cancellationToken);
             return Results.Ok(valid.ToDocument());

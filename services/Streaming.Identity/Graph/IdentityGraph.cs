@@ -134,9 +134,14 @@ public sealed class IdentityGraph
                         first[name[2..]] = bar < 0 ? (ParseLong(value), "") : (ParseLong(value[..bar]), value[(bar + 1)..]);
                     }
                     else if (name.StartsWith("l:", StringComparison.Ordinal))
+                    {
                         last[name[2..]] = ParseLong(value);
+                    }
                     else if (name.StartsWith("a:", StringComparison.Ordinal))
+                    {
                         absorbed.Add(new AbsorbedPerson(ParseLong(name[2..]), ParseLong(value)));
+                    }
+
                     break;
             }
         }

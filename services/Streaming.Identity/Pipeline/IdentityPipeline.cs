@@ -120,7 +120,7 @@ public sealed class IdentityPipeline(TenantRules tenantRules, StitchPersonsStep 
     /// The event's identifiers as <c>type:value</c>, an alias's previousId under the type the stitch
     /// script linked it as (left out when it could not be linked).
     /// </summary>
-    private static IReadOnlyList<string> LinkedIdentifiers(string tenant, IReadOnlyList<Identifier> identifiers,
+    private static string[] LinkedIdentifiers(string tenant, IReadOnlyList<Identifier> identifiers,
         Dictionary<(string Tenant, string Value), string?> previousIdTypes)
     {
         var linked = new string[identifiers.Count];

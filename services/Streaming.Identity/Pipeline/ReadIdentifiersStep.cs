@@ -71,7 +71,7 @@ public static class ReadIdentifiersStep
             }
             found[j + 1] = item;
         }
-        return StepResult<IReadOnlyList<Identifier>>.Continue(found);
+        return StepResult.ContinueWith<IReadOnlyList<Identifier>>(found);
     }
 
     /// <summary>The string or number at a dotted path (e.g. <c>context.device.advertisingId</c>), or null.</summary>

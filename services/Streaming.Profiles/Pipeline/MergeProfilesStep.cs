@@ -42,7 +42,9 @@ public static class MergeProfilesStep
         {
             if (!survivor.Traits.TryGetValue(name, out var current)
                 || (trait.Once ? current.Once && trait.At < current.At : trait.At > current.At || current.Once))
+            {
                 survivor.Traits[name] = trait;
+            }
         }
         foreach (var (id, slot) in absorbed.Slots)
         {

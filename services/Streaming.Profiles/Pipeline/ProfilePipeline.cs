@@ -27,7 +27,7 @@ namespace Streaming.Profiles.Pipeline;
 /// A redelivered message changes nothing and re-sends its changes (same ids) if not superseded; an event
 /// the profile applied already at another offset changes nothing and sends nothing.
 /// </summary>
-public sealed class ProfilePipeline(ProfileStore store, TagCatalog catalog, TagTimers timers, TimeProvider time, ILogger<ProfilePipeline>? logger = null) : IConsumerHandler<IdentifiedEvent>
+public sealed class ProfilePipeline(ProfileStore store, TagCatalog catalog, TagTimers timers, TimeProvider time, ILogger<ProfilePipeline>? logger = null) : IConsumerHandler<IdentifiedEvent>, IDisposable
 {
     private readonly ILogger _logger = (ILogger?)logger ?? NullLogger.Instance;
 
@@ -224,4 +224,6 @@ public sealed class ProfilePipeline(ProfileStore store, TagCatalog catalog, TagT
         PendingChanges.Replace(state, first.Topic, first.Partition, pending);
         return new AppliedProfile(group, outputs, ProfileWrite.Of(group.Profile, state, knownIdentifiers), reschedule, due, fenced, duplicates);
     }
+
+    public void Dispose() => _concurrency.Dispose();
 }

@@ -15,12 +15,12 @@ public static class ProfileCodec
     private const byte Format1 = 1;
 
     [ThreadStatic]
-    private static BinaryWriter? t_writer;
+    private static BinaryWriter? _writer;
 
     public static byte[] Encode(ProfileState state)
     {
         // One writer and buffer per thread, reused: encoding is synchronous.
-        var w = t_writer ??= new BinaryWriter(new MemoryStream(4096), Encoding.UTF8);
+        var w = _writer ??= new BinaryWriter(new MemoryStream(4096), Encoding.UTF8);
         var buffer = (MemoryStream)w.BaseStream;
         buffer.SetLength(0);
         w.Write(Format1);

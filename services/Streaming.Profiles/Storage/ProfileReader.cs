@@ -17,7 +17,7 @@ internal sealed class ProfileReader(byte[] data)
     private static readonly ConcurrentDictionary<string, string>.AlternateLookup<ReadOnlySpan<char>> PoolBySpan = Pool.GetAlternateLookup<ReadOnlySpan<char>>();
 
     // ConcurrentDictionary.Count takes every lock: the pool keeps its own count.
-    private static int s_pooled;
+    private static int _pooled;
 
     private int _position;
 
@@ -48,9 +48,9 @@ internal sealed class ProfileReader(byte[] data)
         if (PoolBySpan.TryGetValue(chars[..length], out var pooled))
             return pooled;
         var text = new string(chars[..length]);
-        if (Volatile.Read(ref s_pooled) >= MaxPooled || !Pool.TryAdd(text, text))
+        if (Volatile.Read(ref _pooled) >= MaxPooled || !Pool.TryAdd(text, text))
             return PoolBySpan.TryGetValue(chars[..length], out pooled) ? pooled : text;
-        Interlocked.Increment(ref s_pooled);
+        Interlocked.Increment(ref _pooled);
         return text;
     }
 

@@ -98,12 +98,17 @@ public static partial class AdminAuthorization
             tenant = key.Tenant;
         }
         else
+        {
             return Problem(StatusCodes.Status403Forbidden, "tenant not allowed",
                 $"This key belongs to tenant '{key.Tenant}' only; X-Tenant '{requested}' is not one of its tenants. Omit X-Tenant, or use a key of tenant '{requested}'.");
+        }
 
         if (!key.Role.Allows(required.Permission))
+        {
             return Problem(StatusCodes.Status403Forbidden, "role not allowed",
                 $"Role '{key.Role.Name()}' may not {Describe(required.Permission)}; that needs {NeededRoles(required.Permission)} (docs/security.md).");
+        }
+
         http.Items[CallerItem] = new ApiCaller(key.Id, key.Role, key.Tenant, tenant);
         return null;
     }

@@ -35,8 +35,11 @@ public static class ApiKeysApi
             return AdminAuthorization.Problem(StatusCodes.Status400BadRequest, "bad name", "name says what the key is for (1-200 characters), e.g. \"BI dashboards\".");
         var caller = http.Caller();
         if (request.AllTenants && !caller.HasAllTenants)
+        {
             return AdminAuthorization.Problem(StatusCodes.Status403Forbidden, "all tenants not allowed",
                 $"Only a key of all tenants creates keys of all tenants; this key belongs to tenant '{caller.KeyTenant}'.");
+        }
+
         var tenant = request.AllTenants ? ApiCaller.AllTenants : caller.Tenant;
         var (entry, key) = await keys.CreateAsync(tenant, role, name, "key:" + caller.KeyId, http.RequestAborted);
         return Results.Created($"/api/keys/{entry.Id}", new CreatedKeyView(entry.Id, TenantOf(entry), request.AllTenants, role.Name(), name, key,

@@ -36,7 +36,7 @@ internal sealed class PartitionWorker<T>
     {
         Partition = partition;
         Incarnation = incarnation;
-        _causePrefix = InboundMessage<T>.FenceKeyOf(partition.Topic, partition.Partition.Value, incarnation) + "/";
+        _causePrefix = InboundMessage.FenceKeyOf(partition.Topic, partition.Partition.Value, incarnation) + "/";
         _subscription = subscription;
         _handler = handler;
         _serde = serde;

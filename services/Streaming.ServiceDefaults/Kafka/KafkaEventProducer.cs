@@ -79,34 +79,34 @@ public sealed class KafkaEventProducer : IEventProducer, IDisposable
 
     private sealed class BatchDelivery(int count)
     {
-        private readonly TaskCompletionSource completion = new(TaskCreationOptions.RunContinuationsAsynchronously);
-        private int remaining = count;
-        private Exception? failure;
+        private readonly TaskCompletionSource _completion = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        private int _remaining = count;
+        private Exception? _failure;
 
-        public Task Task => completion.Task;
+        public Task Task => _completion.Task;
 
         public void OnDelivery(DeliveryReport<byte[], byte[]> report)
         {
             if (report.Error.IsError)
-                Interlocked.CompareExchange(ref failure, new ProduceException<byte[], byte[]>(report.Error, report), null);
+                Interlocked.CompareExchange(ref _failure, new ProduceException<byte[], byte[]>(report.Error, report), null);
             CountDown(1);
         }
 
         /// <summary>The messages from the failed one on were never handed to the producer.</summary>
         public void Abandon(int notSent, Exception error)
         {
-            Interlocked.CompareExchange(ref failure, error, null);
+            Interlocked.CompareExchange(ref _failure, error, null);
             CountDown(notSent);
         }
 
         private void CountDown(int delivered)
         {
-            if (Interlocked.Add(ref remaining, -delivered) != 0)
+            if (Interlocked.Add(ref _remaining, -delivered) != 0)
                 return;
-            if (failure is null)
-                completion.TrySetResult();
+            if (_failure is null)
+                _completion.TrySetResult();
             else
-                completion.TrySetException(failure);
+                _completion.TrySetException(_failure);
         }
     }
 

@@ -33,9 +33,12 @@ internal sealed class AdminOptionsValidator : IValidateOptions<AdminOptions>
         if (options.ApiKey.Length > 0 && options.ApiKeyHash.Length > 0)
             return ValidateOptionsResult.Fail("Set Admin:ApiKey or Admin:ApiKeyHash, not both.");
         if (options.ApiKeyHash.Length > 0)
+        {
             return System.Text.RegularExpressions.Regex.IsMatch(options.ApiKeyHash, "^sha256:[0-9a-f]{64}$")
                 ? ValidateOptionsResult.Success
                 : ValidateOptionsResult.Fail("Admin:ApiKeyHash must be 'sha256:' and 64 lower-case hex digits (SHA-256 of the key's UTF-8 bytes).");
+        }
+
         return options.ApiKey.Length >= 16
             ? ValidateOptionsResult.Success
             : ValidateOptionsResult.Fail("Admin:ApiKey is required and must be at least 16 characters (env Admin__ApiKey, from a secret).");

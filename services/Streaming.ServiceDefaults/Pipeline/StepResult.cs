@@ -28,6 +28,9 @@ public readonly struct StepResult
 
     public static StepResult Continue => default;
 
+    /// <summary>Continue, handing <paramref name="value"/> to the next step.</summary>
+    public static StepResult<T> ContinueWith<T>(T value) => new(value);
+
     public static StepResult Drop(string reason, object? detail = null) => new(StepVerdict.Drop, Required(reason), detail);
 
     public static StepResult DeadLetter(string reason, object? detail = null) => new(StepVerdict.DeadLetter, Required(reason), detail);
@@ -67,7 +70,10 @@ public readonly struct StepResult<T>
     /// <summary>The value handed on; default when the step stopped.</summary>
     public T? Value { get; }
 
-    public static StepResult<T> Continue(T value) => new(StepResult.Continue, value);
+    internal StepResult(T value)
+        : this(StepResult.Continue, value)
+    {
+    }
 
     /// <summary>The verdict without the value (for <see cref="Consumers.HandlerOutcome.Of"/> or a caller that only needs the stop).</summary>
     public StepResult WithoutValue() => _result;

@@ -23,7 +23,7 @@ public static class TraceContextHeaders
     {
         if (headers is null || !headers.TryGetLastBytes(TraceParent, out var parent))
             return default;
-        string? state = headers.TryGetLastBytes(TraceState, out var stateBytes) ? Encoding.ASCII.GetString(stateBytes) : null;
+        var state = headers.TryGetLastBytes(TraceState, out var stateBytes) ? Encoding.ASCII.GetString(stateBytes) : null;
         return ActivityContext.TryParse(Encoding.ASCII.GetString(parent), state, isRemote: true, out var context) ? context : default;
     }
 }

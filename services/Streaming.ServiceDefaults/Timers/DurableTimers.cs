@@ -21,7 +21,7 @@ public sealed class DurableTimers(IConnectionMultiplexer redis, TimerSet set) : 
 
     private readonly IDatabase _db = redis.GetDatabase();
 
-    public TimerSet Set => set;
+    public TimerSet TimerSet => set;
 
     public Task ScheduleAsync(string partitionKey, string id, long due) =>
         _db.SortedSetAddAsync(set.Key(set.PartitionOf(partitionKey)), id, due);

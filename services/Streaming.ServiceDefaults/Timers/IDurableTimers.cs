@@ -7,7 +7,7 @@ namespace Streaming.ServiceDefaults.Timers;
 /// </summary>
 public interface IDurableTimers
 {
-    TimerSet Set { get; }
+    TimerSet TimerSet { get; }
 
     /// <summary>Sets the timer to fire at <paramref name="due"/> (replacing an earlier due time).</summary>
     Task ScheduleAsync(string partitionKey, string id, long due);

@@ -14,7 +14,7 @@ namespace Streaming.ServiceDefaults.Timers;
 public sealed class TimerSweeper(DurableTimers timers, PartitionOwnership ownership, IDueTimerHandler handler, TimeProvider time, ILogger<TimerSweeper> logger)
     : BackgroundService
 {
-    private TimerSet Set => timers.Set;
+    private TimerSet Set => timers.TimerSet;
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {

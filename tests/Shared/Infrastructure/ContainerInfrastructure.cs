@@ -9,7 +9,7 @@ using DotNet.Testcontainers.Networks;
 using Testcontainers.Kafka;
 using Testcontainers.Redis;
 
-namespace Streaming.Tests.Shared;
+namespace Streaming.Tests.Helpers;
 
 /// <summary>
 /// Real servers in Docker through Testcontainers: Kafka and Redis with their modules, ClickHouse
@@ -29,11 +29,11 @@ public sealed class ContainerInfrastructure : ITestInfrastructure
     private const ushort SchemaRegistryPort = 8081;
     private const string ClickHousePassword = "streaming-tests";
 
-    private readonly List<IAsyncDisposable> started = [];
-    private KafkaContainer? kafka;
-    private RedisContainer? redis;
-    private IContainer? clickHouse;
-    private IContainer? schemaRegistry;
+    private readonly List<IAsyncDisposable> _started = [];
+    private KafkaContainer? _kafka;
+    private RedisContainer? _redis;
+    private IContainer? _clickHouse;
+    private IContainer? _schemaRegistry;
 
     private ContainerInfrastructure()
     {
@@ -41,15 +41,15 @@ public sealed class ContainerInfrastructure : ITestInfrastructure
 
     public TestInfraKind Kind => TestInfraKind.Containers;
 
-    public string KafkaBootstrapServers => kafka?.GetBootstrapAddress() ?? throw NotStarted(TestServers.Kafka);
+    public string KafkaBootstrapServers => _kafka?.GetBootstrapAddress() ?? throw NotStarted(TestServers.Kafka);
 
-    public string RedisConnectionString => (redis?.GetConnectionString() ?? throw NotStarted(TestServers.Redis)) + ",syncTimeout=60000,asyncTimeout=60000";
+    public string RedisConnectionString => (_redis?.GetConnectionString() ?? throw NotStarted(TestServers.Redis)) + ",syncTimeout=60000,asyncTimeout=60000";
 
-    public string ClickHouseConnectionString => clickHouse is { } server
+    public string ClickHouseConnectionString => _clickHouse is { } server
         ? string.Create(CultureInfo.InvariantCulture, $"Host={server.Hostname};Port={server.GetMappedPublicPort(ClickHouseHttpPort)};Database=default;Username=default;Password={ClickHousePassword};UseFormDataParameters=true")
         : throw NotStarted(TestServers.ClickHouse);
 
-    public string SchemaRegistryUrl => schemaRegistry is { } registry
+    public string SchemaRegistryUrl => _schemaRegistry is { } registry
         ? string.Create(CultureInfo.InvariantCulture, $"http://{registry.Hostname}:{registry.GetMappedPublicPort(SchemaRegistryPort)}")
         : throw NotStarted(TestServers.SchemaRegistry);
 
@@ -64,31 +64,31 @@ public sealed class ContainerInfrastructure : ITestInfrastructure
             if (servers.HasFlag(TestServers.Kafka))
             {
                 network = new NetworkBuilder().WithDockerEndpoint(endpoint).Build();
-                infrastructure.started.Add(network);
+                infrastructure._started.Add(network);
                 await network.CreateAsync(cancellationToken);
-                infrastructure.kafka = new KafkaBuilder(KafkaImage).WithDockerEndpoint(endpoint)
+                infrastructure._kafka = new KafkaBuilder(KafkaImage).WithDockerEndpoint(endpoint)
                     .WithNetwork(network).WithListener($"{KafkaAlias}:19092").Build();
-                await infrastructure.StartAsync(infrastructure.kafka, cancellationToken);
+                await infrastructure.StartAsync(infrastructure._kafka, cancellationToken);
             }
             if (servers.HasFlag(TestServers.Redis))
             {
-                infrastructure.redis = new RedisBuilder(RedisImage).WithDockerEndpoint(endpoint).Build();
-                await infrastructure.StartAsync(infrastructure.redis, cancellationToken);
+                infrastructure._redis = new RedisBuilder(RedisImage).WithDockerEndpoint(endpoint).Build();
+                await infrastructure.StartAsync(infrastructure._redis, cancellationToken);
             }
             if (servers.HasFlag(TestServers.ClickHouse))
             {
-                infrastructure.clickHouse = new ContainerBuilder(ClickHouseImage).WithDockerEndpoint(endpoint)
+                infrastructure._clickHouse = new ContainerBuilder(ClickHouseImage).WithDockerEndpoint(endpoint)
                     .WithPortBinding(ClickHouseHttpPort, assignRandomHostPort: true)
                     .WithEnvironment("CLICKHOUSE_USER", "default")
                     .WithEnvironment("CLICKHOUSE_PASSWORD", ClickHousePassword)
                     .WithEnvironment("CLICKHOUSE_DEFAULT_ACCESS_MANAGEMENT", "1")
                     .WithWaitStrategy(Wait.ForUnixContainer().UntilHttpRequestIsSucceeded(r => r.ForPort(ClickHouseHttpPort).ForPath("/ping")))
                     .Build();
-                await infrastructure.StartAsync(infrastructure.clickHouse, cancellationToken);
+                await infrastructure.StartAsync(infrastructure._clickHouse, cancellationToken);
             }
             if (servers.HasFlag(TestServers.SchemaRegistry))
             {
-                infrastructure.schemaRegistry = new ContainerBuilder(SchemaRegistryImage).WithDockerEndpoint(endpoint)
+                infrastructure._schemaRegistry = new ContainerBuilder(SchemaRegistryImage).WithDockerEndpoint(endpoint)
                     .WithNetwork(network)
                     .WithPortBinding(SchemaRegistryPort, assignRandomHostPort: true)
                     .WithEnvironment("SCHEMA_REGISTRY_HOST_NAME", "schema-registry")
@@ -96,7 +96,7 @@ public sealed class ContainerInfrastructure : ITestInfrastructure
                     .WithEnvironment("SCHEMA_REGISTRY_KAFKASTORE_BOOTSTRAP_SERVERS", $"PLAINTEXT://{KafkaAlias}:19092")
                     .WithWaitStrategy(Wait.ForUnixContainer().UntilHttpRequestIsSucceeded(r => r.ForPort(SchemaRegistryPort).ForPath("/subjects")))
                     .Build();
-                await infrastructure.StartAsync(infrastructure.schemaRegistry, cancellationToken);
+                await infrastructure.StartAsync(infrastructure._schemaRegistry, cancellationToken);
             }
             return infrastructure;
         }
@@ -113,7 +113,7 @@ public sealed class ContainerInfrastructure : ITestInfrastructure
     /// </summary>
     public static async Task<Uri> RequireDockerAsync(Uri? dockerEndpoint, CancellationToken cancellationToken = default)
     {
-        Uri? endpoint = dockerEndpoint;
+        var endpoint = dockerEndpoint;
         Exception? cause = null;
         if (endpoint is null)
         {
@@ -166,14 +166,14 @@ public sealed class ContainerInfrastructure : ITestInfrastructure
 
     public async ValueTask DisposeAsync()
     {
-        for (var i = started.Count - 1; i >= 0; i--)
-            await started[i].DisposeAsync();
-        started.Clear();
+        for (var i = _started.Count - 1; i >= 0; i--)
+            await _started[i].DisposeAsync();
+        _started.Clear();
     }
 
     private async Task StartAsync(IContainer container, CancellationToken cancellationToken)
     {
-        started.Add(container);
+        _started.Add(container);
         await container.StartAsync(cancellationToken);
     }
 

@@ -2,16 +2,16 @@ using Streaming.Embedded.ClickHouse;
 using Streaming.Embedded.Kafka;
 using Streaming.Embedded.SchemaRegistry;
 
-namespace Streaming.Tests.Shared;
+namespace Streaming.Tests.Helpers;
 
 /// <summary>The embedded engines, in this process or as child processes: what every run uses without the switch.</summary>
 public sealed class EmbeddedInfrastructure : ITestInfrastructure
 {
-    private readonly string dataPath = Path.Combine(Path.GetTempPath(), "streaming-test-infra-" + Guid.NewGuid().ToString("N"));
-    private EmbeddedKafka? kafka;
-    private TestRedis? redis;
-    private EmbeddedClickHouse? clickHouse;
-    private EmbeddedSchemaRegistry? schemaRegistry;
+    private readonly string _dataPath = Path.Combine(Path.GetTempPath(), "streaming-test-infra-" + Guid.NewGuid().ToString("N"));
+    private EmbeddedKafka? _kafka;
+    private TestRedis? _redis;
+    private EmbeddedClickHouse? _clickHouse;
+    private EmbeddedSchemaRegistry? _schemaRegistry;
 
     private EmbeddedInfrastructure()
     {
@@ -19,16 +19,16 @@ public sealed class EmbeddedInfrastructure : ITestInfrastructure
 
     public TestInfraKind Kind => TestInfraKind.Embedded;
 
-    public string KafkaBootstrapServers => kafka?.BootstrapServers ?? throw NotStarted(TestServers.Kafka);
+    public string KafkaBootstrapServers => _kafka?.BootstrapServers ?? throw NotStarted(TestServers.Kafka);
 
-    public string RedisConnectionString => redis?.ClientConfiguration ?? throw NotStarted(TestServers.Redis);
+    public string RedisConnectionString => _redis?.ClientConfiguration ?? throw NotStarted(TestServers.Redis);
 
-    public string ClickHouseConnectionString => clickHouse?.ConnectionString ?? throw NotStarted(TestServers.ClickHouse);
+    public string ClickHouseConnectionString => _clickHouse?.ConnectionString ?? throw NotStarted(TestServers.ClickHouse);
 
-    public string SchemaRegistryUrl => schemaRegistry?.Url.ToString() ?? throw NotStarted(TestServers.SchemaRegistry);
+    public string SchemaRegistryUrl => _schemaRegistry?.Url.ToString() ?? throw NotStarted(TestServers.SchemaRegistry);
 
     /// <summary><c>user:password</c> of the embedded registry (Confluent's <c>basic.auth.user.info</c>).</summary>
-    public string? SchemaRegistryUserInfo => schemaRegistry?.UserInfo;
+    public string? SchemaRegistryUserInfo => _schemaRegistry?.UserInfo;
 
     public static async Task<ITestInfrastructure> StartAsync(TestServers servers, CancellationToken cancellationToken = default)
     {
@@ -36,15 +36,15 @@ public sealed class EmbeddedInfrastructure : ITestInfrastructure
         try
         {
             if (servers.HasFlag(TestServers.Kafka))
-                infrastructure.kafka = EmbeddedKafka.Start(1, []);
+                infrastructure._kafka = EmbeddedKafka.Start(1, []);
             if (servers.HasFlag(TestServers.Redis))
-                infrastructure.redis = await TestRedis.StartAsync(cancellationToken);
+                infrastructure._redis = await TestRedis.StartAsync(cancellationToken);
             if (servers.HasFlag(TestServers.ClickHouse))
-                infrastructure.clickHouse = await EmbeddedClickHouse.StartAsync(new EmbeddedClickHouseOptions { DataPath = infrastructure.dataPath }, cancellationToken);
+                infrastructure._clickHouse = await EmbeddedClickHouse.StartAsync(new EmbeddedClickHouseOptions { DataPath = infrastructure._dataPath }, cancellationToken);
             if (servers.HasFlag(TestServers.SchemaRegistry))
             {
-                infrastructure.schemaRegistry = await EmbeddedSchemaRegistry.StartAsync(
-                    new EmbeddedSchemaRegistryOptions { DataPath = Path.Combine(infrastructure.dataPath, "schema-registry") }, cancellationToken);
+                infrastructure._schemaRegistry = await EmbeddedSchemaRegistry.StartAsync(
+                    new EmbeddedSchemaRegistryOptions { DataPath = Path.Combine(infrastructure._dataPath, "schema-registry") }, cancellationToken);
             }
             return infrastructure;
         }
@@ -57,7 +57,7 @@ public sealed class EmbeddedInfrastructure : ITestInfrastructure
 
     public Task CreateTopicsAsync(IEnumerable<(string Topic, int Partitions)> topics, CancellationToken cancellationToken = default)
     {
-        var cluster = kafka ?? throw NotStarted(TestServers.Kafka);
+        var cluster = _kafka ?? throw NotStarted(TestServers.Kafka);
         foreach (var (topic, partitions) in topics)
             cluster.CreateTopic(topic, partitions);
         return Task.CompletedTask;
@@ -65,16 +65,16 @@ public sealed class EmbeddedInfrastructure : ITestInfrastructure
 
     public async ValueTask DisposeAsync()
     {
-        if (schemaRegistry is not null)
-            await schemaRegistry.DisposeAsync();
-        kafka?.Dispose();
-        redis?.Dispose();
-        if (clickHouse is not null)
-            await clickHouse.DisposeAsync();
+        if (_schemaRegistry is not null)
+            await _schemaRegistry.DisposeAsync();
+        _kafka?.Dispose();
+        _redis?.Dispose();
+        if (_clickHouse is not null)
+            await _clickHouse.DisposeAsync();
         try
         {
-            if (Directory.Exists(dataPath))
-                Directory.Delete(dataPath, recursive: true);
+            if (Directory.Exists(_dataPath))
+                Directory.Delete(_dataPath, recursive: true);
         }
         catch (IOException)
         {

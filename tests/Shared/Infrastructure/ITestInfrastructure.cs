@@ -1,4 +1,4 @@
-namespace Streaming.Tests.Shared;
+namespace Streaming.Tests.Helpers;
 
 /// <summary>Which servers a test needs started; the others are left alone.</summary>
 [Flags]

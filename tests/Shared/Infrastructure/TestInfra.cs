@@ -1,4 +1,4 @@
-namespace Streaming.Tests.Shared;
+namespace Streaming.Tests.Helpers;
 
 /// <summary>Where the integration tests' Kafka, Redis, ClickHouse and Schema Registry come from.</summary>
 public enum TestInfraKind

@@ -1,4 +1,4 @@
-namespace Streaming.Tests.Shared;
+namespace Streaming.Tests.Helpers;
 
 /// <summary>Starts the servers a test needs on the infrastructure <see cref="TestInfra.Selected"/> picks.</summary>
 public static class TestInfrastructure

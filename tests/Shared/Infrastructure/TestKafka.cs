@@ -1,6 +1,6 @@
 using Streaming.Embedded.Kafka;
 
-namespace Streaming.Tests.Shared;
+namespace Streaming.Tests.Helpers;
 
 /// <summary>
 /// Kafka for one test bed, with its topics: a fresh embedded mock cluster, or with
@@ -13,12 +13,12 @@ public sealed class TestKafka : IDisposable
     private static readonly Lazy<Task<ITestInfrastructure>> SharedContainer =
         new(() => ContainerInfrastructure.StartAsync(TestServers.Kafka, dockerEndpoint: null));
 
-    private readonly EmbeddedKafka? embedded;
+    private readonly EmbeddedKafka? _embedded;
 
     private TestKafka(string bootstrapServers, EmbeddedKafka? embedded)
     {
         BootstrapServers = bootstrapServers;
-        this.embedded = embedded;
+        this._embedded = embedded;
     }
 
     public string BootstrapServers { get; }
@@ -28,7 +28,7 @@ public sealed class TestKafka : IDisposable
     /// cluster has it, so a bed that needs it is started with <c>injectsFaults: true</c> and runs
     /// embedded whatever the switch says.
     /// </summary>
-    public EmbeddedKafka Faults => embedded
+    public EmbeddedKafka Faults => _embedded
         ?? throw new InvalidOperationException("This scenario injects broker faults: start its TestKafka with injectsFaults: true (it then runs on the embedded mock cluster).");
 
     public static TestKafka Start(IEnumerable<(string Topic, int Partitions)> topics, bool injectsFaults = false)
@@ -43,5 +43,5 @@ public sealed class TestKafka : IDisposable
         return new TestKafka(kafka.BootstrapServers, kafka);
     }
 
-    public void Dispose() => embedded?.Dispose();
+    public void Dispose() => _embedded?.Dispose();
 }

@@ -1,7 +1,7 @@
 using System.Collections.Concurrent;
 using Microsoft.Extensions.Logging;
 
-namespace Streaming.Tests.Shared;
+namespace Streaming.Tests.Helpers;
 
 /// <summary>
 /// A real logger provider that keeps what is logged, so tests can check levels and stack traces,

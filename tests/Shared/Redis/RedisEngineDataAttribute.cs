@@ -2,7 +2,7 @@ using System.Reflection;
 using Streaming.Embedded.Redis;
 using Xunit.Sdk;
 
-namespace Streaming.Tests.Shared;
+namespace Streaming.Tests.Helpers;
 
 /// <summary>
 /// One theory row per Redis engine. The redis-server row is skipped, saying how to install it,

@@ -1,6 +1,6 @@
 using Streaming.Embedded.Redis;
 
-namespace Streaming.Tests.Shared;
+namespace Streaming.Tests.Helpers;
 
 /// <summary>
 /// A test that starts and stops redis-server processes itself (an outage, a restart): skipped,

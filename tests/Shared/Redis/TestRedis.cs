@@ -1,7 +1,7 @@
 using Streaming.Embedded.Redis;
 using Testcontainers.Redis;
 
-namespace Streaming.Tests.Shared;
+namespace Streaming.Tests.Helpers;
 
 /// <summary>
 /// A fresh, empty Redis for one test or fixture: the real redis-server when it is on PATH
@@ -14,13 +14,13 @@ public sealed class TestRedis : IDisposable
     /// <summary>Environment variable that picks the engine <see cref="StartAsync(CancellationToken)"/> uses.</summary>
     public const string EngineVariable = "STREAMING_TEST_REDIS";
 
-    private readonly IDisposable server;
+    private readonly IDisposable _server;
 
     private TestRedis(RedisEngine engine, string connectionString, IDisposable server)
     {
         Engine = engine;
         ConnectionString = connectionString;
-        this.server = server;
+        this._server = server;
     }
 
     public RedisEngine Engine { get; }
@@ -75,7 +75,7 @@ public sealed class TestRedis : IDisposable
         }
     }
 
-    public void Dispose() => server.Dispose();
+    public void Dispose() => _server.Dispose();
 
     /// <summary>Stops and removes a container when the TestRedis is disposed (tests dispose synchronously).</summary>
     private sealed class ContainerLease(RedisContainer container) : IDisposable

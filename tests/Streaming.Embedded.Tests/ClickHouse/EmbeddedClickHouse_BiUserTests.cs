@@ -9,9 +9,9 @@ namespace Streaming.Embedded.Tests.ClickHouse;
 [Collection(ClickHouseCollection.Name)]
 public sealed class EmbeddedClickHouse_BiUserTests(ClickHouseFixture fixture) : IDisposable
 {
-    private readonly HttpClient bi = fixture.Http("bi");
+    private readonly HttpClient _bi = fixture.Http("bi");
 
-    public void Dispose() => bi.Dispose();
+    public void Dispose() => _bi.Dispose();
 
     [Fact]
     public async Task EmbeddedClickHouse_lets_bi_read_its_views_and_metadata_when_connected_with_the_driver()
@@ -45,7 +45,7 @@ public sealed class EmbeddedClickHouse_BiUserTests(ClickHouseFixture fixture) : 
     [InlineData("SET profile = 'default'", "452")]
     public async Task EmbeddedClickHouse_refuses_bi_when_it_writes_or_leaves_its_databases(string sql, string expectedCode)
     {
-        var (_, code, body) = await EmbeddedClickHouse_HostileRequestsTests.PostAsync(bi, sql);
+        var (_, code, body) = await EmbeddedClickHouse_HostileRequestsTests.PostAsync(_bi, sql);
         var rows = await fixture.Http().GetStringAsync("/?query=SELECT+count()+FROM+streaming.events+WHERE+tenant+%3D+'tenantb'");
 
         Assert.Equal(expectedCode, code);
@@ -62,7 +62,7 @@ public sealed class EmbeddedClickHouse_BiUserTests(ClickHouseFixture fixture) : 
     [InlineData("database=streaming", "497")]
     public async Task EmbeddedClickHouse_refuses_bi_when_the_query_string_lifts_a_limit(string setting, string expectedCode)
     {
-        var (status, code, _) = await EmbeddedClickHouse_HostileRequestsTests.PostAsync(bi, "SELECT 1", "/?" + setting);
+        var (status, code, _) = await EmbeddedClickHouse_HostileRequestsTests.PostAsync(_bi, "SELECT 1", "/?" + setting);
 
         Assert.Equal(expectedCode, code);
         Assert.NotEqual(HttpStatusCode.OK, status);
@@ -88,7 +88,7 @@ public sealed class EmbeddedClickHouse_BiUserTests(ClickHouseFixture fixture) : 
     [Fact]
     public async Task EmbeddedClickHouse_lets_bi_lower_its_row_limit_when_a_jdbc_client_sets_max_rows()
     {
-        var (status, _, body) = await EmbeddedClickHouse_HostileRequestsTests.PostAsync(bi, "SELECT number FROM numbers(100)", "/?max_result_rows=10&result_overflow_mode=break");
+        var (status, _, body) = await EmbeddedClickHouse_HostileRequestsTests.PostAsync(_bi, "SELECT number FROM numbers(100)", "/?max_result_rows=10&result_overflow_mode=break");
 
         Assert.Equal(HttpStatusCode.OK, status);
         Assert.InRange(body.Split('\n', StringSplitOptions.RemoveEmptyEntries).Length, 10, 100);

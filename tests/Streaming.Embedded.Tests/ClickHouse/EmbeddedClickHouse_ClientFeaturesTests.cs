@@ -12,9 +12,9 @@ namespace Streaming.Embedded.Tests.ClickHouse;
 [Collection(ClickHouseCollection.Name)]
 public sealed class EmbeddedClickHouse_ClientFeaturesTests(ClickHouseFixture fixture) : IDisposable
 {
-    private readonly HttpClient http = fixture.Http();
+    private readonly HttpClient _http = fixture.Http();
 
-    public void Dispose() => http.Dispose();
+    public void Dispose() => _http.Dispose();
 
     [Fact]
     public async Task EmbeddedClickHouse_keeps_temporary_tables_and_settings_when_requests_share_a_session_id()
@@ -27,7 +27,7 @@ public sealed class EmbeddedClickHouse_ClientFeaturesTests(ClickHouseFixture fix
         await connection.ExecuteStatementAsync("SET max_block_size = 1234");
         var count = await connection.ExecuteScalarAsync("SELECT count() FROM picked");
         var setting = await connection.ExecuteScalarAsync("SELECT getSetting('max_block_size')");
-        var elsewhere = await http.PostAsync("/", new StringContent("SELECT count() FROM picked"));
+        var elsewhere = await _http.PostAsync("/", new StringContent("SELECT count() FROM picked"));
 
         Assert.Equal(3UL, Convert.ToUInt64(count, System.Globalization.CultureInfo.InvariantCulture));
         Assert.Equal(1234UL, Convert.ToUInt64(setting, System.Globalization.CultureInfo.InvariantCulture));
@@ -37,7 +37,7 @@ public sealed class EmbeddedClickHouse_ClientFeaturesTests(ClickHouseFixture fix
     [Fact]
     public async Task EmbeddedClickHouse_answers_372_when_session_check_names_a_session_that_does_not_exist()
     {
-        var (status, code, _) = await EmbeddedClickHouse_HostileRequestsTests.PostAsync(http, "SELECT 1", "/?session_id=never-opened&session_check=1");
+        var (status, code, _) = await EmbeddedClickHouse_HostileRequestsTests.PostAsync(_http, "SELECT 1", "/?session_id=never-opened&session_check=1");
 
         Assert.Equal("372", code);
         Assert.NotEqual(HttpStatusCode.OK, status);
@@ -46,7 +46,7 @@ public sealed class EmbeddedClickHouse_ClientFeaturesTests(ClickHouseFixture fix
     [Fact]
     public async Task EmbeddedClickHouse_answers_native_lz4_blocks_with_a_valid_checksum_when_compress_is_1()
     {
-        using var response = await http.GetAsync("/?compress=1&query=SELECT+number+FROM+numbers(300000)");
+        using var response = await _http.GetAsync("/?compress=1&query=SELECT+number+FROM+numbers(300000)");
         var body = await response.Content.ReadAsByteArrayAsync();
 
         var text = new StringBuilder();
@@ -78,14 +78,14 @@ public sealed class EmbeddedClickHouse_ClientFeaturesTests(ClickHouseFixture fix
     public async Task EmbeddedClickHouse_reads_native_blocks_when_decompress_is_1_and_refuses_a_damaged_one()
     {
         var table = ClickHouseFixture.UniqueName("native");
-        await http.PostAsync("/", new StringContent($"CREATE TABLE {table} (n UInt32) ENGINE = MergeTree ORDER BY n"));
+        await _http.PostAsync("/", new StringContent($"CREATE TABLE {table} (n UInt32) ENGINE = MergeTree ORDER BY n"));
         var blocks = NativeBlocks.Compress(Encoding.UTF8.GetBytes($"INSERT INTO {table} FORMAT TSV\n" + string.Concat(Enumerable.Range(1, 1000).Select(i => i + "\n"))));
 
-        using var insert = await http.PostAsync("/?decompress=1", new ByteArrayContent(blocks));
+        using var insert = await _http.PostAsync("/?decompress=1", new ByteArrayContent(blocks));
         Assert.True(insert.IsSuccessStatusCode, await insert.Content.ReadAsStringAsync());
         blocks[^1] ^= 0xFF;
-        using var damaged = await http.PostAsync("/?decompress=1", new ByteArrayContent(blocks));
-        var sum = await http.GetStringAsync($"/?query=SELECT+count(),+sum(n)+FROM+{table}");
+        using var damaged = await _http.PostAsync("/?decompress=1", new ByteArrayContent(blocks));
+        var sum = await _http.GetStringAsync($"/?query=SELECT+count(),+sum(n)+FROM+{table}");
 
         Assert.Equal("1000\t500500\n", sum);
         Assert.False(damaged.IsSuccessStatusCode);

@@ -11,13 +11,13 @@ namespace Streaming.Embedded.Tests.ClickHouse;
 [Collection(ClickHouseCollection.Name)]
 public sealed class EmbeddedClickHouse_HostileRequestsTests(ClickHouseFixture fixture) : IDisposable
 {
-    private readonly HttpClient http = fixture.Http();
-    private readonly string scratch = Directory.CreateTempSubdirectory("streaming-hostile-").FullName;
+    private readonly HttpClient _http = fixture.Http();
+    private readonly string _scratch = Directory.CreateTempSubdirectory("streaming-hostile-").FullName;
 
     public void Dispose()
     {
-        http.Dispose();
-        Directory.Delete(scratch, recursive: true);
+        _http.Dispose();
+        Directory.Delete(_scratch, recursive: true);
     }
 
     public static TheoryData<string> FileAndNetworkStatements => new()
@@ -53,21 +53,21 @@ public sealed class EmbeddedClickHouse_HostileRequestsTests(ClickHouseFixture fi
     [MemberData(nameof(FileAndNetworkStatements))]
     public async Task EmbeddedClickHouse_refuses_files_network_and_processes_when_the_services_user_asks(string template)
     {
-        var secrets = Path.Combine(scratch, "credentials.json");
+        var secrets = Path.Combine(_scratch, "credentials.json");
         await File.WriteAllTextAsync(secrets, "{\"AdminKey\":\"ak_must_never_leak\"}");
         var sql = template.Replace("{secrets}", secrets, StringComparison.Ordinal)
-            .Replace("{scratch}", scratch, StringComparison.Ordinal)
+            .Replace("{scratch}", _scratch, StringComparison.Ordinal)
             .Replace("{port}", fixture.Server.Port.ToString(System.Globalization.CultureInfo.InvariantCulture), StringComparison.Ordinal);
 
-        var (status, code, body) = await PostAsync(http, sql);
+        var (status, code, body) = await PostAsync(_http, sql);
 
         Assert.Equal(HttpStatusCode.Forbidden, status);
         Assert.Equal("497", code);
         Assert.StartsWith("Code: 497. DB::Exception: default: Not enough privileges", body, StringComparison.Ordinal);
         Assert.DoesNotContain("ak_must_never_leak", body, StringComparison.Ordinal);
         Assert.DoesNotContain("root:", body, StringComparison.Ordinal);
-        Assert.Equal(["credentials.json"], Directory.GetFileSystemEntries(scratch).Select(Path.GetFileName));
-        Assert.Equal("Ok.\n", await http.GetStringAsync("/ping"));
+        Assert.Equal(["credentials.json"], Directory.GetFileSystemEntries(_scratch).Select(Path.GetFileName));
+        Assert.Equal("Ok.\n", await _http.GetStringAsync("/ping"));
     }
 
     [Fact]
@@ -75,8 +75,8 @@ public sealed class EmbeddedClickHouse_HostileRequestsTests(ClickHouseFixture fi
     {
         var table = ClickHouseFixture.UniqueName("multi");
 
-        var (status, code, body) = await PostAsync(http, $"SELECT 1; CREATE TABLE {table} (a UInt8) ENGINE = Memory");
-        var exists = await http.GetStringAsync($"/?query=EXISTS+TABLE+{table}");
+        var (status, code, body) = await PostAsync(_http, $"SELECT 1; CREATE TABLE {table} (a UInt8) ENGINE = Memory");
+        var exists = await _http.GetStringAsync($"/?query=EXISTS+TABLE+{table}");
 
         Assert.Equal(HttpStatusCode.BadRequest, status);
         Assert.Equal("62", code);
@@ -89,8 +89,8 @@ public sealed class EmbeddedClickHouse_HostileRequestsTests(ClickHouseFixture fi
     {
         var table = ClickHouseFixture.UniqueName("lift");
 
-        using var response = await http.GetAsync($"/?readonly=0&query=CREATE+TABLE+{table}+(a+UInt8)+ENGINE+%3D+Memory");
-        var exists = await http.GetStringAsync($"/?query=EXISTS+TABLE+{table}");
+        using var response = await _http.GetAsync($"/?readonly=0&query=CREATE+TABLE+{table}+(a+UInt8)+ENGINE+%3D+Memory");
+        var exists = await _http.GetStringAsync($"/?query=EXISTS+TABLE+{table}");
 
         Assert.Equal("164", response.Headers.GetValues("X-ClickHouse-Exception-Code").Single());
         Assert.Equal("0\n", exists);
@@ -167,9 +167,9 @@ public sealed class EmbeddedClickHouse_HostileRequestsTests(ClickHouseFixture fi
         };
         request.Headers.Add("Origin", "http://evil.example");
 
-        using var response = await http.SendAsync(request);
+        using var response = await _http.SendAsync(request);
         var body = await response.Content.ReadAsStringAsync();
-        var exists = await http.GetStringAsync($"/?query=EXISTS+TABLE+{table}");
+        var exists = await _http.GetStringAsync($"/?query=EXISTS+TABLE+{table}");
 
         Assert.Equal(HttpStatusCode.Forbidden, response.StatusCode);
         Assert.Contains("http://evil.example", body, StringComparison.Ordinal);
@@ -183,7 +183,7 @@ public sealed class EmbeddedClickHouse_HostileRequestsTests(ClickHouseFixture fi
         using var request = new HttpRequestMessage(HttpMethod.Get, "/?query=SELECT+'query-result-marker'");
         request.Headers.Host = $"rebind.evil.example:{fixture.Server.Port}";
 
-        using var response = await http.SendAsync(request);
+        using var response = await _http.SendAsync(request);
         var body = await response.Content.ReadAsStringAsync();
 
         Assert.Equal(HttpStatusCode.Forbidden, response.StatusCode);
@@ -197,7 +197,7 @@ public sealed class EmbeddedClickHouse_HostileRequestsTests(ClickHouseFixture fi
         using var request = new HttpRequestMessage(HttpMethod.Get, "/?query=SELECT+42");
         request.Headers.Host = $"localhost:{fixture.Server.Port}";
 
-        using var response = await http.SendAsync(request);
+        using var response = await _http.SendAsync(request);
 
         Assert.Equal("42\n", await response.Content.ReadAsStringAsync());
     }

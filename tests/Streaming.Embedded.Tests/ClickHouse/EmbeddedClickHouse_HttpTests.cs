@@ -10,11 +10,11 @@ namespace Streaming.Embedded.Tests.ClickHouse;
 [Collection(ClickHouseCollection.Name)]
 public sealed class EmbeddedClickHouse_HttpTests(ClickHouseFixture fixture) : IDisposable
 {
-    private readonly HttpClient http = fixture.Http();
+    private readonly HttpClient _http = fixture.Http();
 
-    private HttpClient Http => http;
+    private HttpClient Http => _http;
 
-    public void Dispose() => http.Dispose();
+    public void Dispose() => _http.Dispose();
 
     [Fact]
     public async Task EmbeddedClickHouse_answers_tab_separated_text_when_queried_with_a_plain_get()

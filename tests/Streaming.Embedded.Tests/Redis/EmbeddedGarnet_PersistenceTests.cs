@@ -5,12 +5,12 @@ namespace Streaming.Embedded.Tests.Redis;
 
 public sealed class EmbeddedGarnet_PersistenceTests : IDisposable
 {
-    private readonly DirectoryInfo data = Directory.CreateTempSubdirectory("garnet-test-");
+    private readonly DirectoryInfo _data = Directory.CreateTempSubdirectory("garnet-test-");
 
     [Fact]
     public async Task EmbeddedGarnet_recovers_strings_hashes_and_counters_when_restarted_on_the_same_folder()
     {
-        var options = new EmbeddedGarnetOptions { DataDirectory = data.FullName };
+        var options = new EmbeddedGarnetOptions { DataDirectory = _data.FullName };
         using (var garnet = EmbeddedGarnet.Start(options))
         await using (var connection = await ConnectionMultiplexer.ConnectAsync(garnet.ConnectionString))
         {
@@ -47,5 +47,5 @@ public sealed class EmbeddedGarnet_PersistenceTests : IDisposable
         Assert.Null(fresh.DataDirectory);
     }
 
-    public void Dispose() => data.Delete(recursive: true);
+    public void Dispose() => _data.Delete(recursive: true);
 }

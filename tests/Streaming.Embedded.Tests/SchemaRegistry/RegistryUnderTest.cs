@@ -42,8 +42,11 @@ public sealed class RegistryUnderTest : IAsyncDisposable
         var client = new HttpClient(new SocketsHttpHandler { Expect100ContinueTimeout = TimeSpan.FromMinutes(2) }) { BaseAddress = Server.Url };
         client.DefaultRequestHeaders.ExpectContinue = true;
         if (password is not null)
+        {
             client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue(
                 "Basic", Convert.ToBase64String(Encoding.UTF8.GetBytes($"{Server.UserName}:{password}")));
+        }
+
         return client;
     }
 

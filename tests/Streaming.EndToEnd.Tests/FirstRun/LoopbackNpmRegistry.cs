@@ -58,7 +58,7 @@ public sealed class LoopbackNpmRegistry : IAsyncDisposable
         builder.WebHost.UseKestrelCore().ConfigureKestrel(k => k.Listen(IPAddress.Loopback, 0));
         var app = builder.Build();
         var registry = new LoopbackNpmRegistry(app);
-        byte[]? tarball = serve ? registry.PackTarball() : null;
+        var tarball = serve ? registry.PackTarball() : null;
         app.Run(async context =>
         {
             Interlocked.Increment(ref registry._requests);

@@ -67,7 +67,10 @@ public sealed class ApiKeys_TenantIsolationTests
         await using var system = await RunningSystem.StartAsync("analyst");
         using (var sent = await system.SendAsync("/v1/identify",
             "{\"userId\":\"u-analyst-1\",\"traits\":{\"Email\":\"ann@example.com\",\"phone_number\":\"+86 138 0013 8000\",\"contact\":\"ann@example.org\",\"plan\":\"gold\"}}"))
+        {
             Assert.Equal(HttpStatusCode.OK, sent.StatusCode);
+        }
+
         var full = await Eventually.Async("the profile of u-analyst-1", () => system.GetAsync("/api/profiles/lookup?type=userId&value=u-analyst-1"), TimeSpan.FromSeconds(60));
         Assert.Contains("u-analyst-1", full.ToJsonString(), StringComparison.Ordinal);
 

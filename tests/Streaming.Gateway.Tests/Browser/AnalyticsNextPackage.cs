@@ -70,7 +70,9 @@ public static class AnalyticsNextPackage
                         // The browser bundles and the licence; the source maps and gzip copies are not needed.
                         if (entry.Name.StartsWith("package/dist/umd/", StringComparison.Ordinal) && entry.Name.EndsWith(".js", StringComparison.Ordinal)
                             || entry.Name == "package/LICENSE")
+                        {
                             await entry.ExtractToFileAsync(Path.Combine(unpacked, Path.GetFileName(entry.Name)), overwrite: true);
+                        }
                     }
                 }
                 Directory.CreateDirectory(CacheFolder);

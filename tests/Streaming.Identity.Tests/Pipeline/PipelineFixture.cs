@@ -12,7 +12,7 @@ using Streaming.Identity.Rules;
 using Streaming.ServiceDefaults.Consumers;
 using Streaming.ServiceDefaults.Kafka;
 using Streaming.ServiceDefaults.Options;
-using Streaming.Tests.Shared;
+using Streaming.Tests.Helpers;
 
 namespace Streaming.Identity.Tests.Pipeline;
 
@@ -111,7 +111,9 @@ public sealed class PipelineFixture : IAsyncDisposable
                 lastArrival = DateTime.UtcNow;
             }
             else if (quiet is { } q && results.Count > 0 && DateTime.UtcNow - lastArrival > q)
+            {
                 break;
+            }
         }
         return results;
     }

@@ -55,8 +55,11 @@ public sealed class KafkaFixture : IDisposable
     {
         var messages = new List<OutboundMessage>(keys * perKey);
         for (var seq = 0; seq < perKey; seq++)
+        {
             for (var k = 0; k < keys; k++)
                 messages.Add(OutboundMessage.Create(Input, $"k{k}", Change($"k{k}", seq)));
+        }
+
         await Producer.ProduceAllAsync(messages);
     }
 

@@ -22,8 +22,10 @@ public sealed class EventProducer_BatchTests
         const int keys = 30, perKey = 1_000;
         var messages = new List<OutboundMessage>();
         for (var seq = 0; seq < perKey; seq++)
+        {
             for (var k = 0; k < keys; k++)
                 messages.Add(OutboundMessage.Create(bed.Output, $"k{k}", KafkaFixture.Change($"k{k}", seq)));
+        }
 
         await producer.ProduceAllAsync(messages);
 

@@ -43,7 +43,7 @@ public sealed class StepResult_Tests
     [Fact]
     public void StepResult_with_a_value_hands_it_on_when_it_continues()
     {
-        var result = StepResult<int>.Continue(42);
+        var result = StepResult.ContinueWith<int>(42);
 
         Assert.True(result.Continues);
         Assert.Equal(42, result.Value);

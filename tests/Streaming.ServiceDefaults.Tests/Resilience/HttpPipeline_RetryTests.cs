@@ -56,12 +56,12 @@ public sealed class HttpPipeline_RetryTests
 
     private sealed class FlakyServer : IAsyncDisposable
     {
-        private readonly WebApplication app;
-        private int requests;
+        private readonly WebApplication _app;
+        private int _requests;
 
-        private FlakyServer(WebApplication app) => this.app = app;
+        private FlakyServer(WebApplication app) => this._app = app;
 
-        public int Requests => Volatile.Read(ref requests);
+        public int Requests => Volatile.Read(ref _requests);
 
         public Uri Url { get; private set; } = null!;
 
@@ -74,7 +74,7 @@ public sealed class HttpPipeline_RetryTests
             var server = new FlakyServer(app);
             app.MapGet("/", (HttpContext context) =>
             {
-                var n = Interlocked.Increment(ref server.requests);
+                var n = Interlocked.Increment(ref server._requests);
                 if (n <= failures)
                 {
                     context.Response.Headers.RetryAfter = "0";
@@ -87,6 +87,6 @@ public sealed class HttpPipeline_RetryTests
             return server;
         }
 
-        public async ValueTask DisposeAsync() => await app.DisposeAsync();
+        public async ValueTask DisposeAsync() => await _app.DisposeAsync();
     }
 }

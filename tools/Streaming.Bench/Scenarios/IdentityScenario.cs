@@ -5,18 +5,18 @@ using System.Text.RegularExpressions;
 using Microsoft.Extensions.Logging.Abstractions;
 using StackExchange.Redis;
 using Streaming.Contracts;
+using Streaming.Contracts.Avro;
 using Streaming.Contracts.Records;
 using Streaming.Contracts.Topics;
 using Streaming.Embedded.Kafka;
 using Streaming.Embedded.Redis;
+using Streaming.Embedded.SchemaRegistry;
 using Streaming.Identity.Graph;
 using Streaming.Identity.Pipeline;
 using Streaming.Identity.Rules;
 using Streaming.ServiceDefaults.Consumers;
 using Streaming.ServiceDefaults.Kafka;
 using Streaming.ServiceDefaults.Options;
-using Streaming.Embedded.SchemaRegistry;
-using Streaming.Contracts.Avro;
 
 namespace Streaming.Bench.Scenarios;
 

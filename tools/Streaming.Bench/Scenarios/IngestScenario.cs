@@ -54,7 +54,6 @@ public sealed class IngestScenario : IBenchScenario
             ClickHousePort = 0,
             SchemaRegistryPort = 0,
             RedisPort = 0,
-            SchemaRegistryPort = 0,
             WriteKey = "wk_bench_ingest_000000001",
             AdminKey = "ak_bench_ingest_000000001",
             // The per-write-key rate limit (default 100k/s) would cap what is measured.

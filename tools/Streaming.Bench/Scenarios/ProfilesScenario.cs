@@ -7,10 +7,12 @@ using Microsoft.Extensions.Logging.Abstractions;
 using StackExchange.Redis;
 using Streaming.Conditions.Parsing;
 using Streaming.Contracts;
+using Streaming.Contracts.Avro;
 using Streaming.Contracts.Records;
 using Streaming.Contracts.Topics;
 using Streaming.Embedded.Kafka;
 using Streaming.Embedded.Redis;
+using Streaming.Embedded.SchemaRegistry;
 using Streaming.Profiles.Pipeline;
 using Streaming.Profiles.Storage;
 using Streaming.Profiles.Tags;
@@ -18,8 +20,6 @@ using Streaming.ServiceDefaults.Consumers;
 using Streaming.ServiceDefaults.Definitions;
 using Streaming.ServiceDefaults.Kafka;
 using Streaming.ServiceDefaults.Options;
-using Streaming.Embedded.SchemaRegistry;
-using Streaming.Contracts.Avro;
 
 namespace Streaming.Bench.Scenarios;
 

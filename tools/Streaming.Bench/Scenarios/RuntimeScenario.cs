@@ -2,14 +2,14 @@ using System.Diagnostics;
 using System.Text.Json;
 using Confluent.Kafka;
 using Microsoft.Extensions.Logging.Abstractions;
+using Streaming.Contracts.Avro;
 using Streaming.Contracts.Records;
 using Streaming.Contracts.Topics;
 using Streaming.Embedded.Kafka;
+using Streaming.Embedded.SchemaRegistry;
 using Streaming.ServiceDefaults.Consumers;
 using Streaming.ServiceDefaults.Kafka;
 using Streaming.ServiceDefaults.Options;
-using Streaming.Embedded.SchemaRegistry;
-using Streaming.Contracts.Avro;
 
 namespace Streaming.Bench.Scenarios;
 

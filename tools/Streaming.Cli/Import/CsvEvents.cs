@@ -37,8 +37,11 @@ internal sealed record CsvMapping(string? EventColumn, string? EventName, string
                 throw new ImportException($"Line {line}: {TimestampColumn} '{row[timeIndex]}' is not a date/time (use ISO 8601).");
             var properties = new JsonObject();
             for (var i = 0; i < header.Length; i++)
+            {
                 if (!mapped.Contains(i))
                     properties[header[i]] = row[i];
+            }
+
             var e = new JsonObject
             {
                 ["type"] = "track",

@@ -6,18 +6,18 @@ namespace Streaming.Cli.Import;
 /// <summary>RFC 4180 CSV lines (quoted fields, doubled quotes, commas and newlines inside quotes); .gz files are decompressed.</summary>
 internal sealed class CsvReader : IDisposable
 {
-    private readonly FileStream file;
-    private readonly TextReader reader;
+    private readonly FileStream _file;
+    private readonly TextReader _reader;
 
     public CsvReader(string path)
     {
-        file = File.OpenRead(path);
-        Stream stream = path.EndsWith(".gz", StringComparison.OrdinalIgnoreCase) ? new GZipStream(file, CompressionMode.Decompress) : file;
-        reader = new StreamReader(stream, Encoding.UTF8);
+        _file = File.OpenRead(path);
+        Stream stream = path.EndsWith(".gz", StringComparison.OrdinalIgnoreCase) ? new GZipStream(_file, CompressionMode.Decompress) : _file;
+        _reader = new StreamReader(stream, Encoding.UTF8);
     }
 
     /// <summary>Share of the file read so far (0..1), for the progress bar.</summary>
-    public double Progress => file.Length == 0 ? 1 : (double)file.Position / file.Length;
+    public double Progress => _file.Length == 0 ? 1 : (double)_file.Position / _file.Length;
 
     public IEnumerable<string[]> Rows()
     {
@@ -25,15 +25,15 @@ internal sealed class CsvReader : IDisposable
         var field = new StringBuilder();
         var quoted = false;
         int c;
-        while ((c = reader.Read()) >= 0)
+        while ((c = _reader.Read()) >= 0)
         {
             var ch = (char)c;
             if (quoted)
             {
                 if (ch != '"')
                     field.Append(ch);
-                else if (reader.Peek() == '"')
-                    field.Append((char)reader.Read());
+                else if (_reader.Peek() == '"')
+                    field.Append((char)_reader.Read());
                 else
                     quoted = false;
                 continue;
@@ -69,7 +69,7 @@ internal sealed class CsvReader : IDisposable
 
     public void Dispose()
     {
-        reader.Dispose();
-        file.Dispose();
+        _reader.Dispose();
+        _file.Dispose();
     }
 }

@@ -13,7 +13,7 @@ namespace Streaming.Cli.Import;
 /// </summary>
 internal sealed class GatewayClient(HttpClient http, Uri gateway, string writeKey, ResiliencePipeline<HttpResponseMessage>? pipeline = null)
 {
-    private readonly ResiliencePipeline<HttpResponseMessage> posts = pipeline
+    private readonly ResiliencePipeline<HttpResponseMessage> _posts = pipeline
         ?? ResiliencePipelines.CreateProvider(new ResilienceOptions()).GetPipeline<HttpResponseMessage>(ResiliencePipelines.Http);
 
     /// <summary>Posts one batch; answers the events the gateway refused (messageId and reasons), which a 200 reports per event.</summary>
@@ -23,7 +23,7 @@ internal sealed class GatewayClient(HttpClient http, Uri gateway, string writeKe
         HttpResponseMessage response;
         try
         {
-            response = await posts.ExecuteAsync(async token =>
+            response = await _posts.ExecuteAsync(async token =>
             {
                 // A request is sent once; every attempt builds its own.
                 using var request = new HttpRequestMessage(HttpMethod.Post, new Uri(gateway, "v1/batch"))

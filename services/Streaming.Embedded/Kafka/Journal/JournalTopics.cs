@@ -32,9 +32,12 @@ internal sealed class JournalTopics
             if (topics.TryGetValue(topic.Name, out var known))
             {
                 if (known.Partitions != topic.Partitions)
+                {
                     throw new InvalidOperationException(
                         $"The journal in {directory} holds topic '{topic.Name}' with {known.Partitions} partition(s), but {topic.Partitions} are configured. " +
                         "Changing a topic's partition count would move keys to other partitions; keep the old count, or start on an empty data folder.");
+                }
+
                 continue;
             }
             topics[topic.Name] = new JournalTopic(topic.Name, topic.Partitions, Guid.NewGuid().ToString("N"));

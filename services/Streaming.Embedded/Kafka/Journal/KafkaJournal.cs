@@ -177,8 +177,11 @@ public sealed class KafkaJournal : IAsyncDisposable
             if (readable < fileLength)
             {
                 if (i != segments.Count - 1)
+                {
                     throw new InvalidDataException(string.Create(CultureInfo.InvariantCulture,
                         $"Kafka journal segment {path} is unreadable at byte {readable} of {fileLength}, and it is not the last segment (a crash can only tear the last one). The data folder is damaged; restore it from a backup, or move the later segments away to start from this point."));
+                }
+
                 TruncateTornTail(path, readable, fileLength);
                 tornBytes = fileLength - readable;
             }
@@ -202,8 +205,11 @@ public sealed class KafkaJournal : IAsyncDisposable
         if (!_nextOffsets.TryGetValue(message.Topic, out var next) || message.Partition >= next.Length)
             throw new InvalidDataException($"Kafka journal segment {path} holds a message of {message.Topic}[{message.Partition}], which topics.json does not list.");
         if (message.Offset != next[message.Partition])
+        {
             throw new InvalidDataException(string.Create(CultureInfo.InvariantCulture,
                 $"Kafka journal segment {path} holds {message.Topic}[{message.Partition}] offset {message.Offset} where {next[message.Partition]} was expected; the journal is damaged."));
+        }
+
         next[message.Partition]++;
         var expected = message.Offset;
         Produce(new TopicPartition(message.Topic, message.Partition), ToKafka(message.Key, message.Value, message.Headers, message.TimestampMs),
@@ -356,7 +362,9 @@ public sealed class KafkaJournal : IAsyncDisposable
     private void OnDelivered(PendingAppend append, DeliveryReport<byte[], byte[]> report, long expected)
     {
         if (report.Error.IsError)
+        {
             append.RecordFailure(new ProduceException<byte[], byte[]>(report.Error, report));
+        }
         else if (report.Offset.Value != expected)
         {
             Fault(string.Create(CultureInfo.InvariantCulture,

@@ -1,7 +1,7 @@
 using System.Text;
 using Confluent.Kafka;
-using Streaming.Embedded.Kafka;
 using Streaming.Contracts.Topics;
+using Streaming.Embedded.Kafka;
 using Streaming.Embedded.Kafka.Journal;
 
 namespace Streaming.Embedded.Tests.Kafka.Journal;

@@ -16,6 +16,7 @@ public sealed class AnalyticsOptions_StartTests(ClickHouseFixture fixture)
         var configuration = new Dictionary<string, string?>
         {
             ["Kafka:BootstrapServers"] = "127.0.0.1:9",
+            ["SchemaRegistry:Url"] = "http://127.0.0.1:9", // nothing listens: start-up fails on the setting under test first
             ["ClickHouse:ConnectionString"] = fixture.ConnectionString,
             ["Admin:ApiKey"] = AnalyticsApiHost.AdminKey,
             ["Analytics:SinkEnabled"] = "false",

@@ -16,6 +16,7 @@ public sealed class GatewayOptions_StartTests
         {
             ["urls"] = "http://127.0.0.1:0",
             ["Kafka:BootstrapServers"] = "127.0.0.1:9",
+            ["SchemaRegistry:Url"] = "http://127.0.0.1:9", // nothing listens: start-up fails on the setting under test first
             ["Admin:ApiKey"] = GatewayFixture.AdminKey,
             ["Gateway:PiiSalt"] = "a-salt-of-sixteen-chars",
             ["Gateway:GrpcPort"] = "0",

@@ -16,6 +16,7 @@ public sealed class ProfilesOptions_StartTests
         var settings = new Dictionary<string, string?>
         {
             ["Kafka:BootstrapServers"] = "127.0.0.1:9",
+            ["SchemaRegistry:Url"] = "http://127.0.0.1:9", // nothing listens: start-up fails on the setting under test first
             ["Redis:Configuration"] = "127.0.0.1:9,abortConnect=false",
             ["Admin:ApiKey"] = ProfilesFixture.AdminKey,
         };

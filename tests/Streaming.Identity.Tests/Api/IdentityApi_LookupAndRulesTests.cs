@@ -87,6 +87,7 @@ public sealed class IdentityApi_LookupAndRulesTests
             ["Redis:Configuration"] = bed.Redis.ClientConfiguration,
             ["Admin:ApiKey"] = AdminKey,
         });
+        builder.Configuration.AddInMemoryCollection(SharedSchemaRegistry.Settings);
         builder.WebHost.ConfigureKestrel(k => k.Listen(IPAddress.Loopback, 0));
         builder.Logging.SetMinimumLevel(LogLevel.Warning);
         builder.AddServiceDefaults("identity");

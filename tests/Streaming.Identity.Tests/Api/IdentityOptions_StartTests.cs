@@ -17,6 +17,7 @@ public sealed class IdentityOptions_StartTests
         var configuration = new Dictionary<string, string?>
         {
             ["Kafka:BootstrapServers"] = "127.0.0.1:9",
+            ["SchemaRegistry:Url"] = "http://127.0.0.1:9", // nothing listens: start-up fails on the setting under test first
             ["Redis:Configuration"] = "127.0.0.1:9,abortConnect=false",
             ["Admin:ApiKey"] = "test-admin-key-0123456789",
         };

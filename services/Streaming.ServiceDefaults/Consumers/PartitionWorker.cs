@@ -152,15 +152,29 @@ internal sealed class PartitionWorker<T>
         var decodedIndex = new List<int>(batch.Count);
         for (var i = 0; i < batch.Count; i++)
         {
-            try
+            var backoff = _subscription.InitialBackoff;
+            while (true)
             {
-                decoded.Add(Decode(batch[i]));
-                decodedIndex.Add(i);
-            }
-            catch (Exception ex) when (ex is not OperationCanceledException)
-            {
-                // Deserializing is pure: whatever it throws, this message will never read.
-                outcomes[i] = (HandlerOutcome.DeadLetter($"undeserializable {_subscription.Topic.PayloadType?.Name}: {ex.Message}"), 1);
+                try
+                {
+                    decoded.Add(Decode(batch[i]));
+                    decodedIndex.Add(i);
+                    break;
+                }
+                catch (Exception ex) when (ex is not OperationCanceledException && TransientFailures.IsTransient(ex))
+                {
+                    // A schema id met for the first time needs the Schema Registry: while it is down, wait (never dead-letter).
+                    _logger.LogWarning("{Subscription} waits {Backoff} to read {Partition}@{Offset}: {Reason}",
+                        _subscription.Name, backoff, Partition, batch[i].Offset.Value, ex.Message);
+                    await Task.Delay(backoff, _time, cancellationToken);
+                    backoff = TimeSpan.FromTicks(Math.Min(backoff.Ticks * 2, _subscription.MaxBackoff.Ticks));
+                }
+                catch (Exception ex) when (ex is not OperationCanceledException)
+                {
+                    // Otherwise deserializing is pure: whatever it throws, this message will never read.
+                    outcomes[i] = (HandlerOutcome.DeadLetter($"undeserializable {_subscription.Topic.PayloadType?.Name}: {ex.Message}"), 1);
+                    break;
+                }
             }
         }
 

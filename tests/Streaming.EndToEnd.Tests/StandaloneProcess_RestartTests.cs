@@ -66,8 +66,16 @@ public sealed class StandaloneProcess_RestartTests
             await Task.WhenAll(load);
 
             await system.StartAsync();
-            // Sent after the restart: must arrive (no fence of the old run may hide them).
-            Assert.True(await PostAsync(sdk, $"{run}-r{round}-after", sent, acknowledged), $"a batch after restart {round + 1} was refused:\n{system.Output}");
+            // Sent after the restart: must be accepted and arrive (no fence of the old run may hide them).
+            // Retried with the same message ids, as a Segment SDK retries a batch on a 5xx or a broken
+            // connection (the client's pooled connection may still point at the stopped process).
+            var deadline = DateTime.UtcNow + Limit;
+            string? refusal;
+            while ((refusal = await PostAsync(sdk, $"{run}-r{round}-after", sent, acknowledged)) is not null)
+            {
+                Assert.True(DateTime.UtcNow < deadline, $"a batch after restart {round + 1} was refused for {Limit.TotalSeconds:F0} s, last: {refusal}\n{system.Output}");
+                await Task.Delay(250);
+            }
         }
 
         Assert.NotNull(await GetAsync(system, "/api/definitions/tags/crash-buyer"));
@@ -113,8 +121,8 @@ public sealed class StandaloneProcess_RestartTests
         return (string)JsonNode.Parse(body)!["writeKey"]!;
     }
 
-    /// <summary>Posts one batch; true when it was answered 200 (then every event in it is acknowledged).</summary>
-    private static async Task<bool> PostAsync(HttpClient sdk, string batchId, ConcurrentDictionary<string, string> sent, ConcurrentDictionary<string, bool> acknowledged)
+    /// <summary>Posts one batch; null when it was answered 200 (then every event in it is acknowledged), else why not.</summary>
+    private static async Task<string?> PostAsync(HttpClient sdk, string batchId, ConcurrentDictionary<string, string> sent, ConcurrentDictionary<string, bool> acknowledged)
     {
         var events = new JsonArray();
         var ids = new List<string>();
@@ -138,17 +146,18 @@ public sealed class StandaloneProcess_RestartTests
             using var response = await sdk.PostAsync("/v1/batch", Json(new JsonObject { ["batch"] = events }.ToJsonString()));
             if (response.StatusCode != HttpStatusCode.OK)
             {
+                var refusal = $"{(int)response.StatusCode} {await response.Content.ReadAsStringAsync()}";
                 await Task.Delay(50);
-                return false;
+                return refusal;
             }
             foreach (var id in ids)
                 acknowledged[id] = true;
-            return true;
+            return null;
         }
         catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException)
         {
             await Task.Delay(50);
-            return false;
+            return $"{ex.GetType().Name}: {ex.Message}";
         }
     }
 

@@ -10,7 +10,10 @@ namespace Streaming.EndToEnd.Tests;
 /// <summary>
 /// The real standalone host as a user runs it: <c>dotnet Streaming.Standalone.dll</c> in its own
 /// process on a data folder and free loopback ports, which a test can kill (SIGKILL) or stop (SIGTERM)
-/// and start again on the same folder and ports.
+/// and start again on the same folder. A port found free can be taken by another program before the
+/// process binds it (the machine runs other suites): the process then refuses to start with its
+/// "address already in use" sentence, and the start is tried again on fresh ports, so clients must
+/// read <see cref="HttpUrl"/> and <see cref="Admin"/> after each start.
 /// </summary>
 internal sealed class StandaloneProcess : IDisposable
 {
@@ -18,27 +21,27 @@ internal sealed class StandaloneProcess : IDisposable
     public const string AdminKey = "ak_test_crash_recovery_0001";
     public const string ClickHousePassword = "ch_test_crash_recovery_0001";
 
+    private const int PortAttempts = 5;
+    private const string PortInUse = "address already in use";
+
     private readonly StringBuilder _output = new();
-    private readonly int _grpcPort = FreePort();
-    private readonly int _clickHousePort = FreePort();
-    private readonly int _redisPort = FreePort();
-    private readonly int _schemaRegistryPort = FreePort();
+    private int _grpcPort;
+    private int _clickHousePort;
+    private int _redisPort;
+    private int _schemaRegistryPort;
     private Process? _process;
 
     public StandaloneProcess(string name)
     {
         DataDirectory = Path.Combine(Path.GetTempPath(), $"streaming-process-{name}-" + Guid.NewGuid().ToString("N"));
-        HttpPort = FreePort();
-        Admin = new HttpClient { BaseAddress = HttpUrl, Timeout = TimeSpan.FromSeconds(30) };
-        Admin.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", AdminKey);
-        Admin.DefaultRequestHeaders.Add("X-Tenant", "default");
+        ChoosePorts();
     }
 
     public string DataDirectory { get; }
-    public int HttpPort { get; }
+    public int HttpPort { get; private set; }
     public Uri HttpUrl => new($"http://127.0.0.1:{HttpPort}/");
     public Uri ClickHouseUrl => new($"http://127.0.0.1:{_clickHousePort}/");
-    public HttpClient Admin { get; }
+    public HttpClient Admin { get; private set; } = null!;
     public bool HasExited => _process is null || _process.HasExited;
 
     /// <summary>What the process printed so far (for failure messages).</summary>
@@ -54,6 +57,39 @@ internal sealed class StandaloneProcess : IDisposable
     public async Task StartAsync()
     {
         Assert.True(HasExited, "the previous process still runs");
+        for (var attempt = 1; ; attempt++)
+        {
+            int outputBefore;
+            lock (_output)
+                outputBefore = _output.Length;
+            if (await TryStartAsync())
+                return;
+            string printed;
+            lock (_output)
+                printed = _output.ToString(outputBefore, _output.Length - outputBefore);
+            Assert.True(attempt < PortAttempts && printed.Contains(PortInUse, StringComparison.Ordinal),
+                $"the standalone process exited with {_process!.ExitCode} while starting:\n{Output}");
+            Append($"---- a port was taken by another program; starting again on fresh ports (attempt {attempt + 1}) ----");
+            ChoosePorts();
+        }
+    }
+
+    private void ChoosePorts()
+    {
+        HttpPort = FreePort();
+        _grpcPort = FreePort();
+        _clickHousePort = FreePort();
+        _redisPort = FreePort();
+        _schemaRegistryPort = FreePort();
+        Admin?.Dispose();
+        Admin = new HttpClient { BaseAddress = HttpUrl, Timeout = TimeSpan.FromSeconds(30) };
+        Admin.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", AdminKey);
+        Admin.DefaultRequestHeaders.Add("X-Tenant", "default");
+    }
+
+    /// <summary>Starts the process and waits for /readyz; false when it exited while starting.</summary>
+    private async Task<bool> TryStartAsync()
+    {
         var dll = Path.Combine(AppContext.BaseDirectory, "Streaming.Standalone.dll");
         var start = new ProcessStartInfo("dotnet")
         {
@@ -86,11 +122,15 @@ internal sealed class StandaloneProcess : IDisposable
         var deadline = DateTime.UtcNow.AddSeconds(600);
         while (true)
         {
-            Assert.False(process.HasExited, $"the standalone process exited with {(process.HasExited ? process.ExitCode : 0)} while starting:\n{Output}");
+            if (process.HasExited)
+            {
+                process.WaitForExit(); // flushes the redirected output
+                return false;
+            }
             try
             {
                 if ((await probe.GetAsync("/readyz")).StatusCode == HttpStatusCode.OK)
-                    return;
+                    return true;
             }
             catch (HttpRequestException)
             {

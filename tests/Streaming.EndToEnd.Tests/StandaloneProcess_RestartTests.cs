@@ -43,8 +43,7 @@ public sealed class StandaloneProcess_RestartTests
 
         await system.StartAsync();
         var writeKey = await DefineSourceAndTagAsync(system);
-        using var sdk = new HttpClient { BaseAddress = system.HttpUrl, Timeout = TimeSpan.FromSeconds(30) };
-        sdk.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Basic", Convert.ToBase64String(Encoding.UTF8.GetBytes(writeKey + ":")));
+        var sdk = Sdk(system, writeKey);
 
         for (var round = 0; round < Rounds; round++)
         {
@@ -66,6 +65,10 @@ public sealed class StandaloneProcess_RestartTests
             await Task.WhenAll(load);
 
             await system.StartAsync();
+            // A new client per run of the process: its address may have moved (StandaloneProcess) and
+            // no pooled connection of the stopped process is reused.
+            sdk.Dispose();
+            sdk = Sdk(system, writeKey);
             // Sent after the restart: must be accepted and arrive (no fence of the old run may hide them).
             // Retried with the same message ids, as a Segment SDK retries a batch on a 5xx or a broken
             // connection (the client's pooled connection may still point at the stopped process).
@@ -78,6 +81,7 @@ public sealed class StandaloneProcess_RestartTests
             }
         }
 
+        sdk.Dispose();
         Assert.NotNull(await GetAsync(system, "/api/definitions/tags/crash-buyer"));
         var sources = (await GetAsync(system, "/api/sources"))!.AsArray();
         Assert.Contains(sources, s => (string?)s!["id"] == "crash-web");
@@ -108,6 +112,13 @@ public sealed class StandaloneProcess_RestartTests
             if (profilesExactlyOnce)
                 Assert.Equal(expected, orders);
         }
+    }
+
+    private static HttpClient Sdk(StandaloneProcess system, string writeKey)
+    {
+        var sdk = new HttpClient { BaseAddress = system.HttpUrl, Timeout = TimeSpan.FromSeconds(30) };
+        sdk.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Basic", Convert.ToBase64String(Encoding.UTF8.GetBytes(writeKey + ":")));
+        return sdk;
     }
 
     private static async Task<string> DefineSourceAndTagAsync(StandaloneProcess system)

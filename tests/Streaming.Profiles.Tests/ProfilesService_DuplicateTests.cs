@@ -23,6 +23,8 @@ public sealed class ProfilesService_DuplicateTests : IAsyncLifetime
         var order = ProfilesFixture.Event(tenant, 7, "Order Completed", _now - 60_000, """{"revenue": 10, "$set": {"plan": "gold"}}""");
         await _host.SendAsync(order);
         await WaitForEventsAsync(tenant, 1);
+        // The profile is visible before its change message reaches the test's reader: settle first.
+        await _host.WaitForChangesSettledAsync(TimeSpan.FromSeconds(60));
         var changesBefore = _host.Changes.Count(c => c.PersonId == 7);
 
         // The same event again (same messageId, a new offset), then another event as a marker.
@@ -34,7 +36,7 @@ public sealed class ProfilesService_DuplicateTests : IAsyncLifetime
         Assert.Equal(1, metrics.GetProperty("orders").GetInt64());
         Assert.Equal(10m, metrics.GetProperty("revenue").GetDecimal());
         Assert.Equal(2, metrics.GetProperty("allEvents").GetProperty("count").GetInt64());
-        await Task.Delay(300);
+        await _host.WaitForChangesSettledAsync(TimeSpan.FromSeconds(60));
         Assert.Equal(changesBefore, _host.Changes.Count(c => c.PersonId == 7));
     }
 

@@ -18,20 +18,20 @@ public sealed class EmbeddedClickHouse : IAsyncDisposable
     private readonly EmbeddedHttpServer _server;
     private readonly ChDbConnectionPool _pool;
     private readonly ClickHouseSessions _sessions;
+    // The options as started: Password is the one in force (the configured one, or the one generated at start).
     private readonly EmbeddedClickHouseOptions _options;
 
-    private EmbeddedClickHouse(EmbeddedHttpServer server, ChDbConnectionPool pool, ClickHouseSessions sessions, EmbeddedClickHouseOptions options, string version, string password)
+    private EmbeddedClickHouse(EmbeddedHttpServer server, ChDbConnectionPool pool, ClickHouseSessions sessions, EmbeddedClickHouseOptions options, string version)
     {
         _server = server;
         _pool = pool;
         _sessions = sessions;
         _options = options;
         Version = version;
-        Password = password;
     }
 
     /// <summary>Password of <c>default</c>, the services' user: the configured one, or the one generated at start.</summary>
-    public string Password { get; }
+    public string Password => _options.Password!;
 
     /// <summary>Password of the read-only <c>bi</c> user; null when there is none.</summary>
     public string? BiPassword => _options.BiPassword;
@@ -92,7 +92,7 @@ public sealed class EmbeddedClickHouse : IAsyncDisposable
                 limits.MaxRequestHeadersTotalSize = (1 << 20) + (64 << 10);
                 limits.MaxRequestBufferSize = 2 << 20;
             }, [sessions, pool], cancellationToken);
-            return new EmbeddedClickHouse(server, pool, sessions, options, version, password);
+            return new EmbeddedClickHouse(server, pool, sessions, options with { Password = password }, version);
         }
         catch
         {

@@ -31,9 +31,11 @@ public static class AnalyticsExtensions
         services.TryAddSingleton<AnalyticsQueries>();
         // Stored tag definitions, for audiences given as {"definition": "<tag id>"}.
         services.AddDefinitionStore();
-        services.TryAddSingleton(sp => new FlushPacing(sp.GetRequiredService<TimeProvider>(),
-            TimeSpan.FromMilliseconds(sp.GetRequiredService<IOptions<AnalyticsOptions>>().Value.FlushIntervalMs),
-            sp.GetRequiredService<IOptions<AnalyticsOptions>>().Value.BatchSize));
+        services.TryAddSingleton(sp =>
+        {
+            var analytics = sp.GetRequiredService<IOptions<AnalyticsOptions>>().Value;
+            return new FlushPacing(sp.GetRequiredService<TimeProvider>(), TimeSpan.FromMilliseconds(analytics.FlushIntervalMs), analytics.BatchSize);
+        });
         // Before the sinks: hosted services start in registration order.
         services.AddHostedService<MigrateOnStart>();
         services.AddOneShotJob<MigrateJob>(MigrateJob.Command);

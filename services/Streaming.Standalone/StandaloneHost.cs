@@ -44,7 +44,6 @@ public sealed class StandaloneHost : IAsyncDisposable
     private StandaloneHost(EmbeddedKafka kafka, KafkaJournal journal, ILoggerFactory journalLogging, EmbeddedGarnet redis, EmbeddedClickHouse clickHouse,
         EmbeddedSchemaRegistry schemaRegistry, WebApplication app, Credentials credentials, TimeSpan startup, TimeSpan drainTimeout)
     {
-        _schemaRegistry = schemaRegistry;
         _kafka = kafka;
         _journal = journal;
         _journalLogging = journalLogging;

@@ -3,13 +3,11 @@ namespace Streaming.Conditions.Evaluation;
 /// <summary>Local days and hours of epoch-ms instants in a document's time zone (docs/conditions.md, "Windows and time").</summary>
 public static class LocalTime
 {
-    private const long MsPerDay = 86_400_000;
-
     /// <summary>Days since 1970-01-01 of the local calendar date of <paramref name="epochMs"/>.</summary>
     public static int Day(long epochMs, TimeZoneInfo zone)
     {
         if (zone == TimeZoneInfo.Utc)
-            return (int)Math.Floor(epochMs / (double)MsPerDay);
+            return (int)Math.Floor(epochMs / (double)TimeSpan.MillisecondsPerDay);
         var local = TimeZoneInfo.ConvertTime(DateTimeOffset.FromUnixTimeMilliseconds(epochMs), zone);
         return (int)(local.Date - DateTime.UnixEpoch.Date).TotalDays;
     }

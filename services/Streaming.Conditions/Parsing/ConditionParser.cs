@@ -180,11 +180,8 @@ public sealed class ConditionParser
             Error(path, $"the condition has more than {MaxNodes} nodes; split it into several tags");
             return null;
         }
-        if (depth > MaxDepth)
-        {
-            Error(path, $"nested deeper than {MaxDepth} levels");
+        if (TooDeep(depth, path))
             return null;
-        }
         if (node.ValueKind != JsonValueKind.Object)
         {
             Error(path, "must be an object: {\"all\": [..]}, {\"any\": [..]}, {\"not\": {..}}, {\"metric\": {..}, \"op\": .., \"value\": ..}, {\"trait\": \"..\", \"op\": .., \"value\": ..} or {\"tag\": \"..\"}");
@@ -485,11 +482,8 @@ public sealed class ConditionParser
 
     private Metric? Metric(JsonElement node, string path, int depth)
     {
-        if (depth > MaxDepth)
-        {
-            Error(path, $"nested deeper than {MaxDepth} levels");
+        if (TooDeep(depth, path))
             return null;
-        }
         if (node.ValueKind != JsonValueKind.Object)
         {
             Error(path, "must be an object such as {\"fn\": \"count\", \"event\": {\"name\": \"Order Completed\"}, \"window\": \"30d\"}");
@@ -552,11 +546,7 @@ public sealed class ConditionParser
                 ok &= Forbid(hours, hoursPath, "only shareOfHours takes hours");
                 break;
             case MetricFunction.Distinct:
-                if (property is null)
-                {
-                    Error(propertyPath, "distinct needs the property whose distinct values are counted, e.g. \"property\": \"$day\" (active days) or \"product_id\"");
-                    ok = false;
-                }
+                ok &= Require(property, propertyPath, "distinct needs the property whose distinct values are counted, e.g. \"property\": \"$day\" (active days) or \"product_id\"");
                 ok &= Forbid(hours, hoursPath, "only shareOfHours takes hours");
                 break;
             case MetricFunction.First or MetricFunction.Last:
@@ -564,11 +554,7 @@ public sealed class ConditionParser
                 ok &= Forbid(hours, hoursPath, "only shareOfHours takes hours");
                 break;
             case MetricFunction.ShareOfHours:
-                if (hours is null)
-                {
-                    Error(hoursPath, "shareOfHours needs the local hour range [from, to), e.g. \"hours\": [20, 24]");
-                    ok = false;
-                }
+                ok &= Require(hours, hoursPath, "shareOfHours needs the local hour range [from, to), e.g. \"hours\": [20, 24]");
                 ok &= Forbid(property, propertyPath, "shareOfHours counts events; remove the property");
                 break;
             case MetricFunction.DaysSince or MetricFunction.HoursSince:
@@ -582,6 +568,25 @@ public sealed class ConditionParser
 
     private static string FunctionNames => "count, sum, avg, min, max, distinct, first, last, shareOfHours, daysSince, hoursSince, score";
 
+    /// <summary>Whether a node at <paramref name="depth"/> is past <see cref="MaxDepth"/> (recorded as an error at <paramref name="path"/>).</summary>
+    private bool TooDeep(int depth, string path)
+    {
+        if (depth <= MaxDepth)
+            return false;
+        Error(path, $"nested deeper than {MaxDepth} levels");
+        return true;
+    }
+
+    /// <summary>True when <paramref name="value"/> is there; otherwise records <paramref name="message"/> at <paramref name="path"/>.</summary>
+    private bool Require(object? value, string path, string message)
+    {
+        if (value is not null)
+            return true;
+        Error(path, message);
+        return false;
+    }
+
+    /// <summary>True when <paramref name="value"/> is absent; otherwise records <paramref name="message"/> at <paramref name="path"/>.</summary>
     private bool Forbid(object? value, string path, string message)
     {
         if (value is null)

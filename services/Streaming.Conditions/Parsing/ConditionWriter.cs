@@ -60,12 +60,10 @@ public static class ConditionWriter
         switch (condition)
         {
             case AllCondition all:
-                w.WritePropertyName("all");
-                WriteList(w, all.Conditions);
+                WriteList(w, "all", all.Conditions);
                 break;
             case AnyCondition any:
-                w.WritePropertyName("any");
-                WriteList(w, any.Conditions);
+                WriteList(w, "any", any.Conditions);
                 break;
             case NotCondition not:
                 w.WritePropertyName("not");
@@ -74,13 +72,11 @@ public static class ConditionWriter
             case MetricCondition m:
                 w.WritePropertyName("metric");
                 WriteMetric(w, m.Metric);
-                w.WriteString("op", m.Operator.Name());
-                WriteValues(w, m.Operator, m.Operands, WriteOperand);
+                WriteComparison(w, m.Operator, m.Operands, WriteOperand);
                 break;
             case TraitCondition t:
                 w.WriteString("trait", t.Trait);
-                w.WriteString("op", t.Operator.Name());
-                WriteValues(w, t.Operator, t.Values, (writer, v) => v.WriteTo(writer));
+                WriteComparison(w, t.Operator, t.Values, (writer, v) => v.WriteTo(writer));
                 break;
             case TagMemberCondition member:
                 w.WriteString("tag", member.Tag);
@@ -91,16 +87,19 @@ public static class ConditionWriter
         w.WriteEndObject();
     }
 
-    private static void WriteList(Utf8JsonWriter w, IReadOnlyList<Condition> conditions)
+    private static void WriteList(Utf8JsonWriter w, string name, IReadOnlyList<Condition> conditions)
     {
+        w.WritePropertyName(name);
         w.WriteStartArray();
         foreach (var c in conditions)
             WriteCondition(w, c);
         w.WriteEndArray();
     }
 
-    private static void WriteValues<T>(Utf8JsonWriter w, ComparisonOperator op, IReadOnlyList<T> values, Action<Utf8JsonWriter, T> write)
+    /// <summary><c>"op"</c>, then <c>"value"</c>: none, one, or a list, as the operator takes.</summary>
+    private static void WriteComparison<T>(Utf8JsonWriter w, ComparisonOperator op, IReadOnlyList<T> values, Action<Utf8JsonWriter, T> write)
     {
+        w.WriteString("op", op.Name());
         if (op.Arity() == 0)
             return;
         w.WritePropertyName("value");
@@ -202,8 +201,7 @@ public static class ConditionWriter
     {
         w.WriteStartObject();
         w.WriteString("path", p.Path.ToString());
-        w.WriteString("op", p.Operator.Name());
-        WriteValues(w, p.Operator, p.Values, (writer, v) => v.WriteTo(writer));
+        WriteComparison(w, p.Operator, p.Values, (writer, v) => v.WriteTo(writer));
         w.WriteEndObject();
     }
 

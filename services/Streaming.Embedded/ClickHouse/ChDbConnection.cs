@@ -74,26 +74,10 @@ public sealed unsafe class ChDbConnection : IDisposable
     /// Runs one statement given as UTF-8. Parameters fill <c>{name:Type}</c> placeholders
     /// inside the engine (chdb_query_with_params): values are never pasted into the SQL.
     /// </summary>
-    public ChDbResult Query(ReadOnlySpan<byte> sql, string format, IReadOnlyList<KeyValuePair<string, string>>? parameters = null)
-    {
-        var formatBytes = Encoding.UTF8.GetBytes(format);
-        using var bound = new NativeStrings(parameters);
-        lock (_callLock)
-        {
-            var open = OpenHandle();
-            fixed (byte* query = sql)
-            fixed (byte* fmt = formatBytes)
-            {
-                var result = bound.Count == 0
-                    ? ChDbNative.QueryN(open, query, (nuint)sql.Length, fmt, (nuint)formatBytes.Length)
-                    : ChDbNative.QueryWithParamsN(open, query, (nuint)sql.Length, fmt, (nuint)formatBytes.Length,
-                        bound.Names, bound.NameLengths, bound.Values, bound.ValueLengths, (nuint)bound.Count);
-                return result == 0
-                    ? ChDbResult.Failed(new ClickHouseError(ClickHouseError.UnknownException, "chDB returned no result"))
-                    : new ChDbResult(result);
-            }
-        }
-    }
+    public ChDbResult Query(ReadOnlySpan<byte> sql, string format, IReadOnlyList<KeyValuePair<string, string>>? parameters = null) =>
+        Call(sql, format, parameters, ChDbNative.QueryWithParamsN, ChDbNative.QueryN, static result => result == 0
+            ? ChDbResult.Failed(new ClickHouseError(ClickHouseError.UnknownException, "chDB returned no result"))
+            : new ChDbResult(result));
 
     /// <summary>
     /// Starts a streaming INSERT: <paramref name="insertSql"/> names the table and columns
@@ -101,9 +85,18 @@ public sealed unsafe class ChDbConnection : IDisposable
     /// is then appended in chunks. Binary-safe, unlike data inlined after FORMAT in the SQL.
     /// The connection runs nothing else until the insert is completed or disposed.
     /// </summary>
-    public ChDbInsert BeginInsert(string insertSql, string format, IReadOnlyList<KeyValuePair<string, string>>? parameters = null)
+    public ChDbInsert BeginInsert(string insertSql, string format, IReadOnlyList<KeyValuePair<string, string>>? parameters = null) =>
+        Call(Encoding.UTF8.GetBytes(insertSql), format, parameters, ChDbNative.StreamInsertWithParamsN, withoutParameters: null, static stream => new ChDbInsert(stream));
+
+    /// <summary>
+    /// One engine call on this connection: the statement, the format and the parameters pinned, under the call lock
+    /// (the engine serialises a connection's calls), and what it returned read by <paramref name="read"/> still under it.
+    /// <paramref name="withoutParameters"/>, when there is one, is the cheaper call used when no parameter is bound.
+    /// </summary>
+    private T Call<T>(ReadOnlySpan<byte> sql, string format, IReadOnlyList<KeyValuePair<string, string>>? parameters,
+        delegate* unmanaged<nint, byte*, nuint, byte*, nuint, byte**, nuint*, byte**, nuint*, nuint, nint> withParameters,
+        delegate* unmanaged<nint, byte*, nuint, byte*, nuint, nint> withoutParameters, Func<nint, T> read)
     {
-        var sql = Encoding.UTF8.GetBytes(insertSql);
         var formatBytes = Encoding.UTF8.GetBytes(format);
         using var bound = new NativeStrings(parameters);
         lock (_callLock)
@@ -112,9 +105,11 @@ public sealed unsafe class ChDbConnection : IDisposable
             fixed (byte* query = sql)
             fixed (byte* fmt = formatBytes)
             {
-                var stream = ChDbNative.StreamInsertWithParamsN(open, query, (nuint)sql.Length, fmt, (nuint)formatBytes.Length,
-                    bound.Names, bound.NameLengths, bound.Values, bound.ValueLengths, (nuint)bound.Count);
-                return new ChDbInsert(stream);
+                var result = bound.Count == 0 && withoutParameters != null
+                    ? withoutParameters(open, query, (nuint)sql.Length, fmt, (nuint)formatBytes.Length)
+                    : withParameters(open, query, (nuint)sql.Length, fmt, (nuint)formatBytes.Length,
+                        bound.Names, bound.NameLengths, bound.Values, bound.ValueLengths, (nuint)bound.Count);
+                return read(result);
             }
         }
     }

@@ -1,9 +1,4 @@
-using System.Net;
-using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
-using Microsoft.Extensions.DependencyInjection;
+using Streaming.Embedded.Hosting;
 
 namespace Streaming.Embedded.ClickHouse;
 
@@ -20,26 +15,23 @@ namespace Streaming.Embedded.ClickHouse;
 /// </example>
 public sealed class EmbeddedClickHouse : IAsyncDisposable
 {
-    private readonly WebApplication _app;
+    private readonly EmbeddedHttpServer _server;
     private readonly ChDbConnectionPool _pool;
-    private readonly EmbeddedClickHouseOptions _options;
-    private int _stopped;
-
     private readonly ClickHouseSessions _sessions;
+    // The options as started: Password is the one in force (the configured one, or the one generated at start).
+    private readonly EmbeddedClickHouseOptions _options;
 
-    private EmbeddedClickHouse(WebApplication app, ChDbConnectionPool pool, ClickHouseSessions sessions, EmbeddedClickHouseOptions options, int port, string version, string password)
+    private EmbeddedClickHouse(EmbeddedHttpServer server, ChDbConnectionPool pool, ClickHouseSessions sessions, EmbeddedClickHouseOptions options, string version)
     {
-        this._app = app;
-        this._pool = pool;
-        this._sessions = sessions;
-        this._options = options;
-        Port = port;
+        _server = server;
+        _pool = pool;
+        _sessions = sessions;
+        _options = options;
         Version = version;
-        Password = password;
     }
 
     /// <summary>Password of <c>default</c>, the services' user: the configured one, or the one generated at start.</summary>
-    public string Password { get; }
+    public string Password => _options.Password!;
 
     /// <summary>Password of the read-only <c>bi</c> user; null when there is none.</summary>
     public string? BiPassword => _options.BiPassword;
@@ -47,19 +39,14 @@ public sealed class EmbeddedClickHouse : IAsyncDisposable
     /// <summary>Client sessions open now.</summary>
     public int OpenSessions => _sessions.Count;
 
-    public int Port { get; }
+    public int Port => _server.Port;
 
     /// <summary>The engine's version (ClickHouse numbering, e.g. 26.7.2.1).</summary>
     public string Version { get; }
 
     public string DataPath => _pool.DataPath;
 
-    public Uri Endpoint => new($"http://{ConnectHost}:{Port}/");
-
-    /// <summary>Where clients connect: the bound address, or loopback when every interface is bound.</summary>
-    private string ConnectHost => IPAddress.Parse(_options.ListenAddress) is var bound && (bound.Equals(IPAddress.Any) || bound.Equals(IPAddress.IPv6Any))
-        ? "127.0.0.1"
-        : bound.AddressFamily == System.Net.Sockets.AddressFamily.InterNetworkV6 ? $"[{bound}]" : bound.ToString();
+    public Uri Endpoint => _server.Url;
 
     /// <summary>
     /// ClickHouse.Driver connection string of the services' user: <c>Host=127.0.0.1;Port=N;Database=..;Username=default;Password=..</c>,
@@ -71,25 +58,16 @@ public sealed class EmbeddedClickHouse : IAsyncDisposable
     public string? BiConnectionString => _options.BiPassword is null ? null : ConnectionStringFor("bi", _options.BiPassword, _options.BiDatabases[0]);
 
     private string ConnectionStringFor(string user, string password, string database) =>
-        $"Host={ConnectHost};Port={Port};Database={database};Username={user};Password={password};UseFormDataParameters=true";
+        $"Host={_server.ConnectHost};Port={Port};Database={database};Username={user};Password={password};UseFormDataParameters=true";
 
     /// <summary>The engine's connections, for callers that want to skip HTTP (benchmarks, migrations).</summary>
     public ChDbConnectionPool Connections => _pool;
 
     public static async Task<EmbeddedClickHouse> StartAsync(EmbeddedClickHouseOptions options, CancellationToken cancellationToken = default)
     {
-        ArgumentException.ThrowIfNullOrWhiteSpace(options.DataPath);
-        if (options.BiPassword is { Length: 0 } || options.Password is { Length: 0 })
-        {
-            throw new ArgumentException("EmbeddedClickHouseOptions.Password and BiPassword must not be empty: leave Password null to generate one, BiPassword null for no bi user.", nameof(options));
-        }
-
-        if (options.BiPassword is not null && options.BiDatabases.Count == 0)
-        {
-            throw new ArgumentException("EmbeddedClickHouseOptions.BiDatabases must name at least one database for the bi user.", nameof(options));
-        }
-
-        var password = options.Password ?? Convert.ToHexStringLower(System.Security.Cryptography.RandomNumberGenerator.GetBytes(16));
+        options.Validate();
+        var address = ListenAddress.Parse(options.ListenAddress, "EmbeddedClickHouseOptions.ListenAddress");
+        var password = options.PasswordOrGenerated();
         var library = options.LibraryPath ?? await ChDbLibrary.EnsureAsync(options.Progress, cancellationToken);
         // The first connection boots the engine (loads metadata of every table): not on the caller's thread.
         var pool = await Task.Run(() => new ChDbConnectionPool(library, options.DataPath, options.Connections), cancellationToken);
@@ -106,23 +84,15 @@ public sealed class EmbeddedClickHouse : IAsyncDisposable
             sessions = new ClickHouseSessions(pool, options.MaxSessions);
             var endpoint = new ClickHouseHttpEndpoint(pool, new ClickHouseUsers(users), guard, sessions, version, timezone);
 
-            var builder = WebApplication.CreateEmptyBuilder(new WebApplicationOptions { ApplicationName = typeof(EmbeddedClickHouse).FullName });
-            builder.WebHost.UseKestrelCore().ConfigureKestrel(kestrel =>
+            var server = await EmbeddedHttpServer.StartAsync(typeof(EmbeddedClickHouse).FullName!, address, options.Port, endpoint.HandleAsync, limits =>
             {
-                kestrel.Listen(IPAddress.Parse(options.ListenAddress), options.Port);
-                kestrel.AddServerHeader = false;
-                kestrel.Limits.MaxRequestBodySize = null; // inserts are as large as the client makes them
+                limits.MaxRequestBodySize = null; // inserts are as large as the client makes them
                 // ClickHouse's http_max_uri_size: 1 MiB of URL, so long parameters in a query string are served as there.
-                kestrel.Limits.MaxRequestLineSize = (1 << 20) + 1024;
-                kestrel.Limits.MaxRequestHeadersTotalSize = (1 << 20) + (64 << 10);
-                kestrel.Limits.MaxRequestBufferSize = 2 << 20;
-            });
-            var app = builder.Build();
-            app.Run(endpoint.HandleAsync);
-            await app.StartAsync(cancellationToken);
-
-            var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.Single();
-            return new EmbeddedClickHouse(app, pool, sessions, options, new Uri(address).Port, version, password);
+                limits.MaxRequestLineSize = (1 << 20) + 1024;
+                limits.MaxRequestHeadersTotalSize = (1 << 20) + (64 << 10);
+                limits.MaxRequestBufferSize = 2 << 20;
+            }, [sessions, pool], cancellationToken);
+            return new EmbeddedClickHouse(server, pool, sessions, options with { Password = password }, version);
         }
         catch
         {
@@ -133,26 +103,9 @@ public sealed class EmbeddedClickHouse : IAsyncDisposable
     }
 
     /// <summary>Stops answering, waits for requests in flight and closes the engine's connections.</summary>
-    public async Task StopAsync(CancellationToken cancellationToken = default)
-    {
-        if (Interlocked.Exchange(ref _stopped, 1) != 0)
-        {
-            return;
-        }
+    public Task StopAsync(CancellationToken cancellationToken = default) => _server.StopAsync(cancellationToken);
 
-        try
-        {
-            await _app.StopAsync(cancellationToken);
-            await _app.DisposeAsync();
-        }
-        finally
-        {
-            _sessions.Dispose();
-            _pool.Dispose();
-        }
-    }
-
-    public async ValueTask DisposeAsync() => await StopAsync();
+    public ValueTask DisposeAsync() => _server.DisposeAsync();
 
     private static async Task<(string Version, string Timezone, StatementGuard Guard)> DescribeEngineAsync(ChDbConnectionPool pool, string database, CancellationToken cancellationToken)
     {

@@ -1,25 +1,19 @@
+using Streaming.Embedded.Hosting;
+
 namespace Streaming.Embedded.ClickHouse;
 
-/// <summary>How to run the embedded ClickHouse.</summary>
-public sealed record EmbeddedClickHouseOptions
+/// <summary>
+/// How to run the embedded ClickHouse: a data folder, a port (0 picks a free one; 8123 is ClickHouse's usual HTTP port)
+/// and the password of <c>default</c>, the services' user (everything but what <see cref="StatementGuard"/> refuses to all),
+/// generated at start when null (<see cref="EmbeddedClickHouse.Password"/>).
+/// </summary>
+public sealed record EmbeddedClickHouseOptions : EmbeddedServerOptions
 {
-    /// <summary>Folder holding the data; created when missing, kept across restarts.</summary>
-    public required string DataPath { get; init; }
-
-    /// <summary>TCP port; 0 picks a free one (8123 is ClickHouse's usual HTTP port).</summary>
-    public int Port { get; init; }
-
     /// <summary>IP address to bind (loopback by default); <c>0.0.0.0</c> binds every interface.</summary>
     public string ListenAddress { get; init; } = "127.0.0.1";
 
     /// <summary>Database put in the connection string; created at start when missing.</summary>
     public string Database { get; init; } = "default";
-
-    /// <summary>
-    /// Password of <c>default</c>, the services' user (everything but what <see cref="StatementGuard"/> refuses to all).
-    /// When null a random one is generated at start (<see cref="EmbeddedClickHouse.Password"/>): the endpoint never runs open.
-    /// </summary>
-    public string? Password { get; init; }
 
     /// <summary>Password of <c>bi</c>, the read-only user for BI tools; null: there is no <c>bi</c> user.</summary>
     public string? BiPassword { get; init; }
@@ -41,4 +35,13 @@ public sealed record EmbeddedClickHouseOptions
 
     /// <summary>Receives progress lines while the library is fetched; standard error when null.</summary>
     public Action<string>? Progress { get; init; }
+
+    internal override void Validate()
+    {
+        base.Validate();
+        if (BiPassword is { Length: 0 })
+            throw Invalid("BiPassword must not be empty: leave it null for no bi user.");
+        if (BiPassword is not null && BiDatabases.Count == 0)
+            throw Invalid("BiDatabases must name at least one database for the bi user.");
+    }
 }

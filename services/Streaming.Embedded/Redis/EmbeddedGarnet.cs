@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Net;
 using System.Net.Sockets;
 using Garnet;
+using Streaming.Embedded.Hosting;
 using Microsoft.Extensions.Logging.Abstractions;
 
 namespace Streaming.Embedded.Redis;
@@ -42,18 +43,12 @@ public sealed class EmbeddedGarnet : IDisposable
     public bool RequiresPassword => _options.Password is not null;
 
     /// <summary>Where clients connect: the bound address, or loopback when every interface is bound.</summary>
-    private string ConnectHost => IPAddress.Parse(_options.ListenAddress) is var bound && (bound.Equals(IPAddress.Any) || bound.Equals(IPAddress.IPv6Any))
-        ? "127.0.0.1"
-        : bound.AddressFamily == AddressFamily.InterNetworkV6 ? $"[{bound}]" : bound.ToString();
+    private string ConnectHost => ListenAddress.ConnectHost(IPAddress.Parse(_options.ListenAddress));
 
     public static EmbeddedGarnet Start(EmbeddedGarnetOptions? options = null)
     {
         options ??= new EmbeddedGarnetOptions();
-        if (!IPAddress.TryParse(options.ListenAddress, out _))
-        {
-            throw new ArgumentException($"EmbeddedGarnetOptions.ListenAddress must be an IP address, got '{options.ListenAddress}'.", nameof(options));
-        }
-
+        ListenAddress.Parse(options.ListenAddress, "EmbeddedGarnetOptions.ListenAddress");
         if (options.Port is < 0 or > 65535)
         {
             throw new ArgumentOutOfRangeException(nameof(options), options.Port, "EmbeddedGarnetOptions.Port must be between 0 and 65535.");

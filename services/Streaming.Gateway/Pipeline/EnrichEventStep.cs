@@ -88,25 +88,20 @@ public sealed class EnrichEventStep(IOptions<GatewayOptions> options, ClientIp c
         var device = context.Child("device");
         if (!device.Has("type"))
             device.SetString("type", ua.DeviceType);
-        if (ua.Os is not null)
-        {
-            var os = context.Child("os");
-            if (!os.Has("name"))
-            {
-                os.SetString("name", ua.Os);
-                if (ua.OsVersion is not null && !os.Has("version"))
-                    os.SetString("version", ua.OsVersion);
-            }
-        }
-        if (ua.Browser is not null)
-        {
-            var browser = context.Child("browser");
-            if (!browser.Has("name"))
-            {
-                browser.SetString("name", ua.Browser);
-                if (ua.BrowserVersion is not null && !browser.Has("version"))
-                    browser.SetString("version", ua.BrowserVersion);
-            }
-        }
+        FillNameAndVersion(context, "os", ua.Os, ua.OsVersion);
+        FillNameAndVersion(context, "browser", ua.Browser, ua.BrowserVersion);
+    }
+
+    /// <summary>context.&lt;part&gt;.name and .version from the user agent, unless the SDK sent a name of its own (then its version stays too).</summary>
+    private static void FillNameAndVersion(JsonObjectDraft context, string part, string? name, string? version)
+    {
+        if (name is null)
+            return;
+        var child = context.Child(part);
+        if (child.Has("name"))
+            return;
+        child.SetString("name", name);
+        if (version is not null && !child.Has("version"))
+            child.SetString("version", version);
     }
 }

@@ -46,66 +46,18 @@ public sealed class ValidateEventStep(IOptions<GatewayOptions> options, Identifi
         foreach (var property in raw.EnumerateObject())
         {
             var value = property.Value;
-            if (property.NameEquals("type"u8))
+            if (DraftField.Find(property) is { } field)
+            {
+                field.Read(draft, value, errors);
+            }
+            else if (property.NameEquals("type"u8))
             {
                 if (type is null)
                     type = ReadString(value, "type", errors) ?? "";
             }
-            else if (property.NameEquals("messageId"u8))
-            {
-                draft.MessageId = ReadIdentifier(value, "messageId", errors);
-            }
-            else if (property.NameEquals("userId"u8))
-            {
-                draft.UserId = ReadIdentifier(value, "userId", errors);
-            }
-            else if (property.NameEquals("anonymousId"u8))
-            {
-                draft.AnonymousId = ReadIdentifier(value, "anonymousId", errors);
-            }
-            else if (property.NameEquals("event"u8))
-            {
-                draft.Event = ReadString(value, "event", errors);
-            }
-            else if (property.NameEquals("name"u8))
-            {
-                draft.Name = ReadString(value, "name", errors);
-            }
-            else if (property.NameEquals("previousId"u8))
-            {
-                draft.PreviousId = ReadIdentifier(value, "previousId", errors);
-            }
-            else if (property.NameEquals("groupId"u8))
-            {
-                draft.GroupId = ReadIdentifier(value, "groupId", errors);
-            }
-            else if (property.NameEquals("timestamp"u8))
-            {
-                draft.ClientTimestamp = ReadTime(value, "timestamp", errors);
-            }
-            else if (property.NameEquals("originalTimestamp"u8))
-            {
-                draft.OriginalTimestamp = ReadTime(value, "originalTimestamp", errors);
-            }
-            else if (property.NameEquals("sentAt"u8))
-            {
-                draft.SentAt = ReadTime(value, "sentAt", errors);
-            }
-            else if (property.NameEquals("properties"u8))
-            {
-                draft.Properties = ReadObject(value, "properties", errors) is { } p ? new JsonObjectDraft(p) : null;
-            }
-            else if (property.NameEquals("traits"u8))
-            {
-                draft.Traits = ReadObject(value, "traits", errors) is { } t ? new JsonObjectDraft(t) : null;
-            }
             else if (property.NameEquals("context"u8))
             {
                 context = ReadObject(value, "context", errors);
-            }
-            else if (property.NameEquals("integrations"u8))
-            {
-                draft.Integrations = ReadObject(value, "integrations", errors);
             }
             else if (property.NameEquals("category"u8) && value.ValueKind == JsonValueKind.String)
             {
@@ -150,6 +102,59 @@ public sealed class ValidateEventStep(IOptions<GatewayOptions> options, Identifi
         if (!blocklist.HasUsableIdentifier(draft) && !errors.Exists(e => e.Field is "userId" or "anonymousId"))
             errors.Add(IdentifierBlocklist.MissingIdentifierError);
         return Rejected.Because(errors);
+    }
+
+    /// <summary>
+    /// A Segment field read straight into the draft by the reader of its JSON type (a wrong type is an error
+    /// naming the field). The fields that steer validation (type, context, category, writeKey) are read in <see cref="Run"/>.
+    /// </summary>
+    private sealed class DraftField
+    {
+        private static readonly DraftField[] All =
+        [
+            Identifier("messageId", (draft, id) => draft.MessageId = id),
+            Identifier("userId", (draft, id) => draft.UserId = id),
+            Identifier("anonymousId", (draft, id) => draft.AnonymousId = id),
+            Identifier("previousId", (draft, id) => draft.PreviousId = id),
+            Identifier("groupId", (draft, id) => draft.GroupId = id),
+            Text("event", (draft, text) => draft.Event = text),
+            Text("name", (draft, text) => draft.Name = text),
+            Time("timestamp", (draft, time) => draft.ClientTimestamp = time),
+            Time("originalTimestamp", (draft, time) => draft.OriginalTimestamp = time),
+            Time("sentAt", (draft, time) => draft.SentAt = time),
+            Object("properties", (draft, json) => draft.Properties = json is { } p ? new JsonObjectDraft(p) : null),
+            Object("traits", (draft, json) => draft.Traits = json is { } t ? new JsonObjectDraft(t) : null),
+            Object("integrations", (draft, json) => draft.Integrations = json),
+        ];
+
+        private readonly byte[] _name;
+
+        private DraftField(string name, Action<EventDraft, JsonElement, List<ValidationError>> read)
+        {
+            _name = System.Text.Encoding.UTF8.GetBytes(name);
+            Read = read;
+        }
+
+        public Action<EventDraft, JsonElement, List<ValidationError>> Read { get; }
+
+        /// <summary>The field <paramref name="property"/> names; null for the others (a loop: no closure per property on the hot path).</summary>
+        public static DraftField? Find(JsonProperty property)
+        {
+            foreach (var field in All)
+            {
+                if (property.NameEquals(field._name))
+                    return field;
+            }
+            return null;
+        }
+
+        private static DraftField Identifier(string name, Action<EventDraft, string?> set) => new(name, (draft, value, errors) => set(draft, ReadIdentifier(value, name, errors)));
+
+        private static DraftField Text(string name, Action<EventDraft, string?> set) => new(name, (draft, value, errors) => set(draft, ReadString(value, name, errors)));
+
+        private static DraftField Time(string name, Action<EventDraft, long?> set) => new(name, (draft, value, errors) => set(draft, ReadTime(value, name, errors)));
+
+        private static DraftField Object(string name, Action<EventDraft, JsonElement?> set) => new(name, (draft, value, errors) => set(draft, ReadObject(value, name, errors)));
     }
 
     private static void CheckWriteKey(JsonElement value, Source source, List<ValidationError> errors)

@@ -8,10 +8,14 @@ namespace Streaming.Profiles.Metrics;
 /// <summary>Answers an event metric from the series that hold it (docs/conditions.md, "Metrics").</summary>
 public static class MetricReader
 {
-    private const long MsPerHour = 3_600_000;
-    private const long MsPerDay = 24 * MsPerHour;
-
     private static readonly SlotData NoEvents = new();
+
+    /// <summary>The unit, in milliseconds, that daysSince/hoursSince count.</summary>
+    public static long SinceUnit(MetricFunction function) =>
+        function == MetricFunction.DaysSince ? TimeSpan.MillisecondsPerDay : TimeSpan.MillisecondsPerHour;
+
+    /// <summary>Whole units from <paramref name="latest"/> to <paramref name="now"/>: what daysSince/hoursSince answer.</summary>
+    public static long UnitsSince(long latest, long now, long unit) => (long)Math.Floor((now - latest) / (double)unit);
 
     /// <summary>The metric over the profile's series that <paramref name="source"/> names (a missing series: no events).</summary>
     public static Scalar? Read(EventMetric metric, MetricSource source, ProfileState state, long now)
@@ -55,8 +59,7 @@ public static class MetricReader
             {
                 if (Latest(slots)?.Last is not { } latest)
                     return null;
-                var unit = metric.Function == MetricFunction.DaysSince ? MsPerDay : MsPerHour;
-                return Scalar.Of((long)Math.Floor((now - latest) / (double)unit));
+                return Scalar.Of(UnitsSince(latest, now, SinceUnit(metric.Function)));
             }
             case MetricFunction.Distinct when metric.Property?.AttributeName != FieldPath.Day:
             {

@@ -13,38 +13,19 @@ public static class SlotUpdate
 
     public static void Add(SlotData slot, long timestamp, string messageId, Scalar? value, bool inHours, TimeZoneInfo zone, int today, bool trackDistinct)
     {
-        slot.Count++;
-        if (inHours)
-            slot.InHours++;
+        var number = value is { IsNumber: true } v ? v.Number : (decimal?)null;
+        AddEvent(ref slot, number, inHours);
         messageId = messageId.Length > TieBreakLength ? messageId[..TieBreakLength] : messageId;
         var valueJson = value?.ToString();
-        if (slot.First is null || timestamp < slot.First || (timestamp == slot.First && string.CompareOrdinal(messageId, slot.FirstId) < 0))
+        if (Precedes(timestamp, messageId, slot.First, slot.FirstId))
             (slot.First, slot.FirstId, slot.FirstValue) = (timestamp, messageId, valueJson);
-        if (slot.Last is null || timestamp > slot.Last || (timestamp == slot.Last && string.CompareOrdinal(messageId, slot.LastId) > 0))
+        if (Follows(timestamp, messageId, slot.Last, slot.LastId))
             (slot.Last, slot.LastId, slot.LastValue) = (timestamp, messageId, valueJson);
-        var number = value is { IsNumber: true } v ? v.Number : (decimal?)null;
-        if (number is { } n)
-        {
-            slot.Sum = SaturatingAdd(slot.Sum, n);
-            slot.Numeric++;
-            slot.Min = slot.Min is { } mn ? Math.Min(mn, n) : n;
-            slot.Max = slot.Max is { } mx ? Math.Max(mx, n) : n;
-        }
         var day = LocalTime.Day(timestamp, zone);
         // Days older than the longest window are never read again; days after tomorrow are clock errors.
         if (day > today - Metric.MaxWindowDays && day <= today + 1)
         {
-            ref var bucket = ref CollectionsMarshal.GetValueRefOrAddDefault(slot.Days, day, out _);
-            bucket.Count++;
-            if (inHours)
-                bucket.InHours++;
-            if (number is { } dn)
-            {
-                bucket.Sum = SaturatingAdd(bucket.Sum, dn);
-                bucket.Numeric++;
-                bucket.Min = bucket.Min is { } bmn ? Math.Min(bmn, dn) : dn;
-                bucket.Max = bucket.Max is { } bmx ? Math.Max(bmx, dn) : dn;
-            }
+            AddEvent(ref CollectionsMarshal.GetValueRefOrAddDefault(slot.Days, day, out _), number, inHours);
         }
         if (trackDistinct && valueJson is not null)
         {
@@ -69,15 +50,10 @@ public static class SlotUpdate
     /// <summary>Adds everything of <paramref name="from"/> to <paramref name="into"/> (profile merges).</summary>
     public static void Merge(SlotData into, SlotData from)
     {
-        into.Count += from.Count;
-        into.Sum = SaturatingAdd(into.Sum, from.Sum);
-        into.Numeric += from.Numeric;
-        into.InHours += from.InHours;
-        into.Min = MinOf(into.Min, from.Min);
-        into.Max = MaxOf(into.Max, from.Max);
-        if (from.First is not null && (into.First is null || from.First < into.First || (from.First == into.First && string.CompareOrdinal(from.FirstId, into.FirstId) < 0)))
+        AddTotals(ref into, from);
+        if (from.First is { } first && Precedes(first, from.FirstId, into.First, into.FirstId))
             (into.First, into.FirstId, into.FirstValue) = (from.First, from.FirstId, from.FirstValue);
-        if (from.Last is not null && (into.Last is null || from.Last > into.Last || (from.Last == into.Last && string.CompareOrdinal(from.LastId, into.LastId) > 0)))
+        if (from.Last is { } last && Follows(last, from.LastId, into.Last, into.LastId))
             (into.Last, into.LastId, into.LastValue) = (from.Last, from.LastId, from.LastValue);
         foreach (var (day, bucket) in from.Days)
         {
@@ -87,12 +63,7 @@ public static class SlotUpdate
                 target = bucket;
                 continue;
             }
-            target.Count += bucket.Count;
-            target.Sum = SaturatingAdd(target.Sum, bucket.Sum);
-            target.Numeric += bucket.Numeric;
-            target.InHours += bucket.InHours;
-            target.Min = MinOf(target.Min, bucket.Min);
-            target.Max = MaxOf(target.Max, bucket.Max);
+            AddTotals(ref target, bucket);
         }
         if (from.Distinct is not null)
         {
@@ -115,6 +86,40 @@ public static class SlotUpdate
         {
             return b > 0 ? decimal.MaxValue : decimal.MinValue;
         }
+    }
+
+    /// <summary>Whether an event at (<paramref name="at"/>, <paramref name="id"/>) is before the first one kept: earlier, or the same millisecond and the smaller id.</summary>
+    private static bool Precedes(long at, string? id, long? first, string? firstId) =>
+        first is null || at < first || (at == first && string.CompareOrdinal(id, firstId) < 0);
+
+    /// <summary>Whether an event is after the last one kept: later, or the same millisecond and the larger id.</summary>
+    private static bool Follows(long at, string? id, long? last, string? lastId) =>
+        last is null || at > last || (at == last && string.CompareOrdinal(id, lastId) > 0);
+
+    /// <summary>One event into lifetime or daily totals (a struct bucket is changed in place through the ref).</summary>
+    private static void AddEvent<T>(ref T totals, decimal? number, bool inHours) where T : ISeriesTotals
+    {
+        totals.Count++;
+        if (inHours)
+            totals.InHours++;
+        if (number is { } n)
+        {
+            totals.Sum = SaturatingAdd(totals.Sum, n);
+            totals.Numeric++;
+            totals.Min = MinOf(totals.Min, n);
+            totals.Max = MaxOf(totals.Max, n);
+        }
+    }
+
+    /// <summary>Totals of <paramref name="from"/> added to <paramref name="into"/> (merges of profiles and of their days).</summary>
+    private static void AddTotals<T>(ref T into, T from) where T : ISeriesTotals
+    {
+        into.Count += from.Count;
+        into.Sum = SaturatingAdd(into.Sum, from.Sum);
+        into.Numeric += from.Numeric;
+        into.InHours += from.InHours;
+        into.Min = MinOf(into.Min, from.Min);
+        into.Max = MaxOf(into.Max, from.Max);
     }
 
     private static decimal? MinOf(decimal? a, decimal? b) => a is null ? b : b is null ? a : Math.Min(a.Value, b.Value);

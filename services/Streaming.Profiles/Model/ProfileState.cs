@@ -67,8 +67,21 @@ public sealed class TraitValue
     public bool Once { get; set; }
 }
 
+/// <summary>The totals a series keeps over its lifetime (<see cref="SlotData"/>) and per day (<see cref="DayBucket"/>), added up one way.</summary>
+public interface ISeriesTotals
+{
+    long Count { get; set; }
+    decimal Sum { get; set; }
+    /// <summary>Events with a numeric value (for avg).</summary>
+    long Numeric { get; set; }
+    /// <summary>Events inside the slot's hour range (shareOfHours).</summary>
+    long InHours { get; set; }
+    decimal? Min { get; set; }
+    decimal? Max { get; set; }
+}
+
 /// <summary>One event series: lifetime aggregates and UTC/local daily buckets for rolling windows.</summary>
-public sealed class SlotData
+public sealed class SlotData : ISeriesTotals
 {
     public long Count { get; set; }
     public decimal Sum { get; set; }
@@ -98,7 +111,7 @@ public sealed class SlotData
 /// as 32-bit (one person's events in one day) and min/max without nullable wrappers: 64 bytes
 /// instead of 88, and the day entries are the largest part of a decoded profile.
 /// </summary>
-public struct DayBucket
+public struct DayBucket : ISeriesTotals
 {
     private decimal _sum, _min, _max;
     private int _count, _numeric, _inHours;

@@ -13,9 +13,6 @@ namespace Streaming.Profiles.Timers;
 /// </summary>
 public static class TagSchedule
 {
-    private const long MsPerHour = 3_600_000;
-    private const long MsPerDay = 24 * MsPerHour;
-
     public static long? NextDue(ProfileState state, TenantTags tags, long now) => NextDue(new TagEvaluation(state, tags, now), tags);
 
     /// <summary>The next due time, reusing the metric values <paramref name="evaluation"/> computed for the tags.</summary>
@@ -45,8 +42,9 @@ public static class TagSchedule
                 Consider(NextMidnight(now, source.Zone));
             if (metric.Function is MetricFunction.DaysSince or MetricFunction.HoursSince && latest is { } l)
             {
-                var unit = metric.Function == MetricFunction.DaysSince ? MsPerDay : MsPerHour;
-                Consider(l + ((long)Math.Floor((now - l) / (double)unit) + 1) * unit);
+                // The answer ticks when the next whole unit since the latest event is reached.
+                var unit = MetricReader.SinceUnit(metric.Function);
+                Consider(l + (MetricReader.UnitsSince(l, now, unit) + 1) * unit);
             }
         }
         foreach (var (value, ago) in tags.AgoComparisons)
@@ -60,7 +58,7 @@ public static class TagSchedule
     private static long NextMidnight(long now, TimeZoneInfo zone)
     {
         if (zone == TimeZoneInfo.Utc)
-            return (LocalTime.Day(now, zone) + 1L) * MsPerDay;
+            return (LocalTime.Day(now, zone) + 1L) * TimeSpan.MillisecondsPerDay;
         var local = TimeZoneInfo.ConvertTime(DateTimeOffset.FromUnixTimeMilliseconds(now), zone);
         var midnight = DateTime.SpecifyKind(local.Date.AddDays(1), DateTimeKind.Unspecified);
         // A zone that skips midnight (DST at 00:00) has no such local time: look again an hour later.

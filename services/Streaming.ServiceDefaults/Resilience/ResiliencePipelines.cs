@@ -60,81 +60,33 @@ public static class ResiliencePipelines
     private static void Configure(ResiliencePipelineBuilder builder, string name, PipelineOptions options, ILogger logger, TimeProvider time)
     {
         builder.TimeProvider = time;
-        var handles = new Func<Outcome<object>, CancellationToken, bool>((outcome, token) => outcome.Exception is { } ex && IsTransient(ex, token));
-        if (options.MaxRetryAttempts > 0)
-        {
-            builder.AddRetry(new RetryStrategyOptions
-            {
-                Name = name,
-                ShouldHandle = args => ValueTask.FromResult(handles(args.Outcome, args.Context.CancellationToken)),
-                MaxRetryAttempts = options.MaxRetryAttempts,
-                Delay = options.BaseDelay,
-                MaxDelay = options.MaxDelay,
-                BackoffType = DelayBackoffType.Exponential,
-                UseJitter = true,
-                OnRetry = args => Retrying(logger, name, args.AttemptNumber, args.RetryDelay, Describe(args.Outcome)),
-            });
-        }
-        if (options.BreakerEnabled)
-        {
-            builder.AddCircuitBreaker(new CircuitBreakerStrategyOptions
-            {
-                Name = name,
-                ShouldHandle = args => ValueTask.FromResult(handles(args.Outcome, args.Context.CancellationToken)),
-                FailureRatio = options.BreakerFailureRatio,
-                MinimumThroughput = options.BreakerMinimumThroughput,
-                SamplingDuration = options.BreakerSamplingDuration,
-                BreakDuration = options.BreakDuration,
-                OnOpened = args => Opened(logger, name, args.BreakDuration, Describe(args.Outcome)),
-                OnHalfOpened = _ => HalfOpened(logger, name),
-                OnClosed = _ => Closed(logger, name),
-            });
-        }
-        if (options.AttemptTimeout > TimeSpan.Zero)
-            builder.AddTimeout(new TimeoutStrategyOptions { Name = name, Timeout = options.AttemptTimeout, OnTimeout = args => TimedOut(logger, name, args.Timeout) });
+        var strategies = new PipelineStrategies<object>(name, options, logger, (outcome, token) => outcome.Exception is { } ex && IsTransient(ex, token));
+        if (strategies.Retry<RetryStrategyOptions>() is { } retry)
+            builder.AddRetry(retry);
+        if (strategies.Breaker<CircuitBreakerStrategyOptions>() is { } breaker)
+            builder.AddCircuitBreaker(breaker);
+        if (strategies.Timeout() is { } timeout)
+            builder.AddTimeout(timeout);
     }
 
     private static void ConfigureHttp(ResiliencePipelineBuilder<HttpResponseMessage> builder, PipelineOptions options, ILogger logger, TimeProvider time)
     {
         builder.TimeProvider = time;
-        var handles = new PredicateBuilder<HttpResponseMessage>()
-            .Handle<HttpRequestException>()
-            .Handle<TimeoutRejectedException>()
-            .HandleResult(response => response.StatusCode is HttpStatusCode.TooManyRequests or HttpStatusCode.ServiceUnavailable);
-        if (options.MaxRetryAttempts > 0)
-        {
-            builder.AddRetry(new RetryStrategyOptions<HttpResponseMessage>
-            {
-                Name = Http,
-                ShouldHandle = handles,
-                MaxRetryAttempts = options.MaxRetryAttempts,
-                Delay = options.BaseDelay,
-                MaxDelay = options.MaxDelay,
-                BackoffType = DelayBackoffType.Exponential,
-                UseJitter = true,
-                // 429 and 503 say how long to wait; the server knows better than our backoff.
-                DelayGenerator = args => ValueTask.FromResult(RetryAfter(args.Outcome.Result, time)),
-                OnRetry = args => Retrying(logger, Http, args.AttemptNumber, args.RetryDelay, Describe(args.Outcome)),
-            });
-        }
-        if (options.BreakerEnabled)
-        {
-            builder.AddCircuitBreaker(new CircuitBreakerStrategyOptions<HttpResponseMessage>
-            {
-                Name = Http,
-                ShouldHandle = handles,
-                FailureRatio = options.BreakerFailureRatio,
-                MinimumThroughput = options.BreakerMinimumThroughput,
-                SamplingDuration = options.BreakerSamplingDuration,
-                BreakDuration = options.BreakDuration,
-                OnOpened = args => Opened(logger, Http, args.BreakDuration, Describe(args.Outcome)),
-                OnHalfOpened = _ => HalfOpened(logger, Http),
-                OnClosed = _ => Closed(logger, Http),
-            });
-        }
-        if (options.AttemptTimeout > TimeSpan.Zero)
-            builder.AddTimeout(new TimeoutStrategyOptions { Name = Http, Timeout = options.AttemptTimeout, OnTimeout = args => TimedOut(logger, Http, args.Timeout) });
+        // 429 and 503 say how long to wait; the server knows better than our backoff.
+        var strategies = new PipelineStrategies<HttpResponseMessage>(Http, options, logger, (outcome, _) => IsRetriableHttp(outcome),
+            outcome => RetryAfter(outcome.Result, time));
+        if (strategies.Retry<RetryStrategyOptions<HttpResponseMessage>>() is { } retry)
+            builder.AddRetry(retry);
+        if (strategies.Breaker<CircuitBreakerStrategyOptions<HttpResponseMessage>>() is { } breaker)
+            builder.AddCircuitBreaker(breaker);
+        if (strategies.Timeout() is { } timeout)
+            builder.AddTimeout(timeout);
     }
+
+    /// <summary>An HTTP call worth another attempt: unreachable, timed out, or answered 429/503.</summary>
+    private static bool IsRetriableHttp(Outcome<HttpResponseMessage> outcome) =>
+        outcome.Exception is HttpRequestException or TimeoutRejectedException
+        || outcome.Result?.StatusCode is HttpStatusCode.TooManyRequests or HttpStatusCode.ServiceUnavailable;
 
     /// <summary>The answer's Retry-After, capped at five minutes; null (the backoff) when it has none.</summary>
     private static TimeSpan? RetryAfter(HttpResponseMessage? response, TimeProvider time)
@@ -144,43 +96,5 @@ public static class ResiliencePipelines
         if (wait is not { } value)
             return null;
         return value < TimeSpan.Zero ? TimeSpan.Zero : value > TimeSpan.FromMinutes(5) ? TimeSpan.FromMinutes(5) : value;
-    }
-
-    /// <summary>What failed, for logs and metrics: the exception's type and its message with secrets taken out, or the HTTP status.</summary>
-    private static string Describe<T>(Outcome<T> outcome) => outcome.Exception is { } ex
-        ? $"{ex.GetType().Name}: {SecretRedaction.Redact(ex.Message)}"
-        : outcome.Result is HttpResponseMessage response ? $"HTTP {(int)response.StatusCode}" : "unexpected result";
-
-    private static ValueTask Retrying(ILogger logger, string name, int attempt, TimeSpan delay, string failure)
-    {
-        ResilienceMetrics.Retries.Add(1, new KeyValuePair<string, object?>("pipeline", name));
-        logger.LogWarning("{Pipeline}: attempt {Attempt} failed ({Failure}); retrying in {Delay}", name, attempt + 1, failure, delay);
-        return ValueTask.CompletedTask;
-    }
-
-    private static ValueTask Opened(ILogger logger, string name, TimeSpan breakDuration, string failure)
-    {
-        ResilienceMetrics.CircuitOpened.Add(1, new KeyValuePair<string, object?>("pipeline", name));
-        logger.LogWarning("{Pipeline}: circuit opened for {BreakDuration} after repeated failures (last: {Failure}); calls fail at once meanwhile", name, breakDuration, failure);
-        return ValueTask.CompletedTask;
-    }
-
-    private static ValueTask HalfOpened(ILogger logger, string name)
-    {
-        logger.LogInformation("{Pipeline}: circuit half-open, letting one trial call through", name);
-        return ValueTask.CompletedTask;
-    }
-
-    private static ValueTask Closed(ILogger logger, string name)
-    {
-        logger.LogInformation("{Pipeline}: circuit closed, the dependency answers again", name);
-        return ValueTask.CompletedTask;
-    }
-
-    private static ValueTask TimedOut(ILogger logger, string name, TimeSpan timeout)
-    {
-        ResilienceMetrics.Timeouts.Add(1, new KeyValuePair<string, object?>("pipeline", name));
-        logger.LogWarning("{Pipeline}: an attempt took longer than {Timeout} and was abandoned", name, timeout);
-        return ValueTask.CompletedTask;
     }
 }

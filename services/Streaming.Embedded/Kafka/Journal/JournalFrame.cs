@@ -22,11 +22,8 @@ internal static class JournalFrame
 
     public static void WriteMessage(ArrayBufferWriter<byte> output, JournalMessage message)
     {
-        var start = BeginFrame(output);
-        WriteByte(output, MessageKind);
-        WriteString(output, message.Topic);
-        WriteInt32(output, message.Partition);
-        WriteInt64(output, message.Offset);
+        var start = BeginFrame(output, MessageKind);
+        WritePosition(output, message.Topic, message.Partition, message.Offset);
         WriteInt64(output, message.TimestampMs);
         WriteBytes(output, message.Key);
         WriteBytes(output, message.Value);
@@ -41,12 +38,9 @@ internal static class JournalFrame
 
     public static void WriteCommit(ArrayBufferWriter<byte> output, JournalCommit commit)
     {
-        var start = BeginFrame(output);
-        WriteByte(output, CommitKind);
+        var start = BeginFrame(output, CommitKind);
         WriteString(output, commit.Group);
-        WriteString(output, commit.Topic);
-        WriteInt32(output, commit.Partition);
-        WriteInt64(output, commit.Offset);
+        WritePosition(output, commit.Topic, commit.Partition, commit.Offset);
         EndFrame(output, start);
     }
 
@@ -88,12 +82,22 @@ internal static class JournalFrame
         return ~crc;
     }
 
-    private static int BeginFrame(ArrayBufferWriter<byte> output)
+    /// <summary>Reserves the header (filled by <see cref="EndFrame"/>) and writes the record's kind; returns where the frame starts.</summary>
+    private static int BeginFrame(ArrayBufferWriter<byte> output, byte kind)
     {
         var start = output.WrittenCount;
         output.GetSpan(HeaderSize)[..HeaderSize].Clear();
         output.Advance(HeaderSize);
+        WriteByte(output, kind);
         return start;
+    }
+
+    /// <summary>Topic, partition, offset: the place in the log a message has and a commit names.</summary>
+    private static void WritePosition(ArrayBufferWriter<byte> output, string topic, int partition, long offset)
+    {
+        WriteString(output, topic);
+        WriteInt32(output, partition);
+        WriteInt64(output, offset);
     }
 
     private static void EndFrame(ArrayBufferWriter<byte> output, int start)

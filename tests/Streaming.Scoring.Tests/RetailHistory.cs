@@ -69,7 +69,8 @@ public static class RetailHistory
             Source = "test",
             UserId = person.ToString(CultureInfo.InvariantCulture),
             Timestamp = at.ToUnixTimeMilliseconds(),
-            ReceivedAt = at.ToUnixTimeMilliseconds(),
+            // Received now: the events table's TTL counts from reception, and 2011 would be long expired.
+            ReceivedAt = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds(),
             Properties = properties,
         });
 }

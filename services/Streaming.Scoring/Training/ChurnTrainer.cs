@@ -43,9 +43,9 @@ public sealed class ChurnTrainer(OfflineChurnFeatures features, Action<string>? 
             return TrainingOutcome.Refused(problem);
 
         progress?.Invoke($"features as of {request.TrainAsOf:yyyy-MM-dd} (training cut)");
-        var train = await LabelledAsync(request, request.TrainAsOf, cancellationToken);
+        var train = await LabelledAsync(request, request.TrainAsOf, request.TrainingLabelWindow, cancellationToken);
         progress?.Invoke($"features as of {request.EvaluateAsOf:yyyy-MM-dd} (evaluation cut)");
-        var evaluate = await LabelledAsync(request, request.EvaluateAsOf, cancellationToken);
+        var evaluate = await LabelledAsync(request, request.EvaluateAsOf, request.Horizon, cancellationToken);
         foreach (var (name, set) in new[] { ("training", train), ("evaluation", evaluate) })
         {
             var churned = set.Churned.Count(c => c);
@@ -65,6 +65,8 @@ public sealed class ChurnTrainer(OfflineChurnFeatures features, Action<string>? 
         var baselineScores = evaluate.Vectors.Select(baseline.Probability).ToArray();
         var churnedCount = evaluate.Churned.Count(c => c);
         var warnings = new List<string>();
+        if (request.TrainingLabelWindow < request.Horizon)
+            warnings.Add($"Training labels look {request.TrainingLabelWindow.TotalDays:F0} days ahead, not {request.Horizon.TotalDays:F0}: they stop at the evaluation cut so that nothing of the evaluation period is seen.");
         var historyBeforeTrain = request.TrainAsOf - span.First;
         if (historyBeforeTrain < 3 * request.Horizon)
             warnings.Add($"Only {historyBeforeTrain.TotalDays:F0} days of history before the training cut, less than 3× the horizon ({3 * request.Horizon.TotalDays:F0} days): recency and frequency features are cut short.");
@@ -80,10 +82,10 @@ public sealed class ChurnTrainer(OfflineChurnFeatures features, Action<string>? 
     }
 
     /// <summary>The persons who ordered at or before <paramref name="cut"/>, their features and whether they churned within the horizon.</summary>
-    private async Task<LabelledSet> LabelledAsync(TrainingRequest request, DateTimeOffset cut, CancellationToken cancellationToken)
+    private async Task<LabelledSet> LabelledAsync(TrainingRequest request, DateTimeOffset cut, TimeSpan horizon, CancellationToken cancellationToken)
     {
         var persons = await features.AsOfAsync(request.Tenant, cut, cancellationToken);
-        var ordered = await features.OrderedWithinAsync(request.Tenant, cut, request.Horizon, cancellationToken);
+        var ordered = await features.OrderedWithinAsync(request.Tenant, cut, horizon, cancellationToken);
         return new LabelledSet(persons.Select(p => p.Vector).ToArray(), persons.Select(p => !ordered.Contains(p.PersonId)).ToArray());
     }
 

@@ -21,9 +21,9 @@ public static class RetailHistory
         public bool Refund => Number.StartsWith('C');
     }
 
-    public static List<Invoice> Invoices()
+    public static List<Invoice> Invoices(string? file = null)
     {
-        using var text = new StreamReader(new GZipStream(System.IO.File.OpenRead(File), CompressionMode.Decompress));
+        using var text = new StreamReader(new GZipStream(System.IO.File.OpenRead(file ?? File), CompressionMode.Decompress));
         _ = text.ReadLine();
         var invoices = new List<Invoice>();
         while (text.ReadLine() is { } line)

@@ -29,6 +29,7 @@ public sealed class ChurnScorer(string modelId, ChurnModelDefinition model, Band
     public ChurnModelDefinition Model => model;
     public Bands Bands => bands;
 
+    /// <summary>The score alone: what rescoring publishes (reasons cost one more model evaluation per feature).</summary>
     public int ScoreOf(float[] x) => (int)Math.Round(100 * model.Ensemble.Probability(x), MidpointRounding.AwayFromZero);
 
     public ChurnScore Score(float[] x, long at)

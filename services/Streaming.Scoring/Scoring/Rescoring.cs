@@ -27,39 +27,50 @@ public sealed class Rescoring(ModelCatalog models, ProfileStore profiles, ScoreS
     public const string ScoreTrait = "churn_score";
     public const string BandTrait = "churn_band";
 
-    /// <summary>The person's score now, without publishing anything (the API's answer).</summary>
+    /// <summary>The person's score now with its reasons, without publishing anything (the API's answer).</summary>
     public async Task<(ChurnScore? Score, NotScored Why)> ScoreAsync(string tenant, long personId, long now)
     {
-        if (models.For(tenant) is not { } scorer)
-            return (null, NotScored.NoModel);
-        var profile = await profiles.LoadCurrentAsync(tenant, personId);
-        if (profile.Version == 0)
-            return (null, NotScored.NoProfile);
-        var vector = OnlineChurnFeatures.Of(profile.State, now);
-        // Churn is defined for customers: a person who never ordered has no risk of stopping to order.
-        if (vector[ChurnFeatures.OrdersTotal] <= 0)
-            return (null, NotScored.NoOrder);
-        return (scorer.Score(vector, now), NotScored.None);
+        var (scorer, vector, why) = await FeaturesAsync(tenant, personId, now);
+        return scorer is null || vector is null ? (null, why) : (scorer.Score(vector, now), NotScored.None);
     }
 
-    /// <summary>The changes to publish for <paramref name="cause"/> (none when nothing moved), already recorded as published.</summary>
+    /// <summary>
+    /// The changes to publish for <paramref name="cause"/> (none when nothing moved), already recorded
+    /// as published. Reasons are not computed here: they are not published, and they cost a model
+    /// evaluation per feature (the API computes them when asked).
+    /// </summary>
     public async Task<(IReadOnlyList<ProfileChange> Changes, NotScored Why)> RescoreAsync(string tenant, long personId, string cause, long now)
     {
-        var (score, why) = await ScoreAsync(tenant, personId, now);
-        if (score is null)
+        var (scorer, vector, why) = await FeaturesAsync(tenant, personId, now);
+        if (scorer is null || vector is null)
             return ([], why);
+        var score = scorer.ScoreOf(vector);
+        var band = scorer.Bands.Of(score);
         var last = await scores.GetAsync(tenant, personId);
         if (last is not null && last.Cause == cause)
             return (last.Changes, NotScored.None);
-        if (last is not null && last.Score == score.Score && last.Band == score.Band)
+        if (last is not null && last.Score == score && last.Band == band)
             return ([], NotScored.None);
         var changes = new List<ProfileChange>(2);
-        var score100 = score.Score.ToString(CultureInfo.InvariantCulture);
-        changes.Add(Change(tenant, personId, cause, ScoreTrait, last?.Score.ToString(CultureInfo.InvariantCulture), score100, now));
-        if (last?.Band != score.Band)
-            changes.Add(Change(tenant, personId, cause, BandTrait, last is null ? null : Json(last.Band), Json(score.Band), now));
-        await scores.SetAsync(tenant, personId, new PublishedScore(score.Score, score.Band, score.ModelId, now, cause, changes));
+        changes.Add(Change(tenant, personId, cause, ScoreTrait, last?.Score.ToString(CultureInfo.InvariantCulture), score.ToString(CultureInfo.InvariantCulture), now));
+        if (last?.Band != band)
+            changes.Add(Change(tenant, personId, cause, BandTrait, last is null ? null : Json(last.Band), Json(band), now));
+        await scores.SetAsync(tenant, personId, new PublishedScore(score, band, scorer.ModelId, now, cause, changes));
         return (changes, NotScored.None);
+    }
+
+    private async Task<(ChurnScorer? Scorer, float[]? Vector, NotScored Why)> FeaturesAsync(string tenant, long personId, long now)
+    {
+        if (models.For(tenant) is not { } scorer)
+            return (null, null, NotScored.NoModel);
+        var profile = await profiles.LoadCurrentAsync(tenant, personId);
+        if (profile.Version == 0)
+            return (null, null, NotScored.NoProfile);
+        var vector = OnlineChurnFeatures.Of(profile.State, now);
+        // Churn is defined for customers: a person who never ordered has no risk of stopping to order.
+        if (vector[ChurnFeatures.OrdersTotal] <= 0)
+            return (null, null, NotScored.NoOrder);
+        return (scorer, vector, NotScored.None);
     }
 
     private static string Json(string text) => System.Text.Json.JsonSerializer.Serialize(text);

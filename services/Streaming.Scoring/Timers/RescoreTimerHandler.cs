@@ -16,7 +16,7 @@ public sealed class RescoreTimerHandler(Rescoring rescoring, RescoreTimers timer
 {
     public async Task FireAsync(DueTimer timer, CancellationToken cancellationToken)
     {
-        if (!RescoreTimers.TryParse(timer.Id, out var tenant, out var personId))
+        if (!PersonTimerId.TryParse(timer.Id, out var tenant, out var personId))
         {
             logger.LogWarning("Removing scoring timer {TimerId}: not a tenant/personId id", timer.Id);
             return;

@@ -1,4 +1,3 @@
-using System.Globalization;
 using StackExchange.Redis;
 using Streaming.Contracts;
 using Streaming.ServiceDefaults.Timers;
@@ -17,15 +16,7 @@ public sealed class RescoreTimers(IConnectionMultiplexer redis)
 
     private readonly DurableTimers _timers = new(redis, Set);
 
-    public static string TimerId(string tenant, long personId) => $"{tenant}/{personId.ToString(CultureInfo.InvariantCulture)}";
-
-    public static bool TryParse(string timerId, out string tenant, out long personId)
-    {
-        var slash = timerId.LastIndexOf('/');
-        tenant = slash > 0 ? timerId[..slash] : "";
-        personId = 0;
-        return slash > 0 && long.TryParse(timerId.AsSpan(slash + 1), NumberStyles.Integer, CultureInfo.InvariantCulture, out personId);
-    }
+    public static string TimerId(string tenant, long personId) => PersonTimerId.Of(tenant, personId);
 
     public Task ScheduleAsync(string tenant, long personId, long due) =>
         _timers.ScheduleAsync(PartitionKey.For(tenant, personId), TimerId(tenant, personId), due);

@@ -4,6 +4,7 @@ using Streaming.Gateway;
 using Streaming.Gateway.Sources;
 using Streaming.Identity;
 using Streaming.Profiles;
+using Streaming.Scoring;
 
 namespace Streaming.Standalone;
 
@@ -16,6 +17,7 @@ internal static class StandaloneServices
         builder.AddIdentity();
         builder.AddProfiles();
         builder.AddAnalytics();
+        builder.AddScoring();
     }
 
     public static void Map(WebApplication app)
@@ -24,6 +26,7 @@ internal static class StandaloneServices
         app.MapIdentity();
         app.MapProfiles();
         app.MapAnalytics();
+        app.MapScoring();
     }
 
     public static async Task AfterStartAsync(WebApplication app, Credentials credentials, CancellationToken cancellationToken)

@@ -1,9 +1,10 @@
 using System.Globalization;
 using Streaming.Cli.Import;
+using Streaming.Cli.Train;
 
 namespace Streaming.Cli;
 
-/// <summary>The <c>streaming</c> command line: <c>import online-retail FILE</c>, <c>import csv FILE ...</c>.</summary>
+/// <summary>The <c>streaming</c> command line: <c>import online-retail FILE</c>, <c>import csv FILE ...</c>, <c>train churn ...</c>.</summary>
 internal static class Commands
 {
     public const string Usage = """
@@ -17,10 +18,22 @@ internal static class Commands
         to 32768 (the gateway's Gateway:MaxEventBytes; a larger invoice keeps its order event and carries the
         rest of its products in "Order Continued" events, see docs/analytics.md#import).
         Exit code 0: every event imported; 1: the gateway refused some events (listed); 2: bad usage or input.
-        """;
+        """ + "\n" + TrainChurnCommand.Usage;
 
     public static async Task<int> RunAsync(string[] args, TextWriter output, TextWriter error, CancellationToken cancellationToken, HttpMessageHandler? handler = null)
     {
+        if (args is ["train", "churn", .. var trainArgs])
+        {
+            try
+            {
+                return await TrainChurnCommand.RunAsync(trainArgs, output, error, cancellationToken, handler);
+            }
+            catch (CommandException ex)
+            {
+                await error.WriteLineAsync(ex.Message);
+                return 2;
+            }
+        }
         try
         {
             if (args.Length < 3 || args[0] != "import" || args[1] is not ("online-retail" or "csv"))

@@ -1,4 +1,3 @@
-using System.Globalization;
 using StackExchange.Redis;
 using Streaming.Contracts;
 using Streaming.ServiceDefaults.Timers;
@@ -21,16 +20,10 @@ public sealed class TagTimers(IConnectionMultiplexer redis)
 
     public static RedisKey Key(int partition) => Set.Key(partition);
 
-    public static string TimerId(string tenant, long personId) => $"{tenant}/{personId.ToString(CultureInfo.InvariantCulture)}";
+    public static string TimerId(string tenant, long personId) => PersonTimerId.Of(tenant, personId);
 
     /// <summary>The person a timer id names; false for an id this service did not write.</summary>
-    public static bool TryParse(string timerId, out string tenant, out long personId)
-    {
-        var slash = timerId.LastIndexOf('/');
-        tenant = slash > 0 ? timerId[..slash] : "";
-        personId = 0;
-        return slash > 0 && long.TryParse(timerId.AsSpan(slash + 1), NumberStyles.Integer, CultureInfo.InvariantCulture, out personId);
-    }
+    public static bool TryParse(string timerId, out string tenant, out long personId) => PersonTimerId.TryParse(timerId, out tenant, out personId);
 
     /// <summary>Sets (or, with no due time, clears) the person's next re-evaluation.</summary>
     public Task ScheduleAsync(string tenant, long personId, long? due) => due is { } at

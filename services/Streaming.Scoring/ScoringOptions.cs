@@ -1,0 +1,25 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace Streaming.Scoring;
+
+/// <summary>Settings of the scoring service (section <c>Scoring</c>, env <c>Scoring__*</c>); docs/configuration.md lists them.</summary>
+public sealed class ScoringOptions
+{
+    public const string Section = "Scoring";
+
+    /// <summary>Consumer group of the profiles.changes subscription.</summary>
+    [Required]
+    public string GroupId { get; set; } = "scoring";
+
+    /// <summary>Score where the band "medium" starts (0–100).</summary>
+    [Range(1, 100)]
+    public int MediumFrom { get; set; } = 50;
+
+    /// <summary>Score where the band "high" starts (0–100, above <see cref="MediumFrom"/>).</summary>
+    [Range(1, 100)]
+    public int HighFrom { get; set; } = 75;
+
+    /// <summary>Hours between rescoring a person without any profile change (recency grows without events).</summary>
+    [Range(1, 24 * 30)]
+    public int RescoreEveryHours { get; set; } = 24;
+}

@@ -6,6 +6,7 @@ using Microsoft.AspNetCore.Routing;
 using Streaming.Conditions.Parsing;
 using Streaming.Contracts.Records;
 using Streaming.Journeys.Definitions;
+using Streaming.Journeys.Templates;
 using Streaming.ServiceDefaults.Admin;
 using Streaming.ServiceDefaults.Definitions;
 
@@ -26,6 +27,8 @@ public static partial class JourneyDefinitionsApi
 
         group.MapGet("/", (HttpContext http, DefinitionStore store) =>
             Results.Ok(store.List(DefinitionKind.Journey, http.Tenant()).Select(View)));
+
+        group.MapGet("/templates", () => Results.Ok(BuiltInJourneys.All.Select(t => new { id = t.Id, description = t.Description, definition = JsonNode.Parse(t.Definition) })));
 
         group.MapGet("/{id}", (HttpContext http, string id, DefinitionStore store) =>
             store.Get(http.Tenant(), DefinitionKind.Journey, id) is { } document ? Results.Ok(View(document)) : Unknown(http, id));

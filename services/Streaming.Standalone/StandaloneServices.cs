@@ -3,6 +3,7 @@ using Streaming.Analytics;
 using Streaming.Gateway;
 using Streaming.Gateway.Sources;
 using Streaming.Identity;
+using Streaming.Journeys;
 using Streaming.Profiles;
 
 namespace Streaming.Standalone;
@@ -16,6 +17,7 @@ internal static class StandaloneServices
         builder.AddIdentity();
         builder.AddProfiles();
         builder.AddAnalytics();
+        builder.AddJourneys();
     }
 
     public static void Map(WebApplication app)
@@ -24,6 +26,7 @@ internal static class StandaloneServices
         app.MapIdentity();
         app.MapProfiles();
         app.MapAnalytics();
+        app.MapJourneys();
     }
 
     public static async Task AfterStartAsync(WebApplication app, Credentials credentials, CancellationToken cancellationToken)

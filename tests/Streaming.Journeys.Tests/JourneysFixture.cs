@@ -147,6 +147,23 @@ public sealed class JourneysFixture : IAsyncDisposable
         await WaitUntil(() => catalog.Find(tenant, id)?.Entering is not null, TimeSpan.FromSeconds(30), $"journey {id} to be live");
     }
 
+    /// <summary>
+    /// A journey that every "Ping" event enters and leaves at once: a ping sent after other inputs of
+    /// the same person is handled after them (one partition, in order), so its entry says they were handled.
+    /// </summary>
+    public Task PublishPingAsync(string tenant) => PublishAsync(tenant, "ping", """
+        {"name": "Ping", "trigger": {"event": {"name": "Ping"}}, "reentry": {"policy": "concurrent", "correlationKey": "n"}, "maxConcurrent": 100,
+         "steps": [{"id": "out", "type": "exit"}]}
+        """);
+
+    /// <summary>Sends a ping to the person and waits until it entered the ping journey: the person's earlier inputs are handled.</summary>
+    public async Task PingAsync(string tenant, long personId)
+    {
+        var before = Events.Count(e => e.JourneyId == "ping" && e.PersonId == personId && e.Kind == JourneyEventKind.Entered);
+        await SendAsync(Event(tenant, personId, "Ping", Now, $$"""{"n":"{{Guid.NewGuid():N}}"}"""));
+        await WaitFor(() => Events.Count(e => e.JourneyId == "ping" && e.PersonId == personId && e.Kind == JourneyEventKind.Entered) > before ? "pinged" : null, $"person {personId}'s ping");
+    }
+
     public async Task<HttpResponseMessage> SendAsync(HttpMethod method, string tenant, string path, string? body = null, string contentType = "application/json")
     {
         using var request = new HttpRequestMessage(method, path);

@@ -32,7 +32,7 @@ public sealed class Goal_ConversionTests : IAsyncLifetime
         await _host.SendAsync(JourneysFixture.Event(Tenant, 31, "Order Completed", _host.Now));
         var converted = await _host.WaitForEvent(e => e.PersonId == 31 && e.Kind == JourneyEventKind.Converted, "person 31 to convert");
         Assert.Equal("wait-3d", converted.StepId);
-        Assert.Empty((await _host.StateAsync(Tenant, 31)).Instances.Where(i => i.JourneyId == "cart"));
+        Assert.DoesNotContain((await _host.StateAsync(Tenant, 31)).Instances, i => i.JourneyId == "cart");
 
         _host.Advance(TimeSpan.FromDays(2) + TimeSpan.FromMinutes(1));
         await _host.WaitForDispatch(d => d.PersonId == 32 && d.StepId == "reminder", "person 32's reminder after the wait");

@@ -22,7 +22,7 @@ public sealed class JourneyDefinitionsApi_ValidationTests : IAsyncLifetime
              "reentry": {"policy": "sometimes"},
              "steps": [
                {"id": "push", "type": "send", "channel": "pigeon", "template": "t"},
-               {"id": "wait", "type": "waitUntil", "event": {"name": "Coupon Used"}, "onTimeout": "push"},
+               {"id": "wait", "type": "waitUntil", "event": {"name": "Coupon Used"}, "timeout": "soon", "onTimeout": "push"},
                {"id": "split", "type": "split", "variants": [{"name": "A", "percent": 60, "next": "nowhere"}], "control": 10},
                {"id": "push", "type": "exit", "colour": "red"}
              ]}

@@ -205,7 +205,7 @@ public sealed class JourneysFixture : IAsyncDisposable
         }
     }
 
-    public async Task WaitUntilAsync(Func<Task<bool>> condition, string what)
+    public static async Task WaitUntilAsync(Func<Task<bool>> condition, string what)
     {
         var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(60);
         while (!await condition())

@@ -35,7 +35,7 @@ public sealed class Merge_MidJourneyTests : IAsyncLifetime
             MergeId = "m-71-72", Tenant = Tenant, Outcome = MergeOutcome.Merged, SurvivorPersonId = 72, AbsorbedPersonId = 71,
             CauseMessageId = "cause", IdentifierType = "userId", IdentifierValue = "U71", At = _host.Now,
         });
-        await _host.WaitUntilAsync(async () => (await _host.StateAsync(Tenant, 72)).Instances.Any(i => i.JourneyId == "two-step"), "the instance to move to the survivor");
+        await JourneysFixture.WaitUntilAsync(async () => (await _host.StateAsync(Tenant, 72)).Instances.Any(i => i.JourneyId == "two-step"), "the instance to move to the survivor");
         Assert.Empty((await _host.StateAsync(Tenant, 71)).Instances);
         // The survivor signing up again is no second entry: the journey is once per person.
         await _host.SendAsync(JourneysFixture.Event(Tenant, 72, "Signed Up", _host.Now));

@@ -33,7 +33,7 @@ public sealed class NewMemberJourney_BranchTests : IAsyncLifetime
         await _host.ReceiptAsync(push1, ReceiptStatus.Delivered);
         await _host.ReceiptAsync(push1, ReceiptStatus.Clicked);
         // A receipt moves no step by itself; the instance keeps it for the day-3 branch.
-        await _host.WaitUntilAsync(async () => (await _host.StateAsync(Tenant, 1)).Instances.Single().Events.Any(e => e.Event == "Message Clicked"), "person 1's click to reach the instance");
+        await JourneysFixture.WaitUntilAsync(async () => (await _host.StateAsync(Tenant, 1)).Instances.Single().Events.Any(e => e.Event == "Message Clicked"), "person 1's click to reach the instance");
 
         _host.Advance(TimeSpan.FromDays(1));
         await _host.SendAsync(JourneysFixture.Event(Tenant, 2, "Coupon Used", _host.Now));

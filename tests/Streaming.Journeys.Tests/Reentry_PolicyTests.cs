@@ -30,6 +30,7 @@ public sealed class Reentry_PolicyTests : IAsyncLifetime
     public async Task Once_enters_a_person_a_single_time()
     {
         await _host.SendAsync(JourneysFixture.Event(Tenant, 41, "Once", _host.Now), JourneysFixture.Event(Tenant, 41, "Once", _host.Now));
+        await _host.PingAsync(Tenant, 41);
         _host.Advance(TimeSpan.FromDays(30));
         await _host.SendAsync(JourneysFixture.Event(Tenant, 41, "Once", _host.Now));
         await _host.PingAsync(Tenant, 41);
@@ -40,6 +41,7 @@ public sealed class Reentry_PolicyTests : IAsyncLifetime
     public async Task Cooldown_enters_again_only_after_the_cooldown()
     {
         await _host.SendAsync(JourneysFixture.Event(Tenant, 42, "Cool", _host.Now));
+        await _host.WaitFor(() => Entries("cooldown", 42) == 1 ? "entered" : null, "the first entry");
         _host.Advance(TimeSpan.FromDays(6));
         await _host.SendAsync(JourneysFixture.Event(Tenant, 42, "Cool", _host.Now));
         await _host.PingAsync(Tenant, 42);
@@ -60,7 +62,7 @@ public sealed class Reentry_PolicyTests : IAsyncLifetime
             JourneysFixture.Event(Tenant, 43, "Order Placed", _host.Now, """{"order_id":"C"}"""));
         await _host.PingAsync(Tenant, 43);
         Assert.Equal(2, Entries("orders", 43));
-        var running = (await _host.StateAsync(Tenant, 43)).Instances.Where(i => i.JourneyId == "orders").Select(i => i.Correlation).Order().ToArray();
+        var running = (await _host.StateAsync(Tenant, 43)).Instances.Where(i => i.JourneyId == "orders").Select(i => i.Correlation!).Order().ToArray();
         Assert.Equal(["A", "B"], running);
     }
 

@@ -60,7 +60,7 @@ public sealed class Replay_EffectivelyOnceTests : IAsyncLifetime
     {
         using var probe = new ConsumerBuilder<byte[], byte[]>(new ConsumerConfig { BootstrapServers = _kafka.BootstrapServers, GroupId = group, EnableAutoCommit = false }).Build();
         TopicDefinition[] inputs = [TopicCatalog.EventsIdentified, TopicCatalog.ProfilesChanges, TopicCatalog.MessagesReceipts];
-        await host.WaitUntilAsync(() =>
+        await JourneysFixture.WaitUntilAsync(() =>
         {
             foreach (var topic in inputs)
             {

@@ -288,7 +288,8 @@ public sealed partial class JourneyParser
                     Error(path, "a waitUntil needs an event ({\"name\": \"Coupon Used\"}) or a condition to wait for");
                 var timeout = Duration(node, "timeout", path + ".timeout", required: true);
                 var onTimeout = Text(node, "onTimeout", path + ".onTimeout", required: false, 64);
-                return timeout is null ? null : new WaitUntilStep(id, next, filter, condition, timeout.Value, onTimeout);
+                // Built even with a wrong timeout (already reported), so its onTimeout and next are checked too.
+                return new WaitUntilStep(id, next, filter, condition, timeout ?? TimeSpan.Zero, onTimeout);
             }
             case "branch":
             {

@@ -4,7 +4,7 @@ using Streaming.Conditions.Parsing;
 namespace Streaming.Journeys.Engine;
 
 /// <summary>At most <see cref="Max"/> marketing messages (on <see cref="Channel"/>, or all channels) per rolling window or per local calendar day.</summary>
-public sealed record FrequencyCap(string? Channel, int Max, TimeSpan? Window)
+public sealed record FrequencyCap(string? Channel, int Max, TimeSpan? Window, string Text)
 {
     public bool CalendarDay => Window is null;
 
@@ -31,11 +31,11 @@ public sealed record FrequencyCap(string? Channel, int Max, TimeSpan? Window)
             }
             if (parts[1] == "day")
             {
-                list.Add(new FrequencyCap(channel, max, null));
+                list.Add(new FrequencyCap(channel, max, null, raw));
             }
             else if (Durations.TryParse(parts[1], out var window) && window > TimeSpan.Zero)
             {
-                list.Add(new FrequencyCap(channel, max, window));
+                list.Add(new FrequencyCap(channel, max, window, raw));
             }
             else
             {

@@ -1,5 +1,4 @@
 using Microsoft.Extensions.Logging;
-using Streaming.ServiceDefaults.Kafka;
 using Streaming.ServiceDefaults.Timers;
 
 namespace Streaming.Journeys.Engine;
@@ -9,7 +8,7 @@ namespace Streaming.Journeys.Engine;
 /// partition by partition by the events.identified subscription, so a wait fires at the instance that
 /// handles the person's events and moves with the partition.
 /// </summary>
-public sealed class JourneyTimers(PersonUpdater updater, JourneyEngine engine, IEventProducer producer, ILogger<JourneyTimers> logger) : IDueTimerHandler
+public sealed class JourneyTimers(PersonUpdater updater, JourneyEngine engine, ILogger<JourneyTimers> logger) : IDueTimerHandler
 {
     public const string SetName = "journeys";
 
@@ -21,9 +20,8 @@ public sealed class JourneyTimers(PersonUpdater updater, JourneyEngine engine, I
             return;
         }
         // The cause is the timer itself: fired twice, it finds the instance no longer waiting for it,
-        // and answers the outputs of the first firing if they are still kept (produced again, same ids).
-        var outputs = await updater.ApplyAsync(tenant, personId, null, "timer/" + timer.Id, t => engine.OnTimer(t, instanceId, due));
-        if (outputs.Count > 0)
-            await producer.ProduceAllAsync(outputs, cancellationToken);
+        // and answers the outputs of the first firing only if they were never acknowledged.
+        var applied = await updater.ApplyAsync(tenant, personId, null, "timer/" + timer.Id, t => engine.OnTimer(t, instanceId, due));
+        await updater.ProduceAsync([applied], cancellationToken);
     }
 }

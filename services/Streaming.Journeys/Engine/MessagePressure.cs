@@ -31,7 +31,7 @@ public static class MessagePressure
                 if (release > next)
                 {
                     next = release;
-                    heldBy = $"cap {(cap.Channel is null ? "" : cap.Channel + ":")}{cap.Max}/{(cap.Window is { } w ? Conditions.Parsing.Durations.Format(w) : "day")}";
+                    heldBy = "cap " + cap.Text;
                     byCap = true;
                 }
             }

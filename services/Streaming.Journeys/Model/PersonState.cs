@@ -6,8 +6,8 @@ namespace Streaming.Journeys.Model;
 /// <summary>
 /// Everything journeys keep about one person, in one Redis value written by compare-and-set: the
 /// traits and tags the engine reads, the running instances, entry history (re-entry policies), the
-/// messages sent (frequency caps), the offset fences of every input and the outputs of the last
-/// inputs (re-sent when such an input is redelivered before its outputs were acknowledged).
+/// messages sent (frequency caps) and the offset fences of every input. The outputs of an input
+/// wait beside it (<see cref="PendingOutputs"/>) until the broker acknowledged them.
 /// </summary>
 public sealed class PersonState
 {
@@ -22,8 +22,6 @@ public sealed class PersonState
     public Dictionary<string, long> Offsets { get; set; } = [];
     /// <summary>Ids of the inputs applied lately (events, receipts, triggers), so an input seen again under another offset changes nothing.</summary>
     public List<string> Seen { get; set; } = [];
-    /// <summary>Outputs of the latest inputs by cause, oldest first.</summary>
-    public List<PendingOutputs> Pending { get; set; } = [];
 }
 
 public sealed class EntryHistory
@@ -36,9 +34,9 @@ public sealed class EntryHistory
 
 public sealed record SentMessage(string Channel, long At);
 
+/// <summary>What one input caused, kept from the write of the state until the broker acknowledged it.</summary>
 public sealed class PendingOutputs
 {
-    public required string Cause { get; set; }
     public List<DispatchRequest> Dispatches { get; set; } = [];
     public List<JourneyEvent> Events { get; set; } = [];
 }

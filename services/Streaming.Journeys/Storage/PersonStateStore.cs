@@ -20,6 +20,9 @@ public sealed class PersonStateStore(IConnectionMultiplexer redis)
 
     public static string StatsKey(string tenant, string journeyId) => $"journeys:stats:{tenant}:{journeyId}";
 
+    /// <summary>Outputs written with the state and not yet acknowledged by the broker, by cause.</summary>
+    public static string PendingKey(string tenant, long personId) => string.Create(CultureInfo.InvariantCulture, $"journeys:pending:{tenant}:{personId}");
+
     public static string IdentifierKey(string tenant, string typeAndValue) => $"journeys:id:{tenant}:{typeAndValue}";
 
     public async Task<(PersonState State, long Version)> LoadAsync(string tenant, long personId)
@@ -32,13 +35,15 @@ public sealed class PersonStateStore(IConnectionMultiplexer redis)
 
     /// <summary>Writes the state if nobody wrote since <paramref name="version"/> was read; false means "read again and retry".</summary>
     public async Task<bool> TrySaveAsync(string tenant, long personId, PersonState state, long version,
-        IReadOnlyDictionary<(string Journey, string Counter), long> stats, (string Tenant, long PersonId, long Version)? absorbed = null)
+        IReadOnlyDictionary<(string Journey, string Counter), long> stats, string cause, PendingOutputs? pending, (string Tenant, long PersonId, long Version)? absorbed = null)
     {
         var db = redis.GetDatabase();
         var key = Key(tenant, personId);
         var transaction = db.CreateTransaction();
         transaction.AddCondition(version == 0 ? Condition.HashNotExists(key, "v") : Condition.HashEqual(key, "v", version));
         _ = transaction.HashSetAsync(key, [new HashEntry("v", version + 1), new HashEntry("s", JsonSerializer.Serialize(state, Json))]);
+        if (pending is not null)
+            _ = transaction.HashSetAsync(PendingKey(tenant, personId), cause, JsonSerializer.Serialize(pending, Json));
         if (absorbed is { } other)
         {
             var otherKey = Key(other.Tenant, other.PersonId);
@@ -51,6 +56,20 @@ public sealed class PersonStateStore(IConnectionMultiplexer redis)
                 _ = transaction.HashIncrementAsync(StatsKey(tenant, journey), counter, delta);
         }
         return await transaction.ExecuteAsync();
+    }
+
+    /// <summary>The outputs of <paramref name="cause"/> still waiting for their acknowledgement, if any.</summary>
+    public async Task<PendingOutputs?> PendingAsync(string tenant, long personId, string cause)
+    {
+        var value = await redis.GetDatabase().HashGetAsync(PendingKey(tenant, personId), cause);
+        return value.IsNull ? null : JsonSerializer.Deserialize<PendingOutputs>((string)value!, Json);
+    }
+
+    /// <summary>The broker acknowledged these outputs: an input applied again finds nothing to send.</summary>
+    public Task AcknowledgeAsync(IReadOnlyList<(string Tenant, long PersonId, string Cause)> acknowledged)
+    {
+        var db = redis.GetDatabase();
+        return Task.WhenAll(acknowledged.Select(a => db.HashDeleteAsync(PendingKey(a.Tenant, a.PersonId), a.Cause)));
     }
 
     public async Task<IReadOnlyDictionary<string, long>> StatsAsync(string tenant, string journeyId)

@@ -58,6 +58,10 @@ public static class AnalyticsExtensions
         {
             MaxBatchSize = options.BatchSize,
         });
+        services.AddSubscription<JourneyEvent, JourneyEventsPipeline>(new Subscription<JourneyEvent>(TopicCatalog.JourneysEvents, options.ConsumerGroup)
+        {
+            MaxBatchSize = options.BatchSize,
+        });
     }
 
     public static WebApplication MapAnalytics(this WebApplication app)

@@ -3,6 +3,7 @@ using Streaming.Analytics;
 using Streaming.Gateway;
 using Streaming.Gateway.Sources;
 using Streaming.Identity;
+using Streaming.Journeys;
 using Streaming.Profiles;
 using Streaming.Scoring;
 
@@ -18,6 +19,7 @@ internal static class StandaloneServices
         builder.AddProfiles();
         builder.AddAnalytics();
         builder.AddScoring();
+        builder.AddJourneys();
     }
 
     public static void Map(WebApplication app)
@@ -27,6 +29,7 @@ internal static class StandaloneServices
         app.MapProfiles();
         app.MapAnalytics();
         app.MapScoring();
+        app.MapJourneys();
     }
 
     public static async Task AfterStartAsync(WebApplication app, Credentials credentials, CancellationToken cancellationToken)

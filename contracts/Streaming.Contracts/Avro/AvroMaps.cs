@@ -14,6 +14,7 @@ public static class AvroMaps
     public static readonly IAvroMap<ProfileChange> ProfileChange = new ProfileChangeMap();
     public static readonly IAvroMap<DispatchRequest> DispatchRequest = new DispatchRequestMap();
     public static readonly IAvroMap<MessageReceipt> MessageReceipt = new MessageReceiptMap();
+    public static readonly IAvroMap<JourneyEvent> JourneyEvent = new JourneyEventMap();
     public static readonly IAvroMap<DefinitionDocument> DefinitionDocument = new DefinitionDocumentMap();
 
     private static void WriteEventFields(GenericRecord r, TrackingEvent e)
@@ -238,6 +239,37 @@ public static class AvroMaps
             ProviderMessageId = r.OptStr("providerMessageId"),
             Error = r.OptStr("error"),
             JourneyId = r.OptStr("journeyId"),
+            At = r.Long("at"),
+        };
+    }
+
+    private sealed class JourneyEventMap : IAvroMap<JourneyEvent>
+    {
+        public string RecordName => "JourneyEvent";
+        public void Write(GenericRecord r, JourneyEvent v)
+        {
+            r.Add("eventId", v.EventId);
+            r.Add("tenant", v.Tenant);
+            r.Add("journeyId", v.JourneyId);
+            r.Add("version", v.Version);
+            r.Add("instanceId", v.InstanceId);
+            r.Add("personId", v.PersonId);
+            r.Add("kind", v.Kind);
+            r.Add("stepId", v.StepId);
+            r.Add("detail", v.Detail);
+            r.Add("at", v.At);
+        }
+        public JourneyEvent Read(GenericRecord r) => new()
+        {
+            EventId = r.Str("eventId"),
+            Tenant = r.Str("tenant"),
+            JourneyId = r.Str("journeyId"),
+            Version = r.Long("version"),
+            InstanceId = r.Str("instanceId"),
+            PersonId = r.Long("personId"),
+            Kind = r.Str("kind"),
+            StepId = r.OptStr("stepId"),
+            Detail = r.OptStr("detail"),
             At = r.Long("at"),
         };
     }

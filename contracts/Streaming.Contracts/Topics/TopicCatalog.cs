@@ -30,6 +30,9 @@ public static class TopicCatalog
     public static readonly Topic<MessageReceipt> MessagesReceipts = new(
         "messages.receipts", "tenant:personId", 12, CleanupPolicy.Delete, 7 * Day, AvroMaps.MessageReceipt);
 
+    public static readonly Topic<JourneyEvent> JourneysEvents = new(
+        "journeys.events", "tenant:personId", 12, CleanupPolicy.Delete, 7 * Day, AvroMaps.JourneyEvent);
+
     public static readonly Topic<DefinitionDocument> ConfigDefinitions = new(
         "config.definitions", "tenant/kind/id", 1, CleanupPolicy.Compact, null, AvroMaps.DefinitionDocument);
 
@@ -47,17 +50,17 @@ public static class TopicCatalog
 
     /// <summary>Topics that services consume through the consumer runtime, hence have a dead-letter topic.</summary>
     public static IReadOnlyList<TopicDefinition> Consumed =>
-        [EventsRaw, EventsIdentified, IdentityMerges, ProfilesChanges, MessagesReceipts, .. DispatchTopics.Values];
+        [EventsRaw, EventsIdentified, IdentityMerges, ProfilesChanges, MessagesReceipts, JourneysEvents, .. DispatchTopics.Values];
 
     /// <summary>Every topic with an Avro payload, in a fixed order: the order the topics job registers their subjects in.</summary>
     public static IReadOnlyList<IPayloadTopic> Payloads =>
-        [EventsRaw, EventsRejected, EventsIdentified, IdentityMerges, ProfilesChanges, MessagesReceipts, ConfigDefinitions, .. DispatchTopics.Values];
+        [EventsRaw, EventsRejected, EventsIdentified, IdentityMerges, ProfilesChanges, MessagesReceipts, ConfigDefinitions, .. DispatchTopics.Values, JourneysEvents];
 
     /// <summary>Every topic to create, dead-letter topics included.</summary>
     public static IReadOnlyList<TopicDefinition> All =>
     [
         EventsRaw, EventsRejected, EventsIdentified, IdentityMerges, ProfilesChanges, MessagesReceipts, ConfigDefinitions,
-        .. DispatchTopics.Values,
+        .. DispatchTopics.Values, JourneysEvents,
         .. Consumed.Select(t => new TopicDefinition(t.DeadLetterName, t.Key, null, 1, CleanupPolicy.Delete, 30 * Day)),
     ];
 }

@@ -79,6 +79,10 @@ public sealed class ConditionParser
     public static ParseResult<Condition> ParseCondition(JsonElement node, string path = "condition") =>
         Run(parser => parser.Unicode(node, path) ? parser.Condition(node, path, 0) : null);
 
+    /// <summary>An event filter <c>{"name"?, "type"?, "where"?}</c> (journey triggers, waits and goals); <paramref name="path"/> prefixes error paths.</summary>
+    public static ParseResult<EventFilter> ParseEventFilter(JsonElement node, string path) =>
+        Run(parser => parser.Unicode(node, path) ? parser.Filter(node, path) : null);
+
     /// <summary>One event predicate <c>{"path": .., "op": .., "value": ..}</c> (an event filter's <c>where</c> item); <paramref name="path"/> prefixes error paths.</summary>
     public static ParseResult<PropertyPredicate> ParsePredicate(JsonElement node, string path) =>
         Run(parser => parser.Unicode(node, path) ? parser.Predicate(node, path) : null);

@@ -14,9 +14,12 @@ public sealed class FailoverSender_RateLimitTests
 
         Assert.All(results, r => Assert.True(r.Sent, r.Error));
         Assert.Equal(messages, server.Count);
-        // As the provider saw them: the sends after the first bucket (4 tokens) arrived at no more than the limit.
-        var arrivals = server.Received.Select(r => r.At).Order().ToList();
-        var rate = (messages - 4) / (arrivals[^1] - arrivals[0]).TotalSeconds;
-        Assert.True(rate <= 40 * 1.05, $"the provider received {rate:F1} sends per second; the limit is 40/s");
+        // As the provider saw them, once the first connections were open (their set-up delays the first
+        // arrivals, which would make the rest look faster): steady sends at no more than the limit.
+        var arrivals = server.Received.Select(r => r.At).Order().Skip(20).ToList();
+        var rate = (arrivals.Count - 1) / (arrivals[^1] - arrivals[0]).TotalSeconds;
+        // Unlimited, these sends arrive within a few milliseconds (hundreds per second); the margin only
+        // absorbs arrival jitter of one or two 100 ms buckets over the run.
+        Assert.True(rate <= 40 * 1.15, $"the provider received {rate:F1} sends per second; the limit is 40/s");
     }
 }

@@ -50,7 +50,8 @@ public static class DispatchExtensions
         services.AddSingleton<SendOnceStep>();
 
         // What the dispatchers listen to:
-        foreach (var channel in options.Channels.Count > 0 ? options.Channels : TopicCatalog.Channels)
+        // An unknown channel is not subscribed here: the options validation stops the start and names it.
+        foreach (var channel in (options.Channels.Count > 0 ? options.Channels : TopicCatalog.Channels).Where(TopicCatalog.Channels.Contains))
             services.AddSubscription<DispatchRequest, DispatchPipeline>(new Subscription<DispatchRequest>(TopicCatalog.Dispatch(channel), ChannelGroup(options.GroupId, channel)));
         services.AddSubscription<ProfileChange, TraitChangesHandler>(new Subscription<ProfileChange>(TopicCatalog.ProfilesChanges, options.GroupId + "-traits"));
         return builder;

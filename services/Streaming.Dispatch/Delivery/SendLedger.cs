@@ -39,9 +39,9 @@ public sealed class SendLedger(IConnectionMultiplexer redis, TimeProvider time)
         return value.IsNull ? null : Decode(value.ToString());
     }
 
-    public Task RecordSentAsync(string tenant, string requestId, string provider, string? providerMessageId) =>
-        redis.GetDatabase().StringSetAsync(Key(tenant, requestId),
-            Encode(new SendRecord(SendState.Sent, _instance, time.GetUtcNow().ToUnixTimeMilliseconds(), provider, providerMessageId)), Retention);
+    /// <summary>Records the send; <paramref name="at"/> is the time its receipt carries, so a re-announced receipt is the same row.</summary>
+    public Task RecordSentAsync(string tenant, string requestId, string provider, string? providerMessageId, long at) =>
+        redis.GetDatabase().StringSetAsync(Key(tenant, requestId), Encode(new SendRecord(SendState.Sent, _instance, at, provider, providerMessageId)), Retention);
 
     /// <summary>Nothing was sent (every provider refused): forget the attempt so a redrive may send.</summary>
     public Task ReleaseAsync(string tenant, string requestId) => redis.GetDatabase().KeyDeleteAsync(Key(tenant, requestId));

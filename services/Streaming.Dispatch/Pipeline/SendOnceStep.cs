@@ -25,7 +25,7 @@ public sealed class SendOnceStep(SendLedger ledger, FailoverSender sender, WeCha
         var now = time.GetUtcNow().ToUnixTimeMilliseconds();
         if (result.Sent)
         {
-            await ledger.RecordSentAsync(request.Tenant, request.RequestId, result.Provider!, result.ProviderMessageId);
+            await ledger.RecordSentAsync(request.Tenant, request.RequestId, result.Provider!, result.ProviderMessageId, now);
             work.Receipts.Add(Receipts.For(request, ReceiptStatus.Sent, now, providerMessageId: result.ProviderMessageId));
             return StepResult.Continue;
         }

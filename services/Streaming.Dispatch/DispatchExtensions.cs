@@ -22,7 +22,8 @@ public static class DispatchExtensions
 {
     /// <summary>
     /// The dispatchers: consume <c>dispatch.&lt;channel&gt;</c> (one consumer group per channel, so each
-    /// channel scales on its own) and <c>profiles.changes</c> (the traits templates and consent read),
+    /// channel scales on its own) <c>profiles.changes</c> (the traits templates and consent read) and <c>messages.receipts</c>
+    /// (unsubscribes),
     /// send through the channel's providers, produce <c>messages.receipts</c>. Safe next to other services in one host.
     /// </summary>
     public static IHostApplicationBuilder AddDispatch(this IHostApplicationBuilder builder)
@@ -54,6 +55,7 @@ public static class DispatchExtensions
         foreach (var channel in (options.Channels.Count > 0 ? options.Channels : TopicCatalog.Channels).Where(TopicCatalog.Channels.Contains))
             services.AddSubscription<DispatchRequest, DispatchPipeline>(new Subscription<DispatchRequest>(TopicCatalog.Dispatch(channel), ChannelGroup(options.GroupId, channel)));
         services.AddSubscription<ProfileChange, TraitChangesHandler>(new Subscription<ProfileChange>(TopicCatalog.ProfilesChanges, options.GroupId + "-traits"));
+        services.AddSubscription<MessageReceipt, ReceiptFeedbackHandler>(new Subscription<MessageReceipt>(TopicCatalog.MessagesReceipts, options.GroupId + "-feedback"));
         return builder;
     }
 

@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Builder;
 using Streaming.Analytics;
+using Streaming.Dispatch;
 using Streaming.Gateway;
 using Streaming.Gateway.Sources;
 using Streaming.Identity;
@@ -16,6 +17,7 @@ internal static class StandaloneServices
         builder.AddIdentity();
         builder.AddProfiles();
         builder.AddAnalytics();
+        builder.AddDispatch();
     }
 
     public static void Map(WebApplication app)
@@ -24,6 +26,7 @@ internal static class StandaloneServices
         app.MapIdentity();
         app.MapProfiles();
         app.MapAnalytics();
+        app.MapDispatch();
     }
 
     public static async Task AfterStartAsync(WebApplication app, Credentials credentials, CancellationToken cancellationToken)

@@ -62,6 +62,10 @@ public static class AnalyticsExtensions
         {
             MaxBatchSize = options.BatchSize,
         });
+        services.AddSubscription<MessageReceipt, MessageReceiptsPipeline>(new Subscription<MessageReceipt>(TopicCatalog.MessagesReceipts, options.ConsumerGroup)
+        {
+            MaxBatchSize = options.BatchSize,
+        });
     }
 
     public static WebApplication MapAnalytics(this WebApplication app)

@@ -91,6 +91,7 @@ public static class GatewayExtensions
     public static WebApplication MapGateway(this WebApplication app)
     {
         app.MapSegmentApi();
+        app.MapTrackedLinks();
         app.MapSourcesApi();
         app.MapApiKeysApi();
         app.UseMiddleware<GrpcClientFaultLog>();

@@ -5,6 +5,12 @@ public sealed class GatewayOptions
 {
     public const string Section = "Gateway";
 
+    /// <summary>
+    /// The key tracked message links (<c>/m/o</c>, <c>/m/c</c>, <c>/m/u</c>) are verified with: the same as
+    /// Dispatch:TrackingKey (at least 32 characters, from a secret). Unset: those links answer 404.
+    /// </summary>
+    public string? TrackingKey { get; set; }
+
     /// <summary>gRPC port (HTTP/2 cleartext); 0 picks a free port, -1 serves no separate gRPC port.</summary>
     public int GrpcPort { get; set; } = 8081;
 

@@ -15,6 +15,8 @@ internal sealed class GatewayOptionsValidator : IValidateOptions<GatewayOptions>
             failures.Add("Gateway:GrpcAddress must be '*' or an IP address.");
         if (o.MaxEventBytes < 1024)
             failures.Add("Gateway:MaxEventBytes must be at least 1024.");
+        if (o.TrackingKey is { Length: < 32 })
+            failures.Add("Gateway:TrackingKey must be at least 32 characters, the same as Dispatch:TrackingKey (tracked message links are verified with it).");
         if (o.MaxRequestBytes < o.MaxEventBytes)
             failures.Add("Gateway:MaxRequestBytes must be at least Gateway:MaxEventBytes.");
         if (o.MaxBatchEvents < 1)

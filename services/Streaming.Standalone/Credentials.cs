@@ -22,6 +22,8 @@ public sealed class Credentials
     public static readonly CredentialField WriteKey = Add(new("writeKey", "STREAMING_WRITE_KEY", () => "wk_" + Token()));
     public static readonly CredentialField AdminKey = Add(new("adminKey", "STREAMING_ADMIN_KEY", () => "ak_" + Token(), HashOnly: true));
     public static readonly CredentialField PiiSalt = Add(new("piiSalt", null, Token));
+    public static readonly CredentialField TrackingKey = Add(new("trackingKey", null, () => Token() + Token()));
+    public static readonly CredentialField VaultKey = Add(new("vaultKey", null, () => Convert.ToBase64String(RandomNumberGenerator.GetBytes(32))));
     public static readonly CredentialField RedisPassword = Add(new("redisPassword", "STREAMING_REDIS_PASSWORD", Token));
     public static readonly CredentialField ClickHousePassword = Add(new("clickHousePassword", "STREAMING_CLICKHOUSE_PASSWORD", Token));
     public static readonly CredentialField ClickHouseBiPassword = Add(new("clickHouseBiPassword", "STREAMING_CLICKHOUSE_BI_PASSWORD", Token));

@@ -188,6 +188,11 @@ public sealed class StandaloneHost : IAsyncDisposable
             ["Admin:ApiKeyHash"] = credentials.HashOf(Credentials.AdminKey),
             ["Gateway:GrpcPort"] = options.GrpcPort.ToString(CultureInfo.InvariantCulture),
             ["Gateway:PiiSalt"] = credentials[Credentials.PiiSalt],
+            // Tracked message links: dispatch signs them, the gateway (same port) verifies them.
+            ["Gateway:TrackingKey"] = credentials[Credentials.TrackingKey],
+            ["Dispatch:TrackingKey"] = credentials[Credentials.TrackingKey],
+            ["Dispatch:TrackingBaseUrl"] = $"http://{(options.ListenAddress is "0.0.0.0" or "::" ? "127.0.0.1" : options.ListenAddress)}:{options.HttpPort.ToString(CultureInfo.InvariantCulture)}",
+            ["Dispatch:VaultKey"] = credentials[Credentials.VaultKey],
         };
         foreach (var (key, value) in options.Configuration)
             settings[key] = value;

@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Builder;
 using Streaming.Analytics;
+using Streaming.Dispatch;
 using Streaming.Gateway;
 using Streaming.Gateway.Sources;
 using Streaming.Identity;
@@ -20,6 +21,7 @@ internal static class StandaloneServices
         builder.AddAnalytics();
         builder.AddScoring();
         builder.AddJourneys();
+        builder.AddDispatch();
     }
 
     public static void Map(WebApplication app)
@@ -30,6 +32,7 @@ internal static class StandaloneServices
         app.MapAnalytics();
         app.MapScoring();
         app.MapJourneys();
+        app.MapDispatch();
     }
 
     public static async Task AfterStartAsync(WebApplication app, Credentials credentials, CancellationToken cancellationToken)

@@ -53,6 +53,7 @@ public sealed record AnalyticsDatabase(ClickHouseSession Session, Migrator Migra
     internal EventsPipeline EventsSink() => new(Session, Writer, new FlushPacing(TimeProvider.System, TimeSpan.Zero, 1));
     internal MergesPipeline MergesSink() => new(Session, Writer);
     internal ProfileChangesPipeline ProfileChangesSink() => new(Writer);
+    internal MessageReceiptsPipeline MessageReceiptsSink() => new(Writer);
     public AnalyticsQueries Queries(TimeProvider? clock = null) => new(Session, clock ?? TimeProvider.System);
 
     public async Task<long> ScalarAsync(string sql)

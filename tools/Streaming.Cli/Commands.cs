@@ -1,6 +1,8 @@
 using System.Globalization;
+using Confluent.Kafka;
 using Streaming.Cli.Import;
 using Streaming.Cli.Train;
+using Streaming.Cli.Redrive;
 
 namespace Streaming.Cli;
 
@@ -14,6 +16,8 @@ internal static class Commands
           streaming import csv <file.csv[.gz]> --timestamp-column C (--event-column C | --event NAME)
                                [--user-column C] [--anonymous-column C] [--message-id-column C]
                                [--gateway URL] [--write-key KEY] [--batch N]
+          streaming redrive <topic> [--kafka HOST:PORT]      e.g. redrive dispatch.sms: <topic>.dlq back onto <topic>
+        --kafka defaults to $STREAMING_KAFKA, else 127.0.0.1:9092.
         --gateway defaults to http://127.0.0.1:8080, --write-key to $STREAMING_WRITE_KEY, --max-event-bytes
         to 32768 (the gateway's Gateway:MaxEventBytes; a larger invoice keeps its order event and carries the
         rest of its products in "Order Continued" events, see docs/analytics.md#import).
@@ -34,6 +38,8 @@ internal static class Commands
                 return 2;
             }
         }
+        if (args is ["redrive", .. var rest])
+            return await RedriveAsync(rest, output, error, cancellationToken);
         try
         {
             if (args.Length < 3 || args[0] != "import" || args[1] is not ("online-retail" or "csv"))
@@ -74,6 +80,25 @@ internal static class Commands
         {
             await error.WriteLineAsync(ex.Message);
             return 2;
+        }
+    }
+
+    private static async Task<int> RedriveAsync(string[] args, TextWriter output, TextWriter error, CancellationToken cancellationToken)
+    {
+        if (args.Length is not (1 or 3) || (args.Length == 3 && args[1] != "--kafka") || args[0].StartsWith('-'))
+        {
+            await error.WriteLineAsync(Usage);
+            return 2;
+        }
+        var kafka = args.Length == 3 ? args[2] : Environment.GetEnvironmentVariable("STREAMING_KAFKA") ?? "127.0.0.1:9092";
+        try
+        {
+            return await DeadLetterRedrive.RunAsync(args[0], kafka, output, cancellationToken);
+        }
+        catch (Exception ex) when (ex is ArgumentException or KafkaException)
+        {
+            await error.WriteLineAsync($"redrive {args[0]}: {ex.Message}");
+            return 1;
         }
     }
 

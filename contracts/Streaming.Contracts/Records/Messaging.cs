@@ -24,6 +24,7 @@ public static class ReceiptStatus
     public const string Clicked = "clicked";
     public const string Bounced = "bounced";
     public const string Suppressed = "suppressed";
+    public const string Unsubscribed = "unsubscribed";
 }
 
 /// <summary>What happened to a dispatched message (topic <c>messages.receipts</c>).</summary>

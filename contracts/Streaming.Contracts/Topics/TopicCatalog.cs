@@ -37,7 +37,7 @@ public static class TopicCatalog
         "config.definitions", "tenant/kind/id", 1, CleanupPolicy.Compact, null, AvroMaps.DefinitionDocument);
 
     /// <summary>The delivery channels; each has its own dispatch topic and dispatcher deployment.</summary>
-    public static readonly IReadOnlyList<string> Channels = ["push", "sms", "email", "webhook"];
+    public static readonly IReadOnlyList<string> Channels = ["push", "sms", "email", "webhook", "wechat"];
 
     private static readonly Dictionary<string, Topic<DispatchRequest>> DispatchTopics = Channels.ToDictionary(
         c => c,

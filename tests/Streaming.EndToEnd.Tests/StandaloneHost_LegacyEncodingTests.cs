@@ -54,7 +54,7 @@ public sealed class StandaloneHost_LegacyEncodingTests
                 await host.Services.GetRequiredService<IEventProducer>().ProduceAllAsync(
                     [new OutboundMessage(TopicCatalog.EventsRaw, PartitionKey.For("default", anonymousId), legacy)]);
                 await Eventually.Async("identity resolves the legacy event", () => Task.FromResult(
-                    Identified(host, anonymousId + "-1")), TimeSpan.FromSeconds(60));
+                    Identified(host, anonymousId + "-1")), Eventually.Limit);
             }
             await using (var restarted = await StandaloneHost.StartAsync(options))
             {

@@ -19,7 +19,7 @@ public sealed class StandaloneProcess_RestartTests
     private const int Users = 10;
     private const int EventsPerBatch = 20;
     private const int Rounds = 3;
-    private static readonly TimeSpan Limit = TimeSpan.FromSeconds(120);
+    private static readonly TimeSpan Limit = Eventually.Limit;
 
     [Fact]
     public Task Standalone_keeps_every_acknowledged_event_exactly_once_when_stopped_with_SIGTERM_under_load() =>

@@ -10,7 +10,7 @@ namespace Streaming.EndToEnd.Tests;
 /// </summary>
 public sealed class WholeSystem_AliasTests
 {
-    private static readonly TimeSpan Limit = TimeSpan.FromSeconds(30);
+    private static readonly TimeSpan Limit = Eventually.Limit;
 
     [Fact]
     public async Task Profile_lookup_finds_the_person_by_an_alias_previous_id_when_identity_does()

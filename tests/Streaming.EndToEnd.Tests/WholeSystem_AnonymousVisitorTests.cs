@@ -12,7 +12,7 @@ namespace Streaming.EndToEnd.Tests;
 /// </summary>
 public sealed class WholeSystem_AnonymousVisitorTests
 {
-    private static readonly TimeSpan Limit = TimeSpan.FromSeconds(30);
+    private static readonly TimeSpan Limit = Eventually.Limit;
 
     [Fact]
     public async Task Anonymous_visitor_who_identifies_is_one_person_in_identity_profiles_and_analytics()

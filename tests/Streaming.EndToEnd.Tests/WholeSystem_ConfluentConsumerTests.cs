@@ -15,12 +15,12 @@ namespace Streaming.EndToEnd.Tests;
 /// </summary>
 public sealed class WholeSystem_ConfluentConsumerTests
 {
-    // Generous: the loop ends as soon as everything is read; a busy machine may take minutes.
-    private static readonly TimeSpan Limit = TimeSpan.FromSeconds(300);
+    private static readonly TimeSpan Limit = Eventually.Limit;
 
-    // Every topic with an Avro payload (messages.receipts and dispatch.* have no producer in this release: they are read, may be empty).
+    // Every topic with an Avro payload. Receipts, dispatch requests and journey events appear only once a
+    // journey runs, which this test does not define: those topics are read and may be empty.
     private static readonly string[] ProducedTopics = ["events.raw", "events.rejected", "events.identified", "identity.merges", "profiles.changes", "config.definitions"];
-    private static readonly string[] NotYetProducedTopics = ["messages.receipts", "dispatch.push", "dispatch.sms", "dispatch.email", "dispatch.webhook"];
+    private static readonly string[] QuietTopics = ["messages.receipts", "journeys.events", "dispatch.push", "dispatch.sms", "dispatch.email", "dispatch.webhook", "dispatch.wechat"];
 
     [Fact]
     public async Task Confluent_avro_consumer_reads_every_field_of_every_topic_when_the_standalone_host_received_events()
@@ -49,7 +49,7 @@ public sealed class WholeSystem_ConfluentConsumerTests
             BasicAuthUserInfo = system.Host.SchemaRegistryUserInfo,
         });
         var records = new Dictionary<string, List<GenericRecord>>();
-        foreach (var topic in ProducedTopics.Concat(NotYetProducedTopics))
+        foreach (var topic in ProducedTopics.Concat(QuietTopics))
             records[topic] = [];
         using (var consumer = new ConsumerBuilder<string, GenericRecord>(new ConsumerConfig
         {

@@ -17,7 +17,7 @@ namespace Streaming.EndToEnd.Tests;
 /// </summary>
 public sealed class WholeSystem_DispatchTests
 {
-    private static readonly TimeSpan Limit = TimeSpan.FromSeconds(60);
+    private static readonly TimeSpan Limit = Eventually.Limit;
 
     [Fact]
     public async Task Dispatch_request_becomes_an_sms_a_sent_receipt_and_a_click_on_the_profile_and_in_ClickHouse()

@@ -10,7 +10,7 @@ namespace Streaming.EndToEnd.Tests;
 /// </summary>
 public sealed class WholeSystem_EventNamesTests
 {
-    private static readonly TimeSpan Limit = TimeSpan.FromSeconds(30);
+    private static readonly TimeSpan Limit = Eventually.Limit;
 
     [Fact]
     public async Task Same_page_and_screen_names_match_in_a_tag_condition_an_audience_and_a_funnel()

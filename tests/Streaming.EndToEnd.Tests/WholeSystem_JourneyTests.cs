@@ -17,7 +17,7 @@ namespace Streaming.EndToEnd.Tests;
 /// </summary>
 public sealed class WholeSystem_JourneyTests
 {
-    private static readonly TimeSpan Limit = TimeSpan.FromSeconds(60);
+    private static readonly TimeSpan Limit = Eventually.Limit;
 
     [Fact]
     public async Task Event_posted_to_the_gateway_requests_the_journeys_push_and_reports_to_clickhouse()

@@ -26,7 +26,7 @@ public sealed class StandaloneHost_EndpointCredentialsTests
 
         // The services got the password: the identity graph and profiles are written through it.
         Assert.Equal(System.Net.HttpStatusCode.OK, (await system.SendAsync("/v1/identify", "{\"userId\":\"u-redis-1\",\"traits\":{\"plan\":\"gold\"}}")).StatusCode);
-        await Eventually.Async("the profile of u-redis-1", () => system.GetAsync("/api/profiles/lookup?type=userId&value=u-redis-1"), TimeSpan.FromSeconds(60));
+        await Eventually.Async("the profile of u-redis-1", () => system.GetAsync("/api/profiles/lookup?type=userId&value=u-redis-1"), Eventually.Limit);
         await using var connection = await ConnectionMultiplexer.ConnectAsync(redis);
         Assert.NotEmpty(connection.GetServers()[0].Keys(pattern: "*", pageSize: 100).Take(1));
         Assert.Contains(system.Host.RedisPassword, system.Host.Describe(), StringComparison.Ordinal);

@@ -58,7 +58,7 @@ public static partial class TemplatesApi
             return Results.NoContent();
         });
 
-        app.MapGroup("/api/templates").RequireApiKey(ApiPermission.ProfilesRead)
+        app.MapGroup("/api/templates").RequireApiKey(ApiPermission.IdentityRead) // renders unmasked traits: not for analysts
             .MapPost("/{id}/preview", PreviewAsync);
     }
 

@@ -20,7 +20,10 @@ public sealed class ConsumerRuntime_OrderTests : IDisposable
         {
             await KafkaFixture.WaitUntil(() => handler.Seen.Select(s => (s.Key, s.Sequence)).Distinct().Count() == keys * perKey,
                 TimeSpan.FromSeconds(60), "every message handled");
-            await KafkaFixture.WaitUntil(() => runtimes.All(r => r.AssignedPartitions.Count > 0), TimeSpan.FromSeconds(20), "all members assigned");
+            // A rebalance can still be moving partitions after the last message (one member has released
+            // some, the other not yet received them): wait for the settled spread, do not sample it.
+            await KafkaFixture.WaitUntil(() => runtimes.All(r => r.AssignedPartitions.Count == KafkaFixture.Partitions / runtimes.Count),
+                TimeSpan.FromSeconds(120), "the partitions spread evenly over the members");
 
             // Each key's first deliveries are in order (a redelivery after a rebalance repeats a suffix, never reorders).
             foreach (var perKeySeen in handler.Seen.GroupBy(s => s.Key))

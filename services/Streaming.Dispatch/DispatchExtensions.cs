@@ -28,11 +28,9 @@ public static class DispatchExtensions
     /// </summary>
     public static IHostApplicationBuilder AddDispatch(this IHostApplicationBuilder builder)
     {
-        if (!builder.TryRegisterOnce("dispatch"))
+        if (!builder.TryAddService<DispatchOptions, DispatchOptionsValidator>("dispatch", DispatchOptions.Section, out var options))
             return builder;
         var services = builder.Services;
-        var options = builder.AddServiceOptions<DispatchOptions, DispatchOptionsValidator>(DispatchOptions.Section);
-        services.AddDefinitionStore();
         services.TryAddSingleton(TimeProvider.System);
         services.AddSingleton<TemplateCatalog>();
         services.AddSingleton<TrackedLinks>();

@@ -37,11 +37,9 @@ public static class GatewayExtensions
 
     public static IHostApplicationBuilder AddGateway(this IHostApplicationBuilder builder)
     {
-        if (!builder.TryRegisterOnce("gateway"))
+        if (!builder.TryAddService<GatewayOptions, GatewayOptionsValidator>("gateway", GatewayOptions.Section, out var options))
             return builder;
         var services = builder.Services;
-        builder.AddServiceOptions<GatewayOptions, GatewayOptionsValidator>(GatewayOptions.Section);
-        services.AddDefinitionStore();
         services.AddOneShotJob<CreateTopicsJob>(CreateTopicsJob.Command);
 
         services.AddSingleton<SourceRegistry>();

@@ -25,11 +25,9 @@ public static class IdentityExtensions
     /// </summary>
     public static IHostApplicationBuilder AddIdentity(this IHostApplicationBuilder builder)
     {
-        if (!builder.TryRegisterOnce("identity"))
+        if (!builder.TryAddService<IdentityOptions, IdentityOptionsValidator>("identity", IdentityOptions.Section, out var options))
             return builder;
         var services = builder.Services;
-        var options = builder.AddServiceOptions<IdentityOptions, IdentityOptionsValidator>(IdentityOptions.Section);
-        services.AddDefinitionStore();
         services.AddSingleton(sp => new TenantRules(
             IdentityRules.BuiltIn.With(sp.GetRequiredService<IOptions<IdentityOptions>>().Value.Rules, out _) ?? IdentityRules.BuiltIn,
             sp.GetRequiredService<DefinitionStore>(),

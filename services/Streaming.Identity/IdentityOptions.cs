@@ -22,19 +22,20 @@ public sealed class IdentityOptions
     public string GroupId { get; set; } = "identity";
 }
 
-internal sealed class IdentityOptionsValidator(IOptions<RedisOptions> redis) : IValidateOptions<IdentityOptions>
+internal sealed class IdentityOptionsValidator(IOptions<RedisOptions> redis) : SettingsValidator<IdentityOptions>
 {
-    public ValidateOptionsResult Validate(string? name, IdentityOptions options)
+    protected override IEnumerable<string> Failures(IdentityOptions options)
     {
-        var failures = new List<string>();
-        if (string.IsNullOrWhiteSpace(redis.Value.Configuration))
-            failures.Add("Identity keeps its graph in Redis: set Redis:Configuration (env Redis__Configuration), e.g. 'localhost:6379'.");
+        if (RedisRequired(redis, "Identity keeps its graph") is { } missing)
+            yield return missing;
         if (options.DedupBuckets is < 1 or > 1 << 24)
-            failures.Add($"Identity:DedupBuckets is {options.DedupBuckets}; use between 1 and 16777216 (about events per dedup window / 128).");
+            yield return $"Identity:DedupBuckets is {options.DedupBuckets}; use between 1 and 16777216 (about events per dedup window / 128).";
         if (string.IsNullOrWhiteSpace(options.GroupId))
-            failures.Add("Identity:GroupId must not be empty: leave it unset for 'identity', or name the consumer group (env Identity__GroupId).");
+            yield return "Identity:GroupId must not be empty: leave it unset for 'identity', or name the consumer group (env Identity__GroupId).";
         if (IdentityRules.BuiltIn.With(options.Rules, out var errors) is null)
-            failures.AddRange(errors.Select(e => "Identity:Rules: " + e));
-        return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
+        {
+            foreach (var error in errors)
+                yield return "Identity:Rules: " + error;
+        }
     }
 }

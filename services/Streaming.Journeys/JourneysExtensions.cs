@@ -24,11 +24,9 @@ public static class JourneysExtensions
     /// <summary>Journeys: the trigger engine. Needs Redis:Configuration (instances live in Redis); checked at start.</summary>
     public static IHostApplicationBuilder AddJourneys(this IHostApplicationBuilder builder)
     {
-        if (!builder.TryRegisterOnce("journeys"))
+        if (!builder.TryAddService<JourneysOptions, JourneysOptionsValidator>("journeys", JourneysOptions.Section, out var options))
             return builder;
         var services = builder.Services;
-        var options = builder.AddServiceOptions<JourneysOptions, JourneysOptionsValidator>(JourneysOptions.Section);
-        services.AddDefinitionStore();
         services.TryAddSingleton<JourneyCatalog>();
         services.TryAddSingleton<JourneySettings>();
         services.TryAddSingleton<StepRunner>();

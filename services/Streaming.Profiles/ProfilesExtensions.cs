@@ -32,11 +32,9 @@ public static class ProfilesExtensions
     /// <summary>Live profiles and real-time tagging. Needs Redis:Configuration (profiles live in Redis); checked at start.</summary>
     public static IHostApplicationBuilder AddProfiles(this IHostApplicationBuilder builder)
     {
-        if (!builder.TryRegisterOnce("profiles"))
+        if (!builder.TryAddService<ProfilesOptions, ProfilesOptionsValidator>("profiles", ProfilesOptions.Section, out var options))
             return builder;
         var services = builder.Services;
-        builder.AddServiceOptions<ProfilesOptions, ProfilesOptionsValidator>(ProfilesOptions.Section);
-        services.AddDefinitionStore();
         services.TryAddSingleton(sp => new ProfileCache((long)sp.GetRequiredService<IOptions<ProfilesOptions>>().Value.CacheMegabytes << 20));
         services.TryAddSingleton<ProfileStore>();
         services.TryAddSingleton<TagCatalog>();

@@ -28,11 +28,9 @@ public static class ScoringExtensions
     /// <summary>Live churn scores (docs/scoring.md). Needs Redis:Configuration (profiles, scores, timers); checked at start.</summary>
     public static IHostApplicationBuilder AddScoring(this IHostApplicationBuilder builder)
     {
-        if (!builder.TryRegisterOnce("scoring"))
+        if (!builder.TryAddService<ScoringOptions, ScoringOptionsValidator>("scoring", ScoringOptions.Section, out var options))
             return builder;
         var services = builder.Services;
-        var options = builder.AddServiceOptions<ScoringOptions, ScoringOptionsValidator>(ScoringOptions.Section);
-        services.AddDefinitionStore();
         services.TryAddSingleton(_ => new ProfileCache(ProfileCache.DefaultCapacityBytes));
         services.TryAddSingleton<ProfileStore>();
         services.TryAddSingleton<ScoreStore>();

@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Options;
+using Streaming.ServiceDefaults.Options;
 
 namespace Streaming.Standalone;
 
@@ -6,11 +7,10 @@ namespace Streaming.Standalone;
 /// What <see cref="StandaloneOptions.Parse"/> cannot see one flag at a time: the four listeners need
 /// four ports. Messages name the flags and the fix, like every service's options validation.
 /// </summary>
-public sealed class StandaloneOptionsValidator : IValidateOptions<StandaloneOptions>
+public sealed class StandaloneOptionsValidator : SettingsValidator<StandaloneOptions>
 {
-    public ValidateOptionsResult Validate(string? name, StandaloneOptions options)
+    protected override IEnumerable<string> Failures(StandaloneOptions options)
     {
-        var failures = new List<string>();
         var ports = new (string Flag, int Port)[]
         {
             ("--http-port", options.HttpPort), ("--grpc-port", options.GrpcPort),
@@ -18,9 +18,8 @@ public sealed class StandaloneOptionsValidator : IValidateOptions<StandaloneOpti
         };
         // Port 0 means "any free port": never a clash.
         foreach (var clash in ports.Where(p => p.Port != 0).GroupBy(p => p.Port).Where(g => g.Count() > 1))
-            failures.Add($"{string.Join(" and ", clash.Select(p => p.Flag))} use the same port {clash.Key}: give each listener its own port.");
+            yield return $"{string.Join(" and ", clash.Select(p => p.Flag))} use the same port {clash.Key}: give each listener its own port.";
         if (options.KafkaBrokers < 1)
-            failures.Add("The embedded Kafka needs at least one broker.");
-        return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
+            yield return "The embedded Kafka needs at least one broker.";
     }
 }

@@ -35,6 +35,9 @@ internal sealed class InsertBatchStep(ClickHouseSession session, ResiliencePipel
     public static string TokenFor(string fenceKey, long firstOffset, long lastOffset) =>
         string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{fenceKey}/{firstOffset}-{lastOffset}");
 
+    /// <summary>The token of a consumed batch (one partition, offsets ascending).</summary>
+    public static string TokenFor<T>(IReadOnlyList<InboundMessage<T>> batch) => TokenFor(batch[0].FenceKey, batch[0].Offset, batch[^1].Offset);
+
     /// <summary>
     /// Month partitions one insert may create: ClickHouse refuses a block spanning more than 100
     /// (code 252, TOO_MANY_PARTS), which one person's ten-year history import does (120 months).

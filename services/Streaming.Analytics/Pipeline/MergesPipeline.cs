@@ -35,8 +35,7 @@ internal sealed class MergesPipeline(ClickHouseSession session, InsertBatchStep 
                 rows.Add([merge.Tenant, earlier, merge.SurvivorPersonId, merge.MergeId, at]);
             outcomes[i] = HandlerOutcome.Done;
         }
-        var first = batch[0];
-        await writer.InsertAsync(Table, Columns, rows, InsertBatchStep.TokenFor(first.FenceKey, first.Offset, batch[^1].Offset), cancellationToken);
+        await writer.InsertAsync(Table, Columns, rows, InsertBatchStep.TokenFor(batch), cancellationToken);
         return outcomes;
     }
 

@@ -39,8 +39,7 @@ internal sealed class ProfileChangesPipeline(InsertBatchStep writer) : IConsumer
                     break;
             }
         }
-        var first = batch[0];
-        var token = InsertBatchStep.TokenFor(first.FenceKey, first.Offset, batch[^1].Offset);
+        var token = InsertBatchStep.TokenFor(batch);
         await writer.InsertAsync("tag_changes", TagColumns, tags, token, cancellationToken);
         await writer.InsertAsync("person_traits", TraitColumns, traits, token, cancellationToken);
         return outcomes;

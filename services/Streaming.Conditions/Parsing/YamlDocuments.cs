@@ -18,6 +18,22 @@ public static class YamlDocuments
     public const int MaxDepth = 64;
     public const int MaxValues = 10_000;
 
+    /// <summary>
+    /// A definition body as JSON: the body itself when it is JSON, converted when it is YAML; the
+    /// error (at path <c>$</c>) when the YAML does not read.
+    /// </summary>
+    public static bool TryReadDefinition(string body, bool isYaml, out string json, out ConditionError? error)
+    {
+        error = null;
+        json = body;
+        if (!isYaml)
+            return true;
+        if (TryConvertToJson(body, out json, out var message))
+            return true;
+        error = new ConditionError("$", message!);
+        return false;
+    }
+
     /// <summary>The JSON text of a YAML document, or an error message naming the line.</summary>
     public static bool TryConvertToJson(string yaml, out string json, out string? error)
     {

@@ -1,6 +1,5 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using System.Text.RegularExpressions;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
@@ -19,43 +18,25 @@ namespace Streaming.Dispatch.Api;
 /// unknown variable), <c>GET</c> one or all, <c>DELETE</c>; and <c>POST /api/templates/{id}/preview
 /// {"personId": .., "variables": {..}}</c>, which renders it for a real person's traits.
 /// </summary>
-public static partial class TemplatesApi
+public static class TemplatesApi
 {
-    private const int MaxBodyBytes = 64 * 1024;
+    private static readonly DefinitionNoun Noun = new(TemplateDefinition.Kind, "template", "cart-reminder", "move long content into several templates");
 
     public static void MapTemplatesApi(this IEndpointRouteBuilder app)
     {
-        var group = app.MapGroup("/api/definitions/templates").RequireApiKey(read: ApiPermission.DefinitionsRead, write: ApiPermission.DefinitionsWrite);
-
-        group.MapGet("/", (HttpContext http, DefinitionStore store) =>
-            Results.Ok(store.List(TemplateDefinition.Kind, http.Tenant()).Select(View)));
-
-        group.MapGet("/{id}", (HttpContext http, string id, DefinitionStore store) =>
-            store.Get(http.Tenant(), TemplateDefinition.Kind, id) is { } document
-                ? Results.Ok(View(document))
-                : AdminAuthorization.Problem(404, "unknown template", $"No template '{id}' in tenant '{http.Tenant()}'."));
+        var group = app.MapGroup("/api/definitions/templates").RequireApiKey(read: ApiPermission.DefinitionsRead, write: ApiPermission.DefinitionsWrite)
+            .MapDefinitionReads(Noun);
 
         group.MapPut("/{id}", async (HttpContext http, string id, DefinitionStore store, CancellationToken cancellationToken) =>
         {
-            if (!IdPattern().IsMatch(id))
-                return AdminAuthorization.Problem(400, "bad id", "id must be 1-64 characters: lowercase letters, digits, '-' or '_', starting with a letter or digit (e.g. cart-reminder).");
-            using var reader = new StreamReader(http.Request.Body);
-            var body = await reader.ReadToEndAsync(cancellationToken);
-            if (body.Length > MaxBodyBytes)
-                return AdminAuthorization.Problem(413, "template too large", $"A template is at most {MaxBodyBytes / 1024} KB.");
-            var (template, errors) = TemplateCompiler.Compile(id, body);
+            var body = await DefinitionEndpoints.ReadPutAsync(http, id, Noun, cancellationToken);
+            if (body.Refusal is { } refusal)
+                return refusal;
+            var (template, errors) = TemplateCompiler.Compile(id, body.Text!);
             if (template is null)
-                return Invalid(errors);
+                return DefinitionEndpoints.Invalid(Noun, errors.Select(e => (e.Field, e.Message)), "field");
             var canonical = JsonSerializer.Serialize(template.Definition, StreamingJson.Options);
-            return Results.Ok(View(await store.PutAsync(http.Tenant(), TemplateDefinition.Kind, id, canonical, "admin", cancellationToken)));
-        });
-
-        group.MapDelete("/{id}", async (HttpContext http, string id, DefinitionStore store, CancellationToken cancellationToken) =>
-        {
-            if (store.Get(http.Tenant(), TemplateDefinition.Kind, id) is null)
-                return AdminAuthorization.Problem(404, "unknown template", $"No template '{id}' in tenant '{http.Tenant()}'.");
-            await store.DeleteAsync(http.Tenant(), TemplateDefinition.Kind, id, "admin", cancellationToken);
-            return Results.NoContent();
+            return Results.Ok(DefinitionEndpoints.View(await store.PutAsync(http.Tenant(), TemplateDefinition.Kind, id, canonical, "admin", cancellationToken)));
         });
 
         app.MapGroup("/api/templates").RequireApiKey(ApiPermission.IdentityRead) // renders unmasked traits: not for analysts
@@ -90,21 +71,4 @@ public static partial class TemplatesApi
         var content = await TemplateRenderer.RenderAsync(template, model);
         return Results.Ok(content);
     }
-
-    private static IResult Invalid(IReadOnlyList<TemplateError> errors) => Results.Problem(
-        statusCode: 400,
-        title: "invalid template",
-        detail: string.Join(" ", errors.Select(e => $"{e.Field}: {e.Message}")),
-        extensions: new Dictionary<string, object?> { ["errors"] = errors.Select(e => new { field = e.Field, message = e.Message }).ToList() });
-
-    private static object View(DefinitionDocument document) => new
-    {
-        id = document.Id,
-        version = document.Version,
-        updatedAt = document.UpdatedAt,
-        definition = JsonNode.Parse(document.Body),
-    };
-
-    [GeneratedRegex("^[a-z0-9][a-z0-9_-]{0,63}$")]
-    private static partial Regex IdPattern();
 }

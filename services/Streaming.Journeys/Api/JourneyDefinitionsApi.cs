@@ -1,5 +1,4 @@
 using System.Text.Json.Nodes;
-using System.Text.RegularExpressions;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
@@ -17,46 +16,33 @@ namespace Streaming.Journeys.Api;
 /// every wrong part by path) writes the draft; <c>POST .../{id}/publish|pause|resume|archive</c> moves
 /// the lifecycle; <c>GET</c> one or all. Stored on config.definitions (kind <c>journey</c>).
 /// </summary>
-public static partial class JourneyDefinitionsApi
+public static class JourneyDefinitionsApi
 {
-    private const int MaxBodyBytes = 64 * 1024;
+    private static readonly DefinitionNoun Noun = new(DefinitionKind.Journey, "journey definition", "new-member-coupon", "split it into several journeys");
 
     public static void MapJourneyDefinitionsApi(this IEndpointRouteBuilder app)
     {
-        var group = app.MapGroup("/api/definitions/journeys").RequireApiKey(read: ApiPermission.DefinitionsRead, write: ApiPermission.DefinitionsWrite);
-
-        group.MapGet("/", (HttpContext http, DefinitionStore store) =>
-            Results.Ok(store.List(DefinitionKind.Journey, http.Tenant()).Select(View)));
+        // Journeys are archived, never deleted: instances and reports refer to their versions.
+        var group = app.MapGroup("/api/definitions/journeys").RequireApiKey(read: ApiPermission.DefinitionsRead, write: ApiPermission.DefinitionsWrite)
+            .MapDefinitionReads(Noun, View, deletable: false);
 
         group.MapGet("/templates", () => Results.Ok(BuiltInJourneys.All.Select(t => new { id = t.Id, description = t.Description, definition = JsonNode.Parse(t.Definition) })));
 
-        group.MapGet("/{id}", (HttpContext http, string id, DefinitionStore store) =>
-            store.Get(http.Tenant(), DefinitionKind.Journey, id) is { } document ? Results.Ok(View(document)) : Unknown(http, id));
-
         group.MapPut("/{id}", async (HttpContext http, string id, DefinitionStore store, CancellationToken cancellationToken) =>
         {
-            if (!IdPattern().IsMatch(id))
-                return AdminAuthorization.Problem(400, "bad id", "id must be 1-64 characters: lowercase letters, digits, '-' or '_', starting with a letter or digit (e.g. new-member-coupon).");
-            if (http.Request.ContentLength > MaxBodyBytes)
-                return TooLarge();
-            using var reader = new StreamReader(http.Request.Body);
-            var body = await reader.ReadToEndAsync(cancellationToken);
-            if (body.Length > MaxBodyBytes)
-                return TooLarge();
-            if (IsYaml(http.Request.ContentType, body))
-            {
-                if (!YamlDocuments.TryConvertToJson(body, out var json, out var yamlError))
-                    return Invalid([new ConditionError("$", yamlError!)]);
-                body = json;
-            }
-            var parsed = JourneyParser.Parse(body);
+            var body = await DefinitionEndpoints.ReadPutAsync(http, id, Noun, cancellationToken);
+            if (body.Refusal is { } refusal)
+                return refusal;
+            if (!YamlDocuments.TryReadDefinition(body.Text!, body.IsYaml, out var json, out var yamlError))
+                return Invalid([yamlError!]);
+            var parsed = JourneyParser.Parse(json);
             if (!parsed.IsValid)
                 return Invalid(parsed.Errors);
             var existing = store.Get(http.Tenant(), DefinitionKind.Journey, id);
             var journey = existing is null ? new JourneyDocument() : JourneyDocument.Read(existing.Body);
             if (journey.Status == JourneyStatus.Archived)
                 return AdminAuthorization.Problem(409, "journey archived", $"Journey '{id}' is archived and read-only; put the definition under a new id.");
-            journey.Draft = JsonNode.Parse(body)!.AsObject();
+            journey.Draft = JsonNode.Parse(json)!.AsObject();
             return Results.Ok(View(await store.PutAsync(http.Tenant(), DefinitionKind.Journey, id, journey.Write(), "admin", cancellationToken)));
         });
 
@@ -102,28 +88,15 @@ public static partial class JourneyDefinitionsApi
     private static async Task<IResult> Change(HttpContext http, string id, DefinitionStore store, Func<JourneyDocument, string?> change, CancellationToken cancellationToken)
     {
         if (store.Get(http.Tenant(), DefinitionKind.Journey, id) is not { } existing)
-            return Unknown(http, id);
+            return DefinitionEndpoints.Unknown(http, Noun, id);
         var journey = JourneyDocument.Read(existing.Body);
         if (change(journey) is { } refusal)
             return AdminAuthorization.Problem(409, "lifecycle", $"Journey '{id}' {refusal}.");
         return Results.Ok(View(await store.PutAsync(http.Tenant(), DefinitionKind.Journey, id, journey.Write(), "admin", cancellationToken)));
     }
 
-    private static IResult Unknown(HttpContext http, string id) =>
-        AdminAuthorization.Problem(404, "unknown journey", $"No journey '{id}' in tenant '{http.Tenant()}'.");
-
-    private static IResult TooLarge() =>
-        AdminAuthorization.Problem(413, "definition too large", $"A journey definition is at most {MaxBodyBytes / 1024} KB; split it into several journeys.");
-
-    private static IResult Invalid(IReadOnlyList<ConditionError> errors) => Results.Problem(
-        statusCode: 400,
-        title: "invalid journey definition",
-        detail: string.Join("; ", errors.Select(e => e.ToString())),
-        extensions: new Dictionary<string, object?> { ["errors"] = errors.Select(e => new { path = e.Path, message = e.Message }).ToList() });
-
-    private static bool IsYaml(string? contentType, string body) =>
-        contentType?.Contains("yaml", StringComparison.OrdinalIgnoreCase) == true
-        || (contentType?.Contains("json", StringComparison.OrdinalIgnoreCase) != true && !body.TrimStart().StartsWith('{'));
+    private static IResult Invalid(IReadOnlyList<ConditionError> errors) =>
+        DefinitionEndpoints.Invalid(Noun, errors.Select(e => (e.Path, e.Message)));
 
     private static object View(DefinitionDocument document)
     {
@@ -139,7 +112,4 @@ public static partial class JourneyDefinitionsApi
             versions = journey.Versions.Select(v => new { version = v.Version, publishedAt = v.PublishedAt, definition = v.Definition }),
         };
     }
-
-    [GeneratedRegex("^[a-z0-9][a-z0-9_-]{0,63}$")]
-    private static partial Regex IdPattern();
 }

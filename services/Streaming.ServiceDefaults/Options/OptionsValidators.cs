@@ -3,26 +3,24 @@ using Microsoft.Extensions.Options;
 namespace Streaming.ServiceDefaults.Options;
 
 /// <summary>Start-up validation with messages that name the setting and how to set it.</summary>
-internal sealed class KafkaOptionsValidator : IValidateOptions<KafkaOptions>
+internal sealed class KafkaOptionsValidator : SettingsValidator<KafkaOptions>
 {
-    public ValidateOptionsResult Validate(string? name, KafkaOptions options)
+    protected override IEnumerable<string> Failures(KafkaOptions options)
     {
-        var failures = new List<string>();
         if (string.IsNullOrWhiteSpace(options.BootstrapServers))
-            failures.Add("Kafka:BootstrapServers is required (env Kafka__BootstrapServers), e.g. 'localhost:9092'.");
+            yield return "Kafka:BootstrapServers is required (env Kafka__BootstrapServers), e.g. 'localhost:9092'.";
         if (options.DeliveryTimeoutMs < 1000)
-            failures.Add("Kafka:DeliveryTimeoutMs must be at least 1000 (milliseconds).");
+            yield return "Kafka:DeliveryTimeoutMs must be at least 1000 (milliseconds).";
         if (options.LingerMs is < 0 or > 1000)
-            failures.Add("Kafka:LingerMs must be between 0 and 1000 (milliseconds).");
+            yield return "Kafka:LingerMs must be between 0 and 1000 (milliseconds).";
         if (options.Compression is not ("none" or "gzip" or "snappy" or "lz4" or "zstd"))
-            failures.Add("Kafka:Compression must be one of none, gzip, snappy, lz4, zstd.");
+            yield return "Kafka:Compression must be one of none, gzip, snappy, lz4, zstd.";
         if (options.TopicReplicationFactor is 0 or < -1 || options.ReplicationFactor is 0 or < -1)
-            failures.Add("Kafka:TopicReplicationFactor must be -1 (the brokers' default) or a number of replicas (1 or more), e.g. 3 (env Kafka__TopicReplicationFactor).");
+            yield return "Kafka:TopicReplicationFactor must be -1 (the brokers' default) or a number of replicas (1 or more), e.g. 3 (env Kafka__TopicReplicationFactor).";
         if (options.SecurityProtocol is not null && !Enum.TryParse<Confluent.Kafka.SecurityProtocol>(options.SecurityProtocol, true, out _))
-            failures.Add("Kafka:SecurityProtocol must be one of Plaintext, Ssl, SaslPlaintext, SaslSsl.");
+            yield return "Kafka:SecurityProtocol must be one of Plaintext, Ssl, SaslPlaintext, SaslSsl.";
         if (options.SaslMechanism is not null && !Enum.TryParse<Confluent.Kafka.SaslMechanism>(options.SaslMechanism, true, out _))
-            failures.Add("Kafka:SaslMechanism must be one of Plain, ScramSha256, ScramSha512, Gssapi, OAuthBearer.");
-        return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
+            yield return "Kafka:SaslMechanism must be one of Plain, ScramSha256, ScramSha512, Gssapi, OAuthBearer.";
     }
 }
 
@@ -45,15 +43,13 @@ internal sealed class AdminOptionsValidator : IValidateOptions<AdminOptions>
     }
 }
 
-internal sealed class SchemaRegistryOptionsValidator : IValidateOptions<SchemaRegistryOptions>
+internal sealed class SchemaRegistryOptionsValidator : SettingsValidator<SchemaRegistryOptions>
 {
-    public ValidateOptionsResult Validate(string? name, SchemaRegistryOptions options)
+    protected override IEnumerable<string> Failures(SchemaRegistryOptions options)
     {
-        var failures = new List<string>();
         if (!Uri.TryCreate(options.Url, UriKind.Absolute, out var url) || url.Scheme is not ("http" or "https"))
-            failures.Add("SchemaRegistry:Url is required (env SchemaRegistry__Url): the Schema Registry's http(s) URL, e.g. 'http://schema-registry:8081'.");
+            yield return "SchemaRegistry:Url is required (env SchemaRegistry__Url): the Schema Registry's http(s) URL, e.g. 'http://schema-registry:8081'.";
         if (string.IsNullOrEmpty(options.BasicAuthUsername) != string.IsNullOrEmpty(options.BasicAuthPassword))
-            failures.Add("SchemaRegistry:BasicAuthUsername and SchemaRegistry:BasicAuthPassword go together: set both (env SchemaRegistry__BasicAuthUsername, SchemaRegistry__BasicAuthPassword from a secret) or neither.");
-        return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
+            yield return "SchemaRegistry:BasicAuthUsername and SchemaRegistry:BasicAuthPassword go together: set both (env SchemaRegistry__BasicAuthUsername, SchemaRegistry__BasicAuthPassword from a secret) or neither.";
     }
 }

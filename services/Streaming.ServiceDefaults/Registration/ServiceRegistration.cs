@@ -2,17 +2,37 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
+using Streaming.ServiceDefaults.Definitions;
 
 namespace Streaming.ServiceDefaults.Registration;
 
 /// <summary>
 /// The one way a service registers itself: <c>Add&lt;Name&gt;(this IHostApplicationBuilder)</c> starts with
-/// <see cref="TryRegisterOnce"/> and binds its <c>&lt;Name&gt;Options</c> with <see cref="AddServiceOptions{TOptions, TValidator}"/>;
+/// <see cref="TryAddService{TOptions, TValidator}"/> (or, without options of its own to check,
+/// <see cref="TryRegisterOnce"/> and <see cref="AddServiceOptions{TOptions}"/>);
 /// <c>Map&lt;Name&gt;(this WebApplication)</c> maps its endpoints. Each service's Program.cs and the
 /// standalone host call the same pair.
 /// </summary>
 public static class ServiceRegistration
 {
+    /// <summary>
+    /// The start of a service's <c>Add&lt;Name&gt;</c>: false when <paramref name="service"/> is already
+    /// registered in this host (see <see cref="TryRegisterOnce"/>); otherwise binds and validates its
+    /// options (<see cref="AddServiceOptions{TOptions, TValidator}"/>, returned in <paramref name="options"/>)
+    /// and adds the definition store that every service reads its definitions from.
+    /// </summary>
+    public static bool TryAddService<TOptions, TValidator>(this IHostApplicationBuilder builder, string service, string section, out TOptions options)
+        where TOptions : class, new()
+        where TValidator : class, IValidateOptions<TOptions>
+    {
+        options = new TOptions();
+        if (!builder.TryRegisterOnce(service))
+            return false;
+        options = builder.AddServiceOptions<TOptions, TValidator>(section);
+        builder.Services.AddDefinitionStore();
+        return true;
+    }
+
     /// <summary>
     /// Records that <paramref name="service"/> is being registered; false when it already was, so an
     /// <c>Add*</c> called twice (a test host, the standalone host) registers everything once.

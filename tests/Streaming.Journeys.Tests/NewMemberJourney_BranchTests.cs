@@ -35,6 +35,8 @@ public sealed class NewMemberJourney_BranchTests : IAsyncLifetime
         // A receipt moves no step by itself; the instance keeps it for the day-3 branch.
         await JourneysFixture.WaitUntilAsync(async () => (await _host.StateAsync(Tenant, 1)).Instances.Single().Events.Any(e => e.Event == "Message Clicked"), "person 1's click to reach the instance");
 
+        // The waits start from the moment each instance reaches them: advance the clock only once all are waiting.
+        await WaitingAt("wait-d3", 1, 2, 3);
         _host.Advance(TimeSpan.FromDays(1));
         await _host.SendAsync(JourneysFixture.Event(Tenant, 2, "Coupon Used", _host.Now));
         await _host.WaitForEvent(e => e.PersonId == 2 && e.Kind == JourneyEventKind.Converted, "person 2 to convert");
@@ -45,6 +47,7 @@ public sealed class NewMemberJourney_BranchTests : IAsyncLifetime
         Assert.Equal("d3-sms-nudge", nudge.StepId);
         Assert.Equal("d3-sms", reminder.StepId);
 
+        await WaitingAt("wait-d7", 1, 3);
         _host.Advance(TimeSpan.FromDays(4) + TimeSpan.FromMinutes(1));
         await _host.WaitForDispatch(d => d.PersonId == 1 && d.Channel == "webhook", "person 1's day-7 call task");
         await _host.WaitForDispatch(d => d.PersonId == 3 && d.Channel == "webhook", "person 3's day-7 call task");
@@ -61,5 +64,11 @@ public sealed class NewMemberJourney_BranchTests : IAsyncLifetime
         Assert.Equal(1, stats.GetProperty("converted").GetInt64());
         var instances = await _host.GetJsonAsync(Tenant, "/api/journeys/instances?type=userId&value=U1");
         Assert.Equal(0, instances.GetProperty("instances").GetArrayLength());
+    }
+
+    private async Task WaitingAt(string stepId, params long[] persons)
+    {
+        foreach (var person in persons)
+            await _host.WaitForEvent(e => e.PersonId == person && e.Kind == JourneyEventKind.StepStarted && e.StepId == stepId, $"person {person} to wait at {stepId}");
     }
 }

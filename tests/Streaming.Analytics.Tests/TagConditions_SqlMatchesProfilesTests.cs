@@ -77,7 +77,7 @@ public sealed class TagConditions_SqlMatchesProfilesTests(ClickHouseFixture fixt
         // Profiles: through Kafka, each person's events in order, a final "Synced" event marking the person done.
         var producer = app.Services.GetRequiredService<IEventProducer>();
         await producer.ProduceAllAsync([.. events.Select(e => OutboundMessage.Create(TopicCatalog.EventsIdentified, PartitionKey.For(Tenant, e.PersonId), e))]);
-        var deadline = DateTime.UtcNow.AddSeconds(60);
+        var deadline = DateTime.UtcNow + Eventually.Limit;
         while (changes.Count(c => c is { Kind: ProfileChangeKind.TagEntered, TagId: "synced" }) < People)
         {
             Assert.True(DateTime.UtcNow < deadline, $"Profiles applied {changes.Count(c => c.TagId == "synced")} of {People} people in time");

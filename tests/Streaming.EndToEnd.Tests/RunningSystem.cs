@@ -107,28 +107,3 @@ internal sealed class RunningSystem : IAsyncDisposable
         }
     }
 }
-
-internal static class Eventually
-{
-    /// <summary>
-    /// How long a whole-system test waits for a condition: generous, since the machine may be shared
-    /// with other suites (the loop ends as soon as the condition holds, so a quiet machine is not slowed).
-    /// </summary>
-    public static readonly TimeSpan Limit = TimeSpan.FromMinutes(5);
-
-    /// <summary>Polls until <paramref name="probe"/> answers non-null; fails naming what never happened and the last answer.</summary>
-    public static async Task<T> Async<T>(string what, Func<Task<T?>> probe, TimeSpan? limit = null)
-        where T : class
-    {
-        var deadline = DateTime.UtcNow + (limit ?? Limit);
-        while (true)
-        {
-            var value = await probe();
-            if (value is not null)
-                return value;
-            if (DateTime.UtcNow > deadline)
-                Assert.Fail($"Within {(limit ?? Limit).TotalSeconds:F0} s: {what} did not happen.");
-            await Task.Delay(250);
-        }
-    }
-}

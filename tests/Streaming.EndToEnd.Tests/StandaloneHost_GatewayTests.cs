@@ -61,7 +61,7 @@ public sealed class StandaloneHost_GatewayTests : IDisposable
         }).Build();
         consumer.Assign(Enumerable.Range(0, TopicCatalog.EventsRaw.Partitions).Select(p => new TopicPartitionOffset(TopicCatalog.EventsRaw.Name, p, Offset.Beginning)));
         var events = new List<Streaming.Contracts.Records.TrackingEvent>();
-        var deadline = DateTime.UtcNow.AddSeconds(10);
+        var deadline = DateTime.UtcNow + Eventually.Limit;
         while (events.Count < 2 && DateTime.UtcNow < deadline)
         {
             var result = consumer.Consume(TimeSpan.FromMilliseconds(100));

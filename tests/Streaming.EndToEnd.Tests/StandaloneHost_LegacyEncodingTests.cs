@@ -99,7 +99,7 @@ public sealed class StandaloneHost_LegacyEncodingTests
         consumer.Assign(Enumerable.Range(0, partitions).Select(p => new TopicPartitionOffset(topic, p, Offset.Beginning)));
         var values = new List<byte[]>();
         var ended = new HashSet<int>();
-        var deadline = DateTime.UtcNow.AddSeconds(10);
+        var deadline = DateTime.UtcNow + Eventually.Limit;
         while (ended.Count < partitions && DateTime.UtcNow < deadline)
         {
             var result = consumer.Consume(TimeSpan.FromMilliseconds(100));

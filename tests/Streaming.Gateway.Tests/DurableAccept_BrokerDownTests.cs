@@ -60,7 +60,7 @@ public sealed class DurableAccept_BrokerDownTests : IAsyncLifetime
 
     private static async Task<HttpResponseMessage> RetryUntilOkAsync(Func<Task<HttpResponseMessage>> send)
     {
-        var deadline = DateTime.UtcNow.AddSeconds(30);
+        var deadline = DateTime.UtcNow + Eventually.Limit;
         while (true)
         {
             var response = await send();

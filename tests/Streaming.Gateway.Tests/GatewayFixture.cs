@@ -154,7 +154,7 @@ public sealed class GatewayFixture : IAsyncLifetime
         if (offsets.Count == 0)
             return messages;
         consumer.Assign(offsets);
-        var deadline = DateTime.UtcNow.AddSeconds(10);
+        var deadline = DateTime.UtcNow + Eventually.Limit;
         while (ends.Count > 0 && DateTime.UtcNow < deadline)
         {
             var result = consumer.Consume(TimeSpan.FromMilliseconds(200));

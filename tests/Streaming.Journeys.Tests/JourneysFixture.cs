@@ -191,7 +191,7 @@ public sealed class JourneysFixture : IAsyncDisposable
 
     public async Task<T> WaitFor<T>(Func<T?> probe, string what) where T : class
     {
-        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(60);
+        var deadline = DateTime.UtcNow + Eventually.Limit;
         while (true)
         {
             if (probe() is { } found)
@@ -207,7 +207,7 @@ public sealed class JourneysFixture : IAsyncDisposable
 
     public static async Task WaitUntilAsync(Func<Task<bool>> condition, string what)
     {
-        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(60);
+        var deadline = DateTime.UtcNow + Eventually.Limit;
         while (!await condition())
         {
             if (DateTime.UtcNow > deadline)
@@ -220,16 +220,7 @@ public sealed class JourneysFixture : IAsyncDisposable
     public async Task<Model.PersonState> StateAsync(string tenant, long personId) =>
         (await App.Services.GetRequiredService<Storage.PersonStateStore>().LoadAsync(tenant, personId)).State;
 
-    public static async Task WaitUntil(Func<bool> condition, TimeSpan timeout, string what)
-    {
-        var deadline = DateTime.UtcNow + timeout;
-        while (!condition())
-        {
-            if (DateTime.UtcNow > deadline)
-                throw new TimeoutException($"Timed out after {timeout.TotalSeconds:F0}s waiting for {what}.");
-            await Task.Delay(25);
-        }
-    }
+    public static Task WaitUntil(Func<bool> condition, TimeSpan timeout, string what) => Eventually.UntilAsync(condition, what, timeout);
 
     public async ValueTask DisposeAsync()
     {

@@ -135,18 +135,8 @@ public sealed class ProfilesFixture : IAsyncDisposable
         return await response.Content.ReadFromJsonAsync<JsonElement>();
     }
 
-    public static async Task<T> WaitFor<T>(Func<Task<T?>> probe, TimeSpan timeout, string what) where T : struct
-    {
-        var deadline = DateTime.UtcNow + timeout;
-        while (true)
-        {
-            if (await probe() is { } value)
-                return value;
-            if (DateTime.UtcNow > deadline)
-                throw new TimeoutException($"Timed out after {timeout.TotalSeconds:F0}s waiting for {what}.");
-            await Task.Delay(25);
-        }
-    }
+    /// <summary>Waits for <paramref name="probe"/> to answer, for at least <see cref="Eventually.Limit"/> (see <see cref="Eventually"/>).</summary>
+    public static Task<T> WaitFor<T>(Func<Task<T?>> probe, TimeSpan timeout, string what) where T : struct => Eventually.ValueAsync(what, probe, timeout);
 
     public Task<ProfileChange> WaitForChange(Func<ProfileChange, bool> match, TimeSpan timeout, string what) =>
         WaitForChangeCore(match, timeout, what);

@@ -69,7 +69,7 @@ public sealed class ProfilesService_TimerTests : IAsyncLifetime
         var topic = TopicCatalog.EventsIdentified;
         consumer.Assign(Enumerable.Range(0, topic.Partitions).Select(p => new TopicPartitionOffset(topic.Name, p, Offset.Beginning)));
         var seen = new Dictionary<string, int>();
-        var deadline = DateTime.UtcNow.AddSeconds(20);
+        var deadline = DateTime.UtcNow + Eventually.Limit;
         while (seen.Count < people.Count && DateTime.UtcNow < deadline)
         {
             if (consumer.Consume(TimeSpan.FromMilliseconds(100)) is { IsPartitionEOF: false, Message: not null } result)

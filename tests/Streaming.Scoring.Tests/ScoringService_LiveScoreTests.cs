@@ -152,20 +152,11 @@ public sealed class ScoringService_LiveScoreTests
         return response.StatusCode;
     }
 
-    private static async Task WaitUntilAsync(Func<Task<bool>> condition, string what)
-    {
-        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(60);
-        while (!await condition())
-        {
-            if (DateTime.UtcNow > deadline)
-                throw new TimeoutException("Timed out waiting for " + what);
-            await Task.Delay(50);
-        }
-    }
+    private static Task WaitUntilAsync(Func<Task<bool>> condition, string what) => Eventually.UntilAsync(condition, what);
 
     private static async Task<ProfileChange> WaitForAsync(ConcurrentQueue<ProfileChange> changes, Func<ProfileChange, bool> match, string what)
     {
-        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(60);
+        var deadline = DateTime.UtcNow + Eventually.Limit;
         while (true)
         {
             if (changes.FirstOrDefault(match) is { } found)

@@ -128,16 +128,8 @@ public sealed class DispatchFixture : IAsyncDisposable
         }
     }
 
-    public static async Task WaitUntilAsync(Func<bool> condition, TimeSpan timeout, string what)
-    {
-        var deadline = DateTime.UtcNow + timeout;
-        while (!condition())
-        {
-            if (DateTime.UtcNow > deadline)
-                throw new TimeoutException($"Timed out after {timeout.TotalSeconds:F0}s waiting for {what}.");
-            await Task.Delay(20);
-        }
-    }
+    /// <summary>Waits for <paramref name="condition"/>, for at least <see cref="Eventually.Limit"/> (see <see cref="Eventually"/>).</summary>
+    public static Task WaitUntilAsync(Func<bool> condition, TimeSpan timeout, string what) => Eventually.UntilAsync(condition, what, timeout);
 
     public async ValueTask DisposeAsync()
     {

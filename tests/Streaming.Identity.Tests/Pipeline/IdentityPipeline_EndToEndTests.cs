@@ -109,14 +109,5 @@ public sealed class IdentityPipeline_EndToEndTests
         Assert.All(mergesAfterReplay.GroupBy(m => m.Value.MergeId), g => Assert.Single(g.Select(m => m.Value).Distinct()));
     }
 
-    private static async Task WaitForAsync(Func<bool> condition, string what)
-    {
-        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(60);
-        while (!condition())
-        {
-            if (DateTime.UtcNow > deadline)
-                throw new TimeoutException($"Timed out waiting for {what}.");
-            await Task.Delay(100);
-        }
-    }
+    private static Task WaitForAsync(Func<bool> condition, string what) => Eventually.UntilAsync(condition, what);
 }

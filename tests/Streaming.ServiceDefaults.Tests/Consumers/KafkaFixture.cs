@@ -90,16 +90,8 @@ public sealed class KafkaFixture : IDisposable
         return results;
     }
 
-    public static async Task WaitUntil(Func<bool> condition, TimeSpan timeout, string what)
-    {
-        var deadline = DateTime.UtcNow + timeout;
-        while (!condition())
-        {
-            if (DateTime.UtcNow > deadline)
-                throw new TimeoutException($"Timed out after {timeout.TotalSeconds:F0}s waiting for {what}.");
-            await Task.Delay(50);
-        }
-    }
+    /// <summary>Waits for <paramref name="condition"/>, for at least <see cref="Eventually.Limit"/> (see <see cref="Eventually"/>).</summary>
+    public static Task WaitUntil(Func<bool> condition, TimeSpan timeout, string what) => Eventually.UntilAsync(condition, what, timeout);
 
     public void Dispose()
     {

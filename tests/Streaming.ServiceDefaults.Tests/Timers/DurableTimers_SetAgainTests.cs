@@ -20,7 +20,7 @@ public sealed class DurableTimers_SetAgainTests
             }
         };
         var member = await bed.StartMemberAsync(handler);
-        await KafkaFixture.WaitUntil(() => member.AssignedPartitions.Count == KafkaFixture.Partitions, TimeSpan.FromSeconds(30), "the member to own every partition");
+        await KafkaFixture.WaitUntil(() => member.AssignedPartitions.Count == KafkaFixture.Partitions, Eventually.Limit, "the member to own every partition");
         await bed.Timers.ScheduleAsync("person-1", "remind", bed.Now + 1_000);
         // Due next in the same partition: once it fired, the sweeper has finished with "remind".
         await bed.Timers.ScheduleAsync("person-1", "marker", bed.Now + 2_000);

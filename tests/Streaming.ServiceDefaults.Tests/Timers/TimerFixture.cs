@@ -51,7 +51,7 @@ public sealed class TimerFixture : IAsyncDisposable
     /// <summary>Moves the clock one sweep interval at a time until <paramref name="condition"/> holds.</summary>
     public async Task SweepUntil(Func<bool> condition, string what)
     {
-        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(60);
+        var deadline = DateTime.UtcNow + Eventually.Limit;
         while (!condition())
         {
             if (DateTime.UtcNow > deadline)

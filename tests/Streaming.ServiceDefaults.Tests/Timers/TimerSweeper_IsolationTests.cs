@@ -21,7 +21,7 @@ public sealed class TimerSweeper_IsolationTests
             _ => Task.CompletedTask,
         };
         var member = await bed.StartMemberAsync(handler);
-        await KafkaFixture.WaitUntil(() => member.AssignedPartitions.Count == KafkaFixture.Partitions, TimeSpan.FromSeconds(30), "the member to own every partition");
+        await KafkaFixture.WaitUntil(() => member.AssignedPartitions.Count == KafkaFixture.Partitions, Eventually.Limit, "the member to own every partition");
 
         // The failing timer is due first, in the same partition as the others.
         var partition = bed.Set.PartitionOf("k");

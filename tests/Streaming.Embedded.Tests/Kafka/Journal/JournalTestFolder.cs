@@ -52,7 +52,7 @@ internal sealed class JournalTestFolder : IDisposable
         consumer.Assign(Enumerable.Range(0, partitions).Select(p => new TopicPartitionOffset(topic, p, Offset.Beginning)));
         var read = new List<StoredMessage>();
         var atEnd = new HashSet<int>();
-        var deadline = DateTime.UtcNow.AddSeconds(30);
+        var deadline = DateTime.UtcNow + Eventually.Limit;
         while ((read.Count < expected || atEnd.Count < partitions) && DateTime.UtcNow < deadline)
         {
             var result = consumer.Consume(TimeSpan.FromMilliseconds(100));

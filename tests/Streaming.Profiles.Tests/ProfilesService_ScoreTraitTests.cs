@@ -32,8 +32,8 @@ public sealed class ProfilesService_ScoreTraitTests : IAsyncLifetime
         await PublishScoreAsync(tenant, person, "s1", null, 83, now);
         var entered = await _host.WaitForChange(c => c is { Tenant: tenant, PersonId: person, Kind: ProfileChangeKind.TagEntered, TagId: "at-risk" }, TimeSpan.FromSeconds(60), "at-risk entered on churn_score 83");
         Assert.NotNull(entered.ChangeId);
-        var profile = (await _host.ProfileAsync(tenant, $"/api/profiles/{person}"))!.Value;
-        Assert.Equal(83, profile.GetProperty("traits").GetProperty("churn_score").GetInt32());
+        // The tag change is produced before the profile is written (a crash in between re-sends it): wait for the write.
+        var profile = await ScoreAsync(tenant, person, 83);
         Assert.Contains(profile.GetProperty("tags").EnumerateArray(), t => t.GetProperty("id").GetString() == "at-risk");
 
         // A score from before the last one, delivered late, changes nothing (applied, it would leave the
@@ -42,13 +42,19 @@ public sealed class ProfilesService_ScoreTraitTests : IAsyncLifetime
         await PublishScoreAsync(tenant, person, "s2", 83, 79, now + 1_000);
         await PublishScoreAsync(tenant, person, "s3", 79, 60, now + 2_000);
         await _host.WaitForChange(c => c is { Tenant: tenant, PersonId: person, Kind: ProfileChangeKind.TagLeft, TagId: "at-risk" }, TimeSpan.FromSeconds(60), "at-risk left on churn_score 60");
-        profile = (await _host.ProfileAsync(tenant, $"/api/profiles/{person}"))!.Value;
-        Assert.Equal(60, profile.GetProperty("traits").GetProperty("churn_score").GetInt32());
+        await ScoreAsync(tenant, person, 60);
         Assert.Single(_host.Changes, c => c is { PersonId: person, Kind: ProfileChangeKind.TagEntered });
         Assert.Single(_host.Changes, c => c is { PersonId: person, Kind: ProfileChangeKind.TagLeft });
         // The score change is not announced a second time as a trait change.
         Assert.DoesNotContain(_host.Changes, c => c is { PersonId: person, Kind: ProfileChangeKind.TraitChanged, Trait: "churn_score" });
     }
+
+    private Task<System.Text.Json.JsonElement> ScoreAsync(string tenant, long person, int score) =>
+        ProfilesFixture.WaitFor(async () =>
+        {
+            var profile = await _host.ProfileAsync(tenant, $"/api/profiles/{person}");
+            return profile is { } p && p.GetProperty("traits").TryGetProperty("churn_score", out var trait) && trait.GetInt32() == score ? profile : null;
+        }, TimeSpan.FromSeconds(60), $"churn_score {score} on the profile");
 
     private Task PublishScoreAsync(string tenant, long person, string id, int? old, int score, long at) =>
         _host.Producer.ProduceAsync(TopicCatalog.ProfilesChanges, PartitionKey.For(tenant, person), new ProfileChange

@@ -77,18 +77,7 @@ public static class ProfileCodec
 
     public static ProfileState Decode(byte[] data)
     {
-        var r = new ProfileReader(data);
-        var format = r.ReadByte();
-        if (format != Format1)
-            throw new InvalidDataException($"Unknown profile format {format}; this version reads format {Format1}.");
-        var state = new ProfileState
-        {
-            FirstSeen = ReadOptional(r),
-            LastSeen = ReadOptional(r),
-            CartOpenSince = ReadOptional(r),
-            MergedInto = ReadOptional(r),
-            Sessions = r.Read7BitEncodedInt64(),
-        };
+        var (r, state) = ReadHead(data);
         for (var h = 0; h < 24; h++)
             state.ActiveHours[h] = r.Read7BitEncodedInt64();
         ReadMap(r, state.Channels, x => x.Read7BitEncodedInt64());
@@ -100,7 +89,7 @@ public static class ProfileCodec
         for (var i = 0; i < identifiers; i++)
             state.Identifiers.Add(r.ReadString());
         ReadMap(r, state.Traits, x => new TraitValue { Json = x.ReadString(), At = x.Read7BitEncodedInt64(), Once = x.ReadBoolean() });
-        ReadMap(r, state.Slots, ReadSlot);
+        ReadMap(r, state.Slots, static x => ReadSlot(x));
         ReadMap(r, state.Pending, x =>
         {
             var changes = new List<ProfileChange>(x.Read7BitEncodedInt());
@@ -128,18 +117,7 @@ public static class ProfileCodec
     /// </summary>
     public static ProfileState DecodeSeries(byte[] data, IReadOnlySet<string> slots)
     {
-        var r = new ProfileReader(data);
-        var format = r.ReadByte();
-        if (format != Format1)
-            throw new InvalidDataException($"Unknown profile format {format}; this version reads format {Format1}.");
-        var state = new ProfileState
-        {
-            FirstSeen = ReadOptional(r),
-            LastSeen = ReadOptional(r),
-            CartOpenSince = ReadOptional(r),
-            MergedInto = ReadOptional(r),
-            Sessions = r.Read7BitEncodedInt64(),
-        };
+        var (r, state) = ReadHead(data);
         for (var h = 0; h < 24; h++)
             r.Read7BitEncodedInt64();
         for (var map = 0; map < 4; map++) // channels, sources, tags, fences: string -> count or time
@@ -157,12 +135,29 @@ public static class ProfileCodec
         for (var i = 0; i < count; i++)
         {
             var id = r.ReadKey();
-            if (slots.Contains(id))
-                state.Slots[id] = ReadSlot(r);
-            else
-                SkipSlot(r);
+            var keep = slots.Contains(id);
+            var slot = ReadSlot(r, keep);
+            if (keep)
+                state.Slots[id] = slot;
         }
         return state;
+    }
+
+    /// <summary>The format byte and the fields every reader needs: seen times, open cart, merge redirect, sessions.</summary>
+    private static (ProfileReader Reader, ProfileState State) ReadHead(byte[] data)
+    {
+        var r = new ProfileReader(data);
+        var format = r.ReadByte();
+        if (format != Format1)
+            throw new InvalidDataException($"Unknown profile format {format}; this version reads format {Format1}.");
+        return (r, new ProfileState
+        {
+            FirstSeen = ReadOptional(r),
+            LastSeen = ReadOptional(r),
+            CartOpenSince = ReadOptional(r),
+            MergedInto = ReadOptional(r),
+            Sessions = r.Read7BitEncodedInt64(),
+        });
     }
 
     private static void Skip(ProfileReader r, Action<ProfileReader> skipValue)
@@ -172,37 +167,6 @@ public static class ProfileCodec
         {
             r.SkipString();
             skipValue(r);
-        }
-    }
-
-    /// <summary>Steps over a series written by <see cref="WriteSlot"/>.</summary>
-    private static void SkipSlot(ProfileReader r)
-    {
-        var f = (SlotFields)r.ReadUInt16();
-        r.Read7BitEncodedInt64();
-        if ((f & SlotFields.Sum) != 0) ReadDecimal(r);
-        if ((f & SlotFields.Numeric) != 0) r.Read7BitEncodedInt64();
-        if ((f & SlotFields.InHours) != 0) r.Read7BitEncodedInt64();
-        if ((f & SlotFields.Min) != 0) ReadDecimal(r);
-        if ((f & SlotFields.Max) != 0) ReadDecimal(r);
-        if ((f & SlotFields.First) != 0) r.Read7BitEncodedInt64();
-        if ((f & SlotFields.Last) != 0) r.Read7BitEncodedInt64();
-        if ((f & SlotFields.FirstId) != 0) r.SkipString();
-        if ((f & SlotFields.LastId) != 0) r.SkipString();
-        if ((f & SlotFields.FirstValue) != 0) r.SkipString();
-        if ((f & SlotFields.LastValue) != 0) r.SkipString();
-        if ((f & SlotFields.Distinct) != 0) Skip(r, static x => x.Read7BitEncodedInt());
-        var days = r.Read7BitEncodedInt();
-        for (var i = 0; i < days; i++)
-        {
-            r.Read7BitEncodedInt();
-            var bf = (BucketFields)r.ReadByte();
-            r.Read7BitEncodedInt64();
-            if ((bf & BucketFields.Sum) != 0) ReadDecimal(r);
-            if ((bf & BucketFields.Numeric) != 0) r.Read7BitEncodedInt64();
-            if ((bf & BucketFields.InHours) != 0) r.Read7BitEncodedInt64();
-            if ((bf & BucketFields.Min) != 0) ReadDecimal(r);
-            if ((bf & BucketFields.Max) != 0) ReadDecimal(r);
         }
     }
 
@@ -270,10 +234,17 @@ public static class ProfileCodec
         }
     }
 
-    private static SlotData ReadSlot(ProfileReader r)
+    /// <summary>A series not kept (<see cref="DecodeSeries"/>) is read into one reused object per thread, its strings stepped over.</summary>
+    [ThreadStatic]
+    private static SlotData? _skipped;
+
+    private static SlotData ReadSlot(ProfileReader r, bool keep = true)
     {
         var f = (SlotFields)r.ReadUInt16();
-        var s = new SlotData { Count = r.Read7BitEncodedInt64() };
+        var s = keep ? new SlotData() : _skipped ??= new SlotData();
+        if (!keep)
+            s.Days.Clear();
+        s.Count = r.Read7BitEncodedInt64();
         if ((f & SlotFields.Sum) != 0) s.Sum = ReadDecimal(r);
         if ((f & SlotFields.Numeric) != 0) s.Numeric = r.Read7BitEncodedInt64();
         if ((f & SlotFields.InHours) != 0) s.InHours = r.Read7BitEncodedInt64();
@@ -281,11 +252,12 @@ public static class ProfileCodec
         if ((f & SlotFields.Max) != 0) s.Max = ReadDecimal(r);
         if ((f & SlotFields.First) != 0) s.First = r.Read7BitEncodedInt64();
         if ((f & SlotFields.Last) != 0) s.Last = r.Read7BitEncodedInt64();
-        if ((f & SlotFields.FirstId) != 0) s.FirstId = r.ReadString();
-        if ((f & SlotFields.LastId) != 0) s.LastId = r.ReadString();
-        if ((f & SlotFields.FirstValue) != 0) s.FirstValue = r.ReadString();
-        if ((f & SlotFields.LastValue) != 0) s.LastValue = r.ReadString();
-        if ((f & SlotFields.Distinct) != 0) ReadMap(r, s.Distinct = new(StringComparer.Ordinal), x => x.Read7BitEncodedInt(), pooledKeys: false);
+        if ((f & SlotFields.FirstId) != 0) s.FirstId = Text(r, keep);
+        if ((f & SlotFields.LastId) != 0) s.LastId = Text(r, keep);
+        if ((f & SlotFields.FirstValue) != 0) s.FirstValue = Text(r, keep);
+        if ((f & SlotFields.LastValue) != 0) s.LastValue = Text(r, keep);
+        if ((f & SlotFields.Distinct) != 0 && keep) ReadMap(r, s.Distinct = new(StringComparer.Ordinal), x => x.Read7BitEncodedInt(), pooledKeys: false);
+        else if ((f & SlotFields.Distinct) != 0) Skip(r, static x => x.Read7BitEncodedInt());
         var days = r.Read7BitEncodedInt();
         s.Days.EnsureCapacity(days);
         for (var i = 0; i < days; i++)
@@ -339,6 +311,15 @@ public static class ProfileCodec
     }
 
     private static string? ReadOptionalString(ProfileReader r) => r.ReadBoolean() ? r.ReadString() : null;
+
+    /// <summary>A string, or null after stepping over it when it is not kept.</summary>
+    private static string? Text(ProfileReader r, bool keep)
+    {
+        if (keep)
+            return r.ReadString();
+        r.SkipString();
+        return null;
+    }
 
     /// <summary>Most amounts have a small mantissa: scale byte + varint (zigzag); else a marker and the 16 raw bytes.</summary>
     private static void WriteDecimal(BinaryWriter w, decimal value)

@@ -47,6 +47,9 @@ public sealed class ScoringScenario : IBenchScenario
 {
     private const string Tenant = "bench";
 
+    /// <summary>A probe customer's orders: days before now, the last one 100 days ago (a lapsed customer).</summary>
+    private static readonly int[] ProbeOrderDaysAgo = [160, 130, 100];
+
     public string Name => "scoring";
     public string Description => "churn model training time on Online Retail, persons scored per second, rescoring through Redis, profile-change-to-score latency (--persons N --probes N --invoices FILE)";
 
@@ -288,7 +291,7 @@ public sealed class ScoringScenario : IBenchScenario
         for (var i = 0; i < probes && !cancellationToken.IsCancellationRequested; i++)
         {
             var person = 90_000_000L + i;
-            var orders = new[] { 160, 130, 100 }.Select(days => RetailHistory.Track(Tenant, person, ChurnFeatures.OrderCompleted, today.AddDays(-days), $"probe-{person}-{days}", """{"revenue": 40}"""));
+            var orders = ProbeOrderDaysAgo.Select(days => RetailHistory.Track(Tenant, person, ChurnFeatures.OrderCompleted, today.AddDays(-days), $"probe-{person}-{days}", """{"revenue": 40}"""));
             await producer.ProduceAllAsync([.. orders.Select(o => OutboundMessage.Create(TopicCatalog.EventsIdentified, PartitionKey.For(Tenant, person), o))], cancellationToken);
             var identify = new IdentifiedEvent(person, new TrackingEvent
             {
@@ -314,6 +317,7 @@ public sealed class ScoringScenario : IBenchScenario
             latencies.Add(Stopwatch.GetElapsedTime(seen[(person, "name")], scored).TotalMilliseconds);
             eventLatencies.Add(Stopwatch.GetElapsedTime(sent, scored).TotalMilliseconds);
         }
+        await app.StopAsync(CancellationToken.None);
         latencies.Sort();
         eventLatencies.Sort();
         var (p50, p99) = (Measure.Percentile(latencies, 50), Measure.Percentile(latencies, 99));

@@ -33,10 +33,12 @@ public sealed class WholeSystem_ScoringTests
         }
         await Accepted(system, "v1/identify", $$"""{"userId": "{{userId}}", "traits": {"name": "Ada"}, "messageId": "{{run}}-identify", "timestamp": "{{now.ToString("O", CultureInfo.InvariantCulture)}}"}""");
 
-        var profile = await Eventually.Async("the churn score on the profile and the at-risk tag", async () =>
+        // Score and band are two changes, applied one after the other: wait for both and the tag.
+        var profile = await Eventually.Async("the churn score and band on the profile and the at-risk tag", async () =>
         {
             var found = await system.GetAsync($"/api/profiles/lookup?type=userId&value={userId}");
-            return found?["traits"]?["churn_score"] is not null && found["tags"]!.AsArray().Any(t => (string?)t!["id"] == "at-risk") ? found : null;
+            return found?["traits"]?["churn_score"] is not null && found["traits"]?["churn_band"] is not null
+                && found["tags"]!.AsArray().Any(t => (string?)t!["id"] == "at-risk") ? found : null;
         });
         Assert.InRange(profile["traits"]!["churn_score"]!.GetValue<int>(), 75, 100);
         Assert.Equal("high", (string?)profile["traits"]!["churn_band"]);

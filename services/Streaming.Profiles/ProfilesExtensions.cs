@@ -21,6 +21,8 @@ public static class ProfilesExtensions
     public const string GroupId = "profiles";
     /// <summary>Merges have their own group so that joining one subscription never rebalances the other.</summary>
     public const string MergesGroupId = "profiles-merges";
+    /// <summary>Scores (score_changed on profiles.changes) written into profiles as traits, in their own group too.</summary>
+    public const string ScoresGroupId = "profiles-scores";
 
     /// <summary>
     /// events.identified as this service consumes it. A short queue per partition: messages waiting
@@ -47,6 +49,7 @@ public static class ProfilesExtensions
         // What the profiles service listens to:
         services.AddSubscription<Contracts.Records.IdentifiedEvent, ProfilePipeline>(EventsSubscription);
         services.AddSubscription<Contracts.Records.IdentityMerge, MergesPipeline>(new(TopicCatalog.IdentityMerges, MergesGroupId));
+        services.AddSubscription<Contracts.Records.ProfileChange, ScoreTraitsHandler>(new(TopicCatalog.ProfilesChanges, ScoresGroupId));
         return builder;
     }
 

@@ -11,6 +11,7 @@ using Streaming.Scoring.Pipeline;
 using Streaming.Scoring.Scoring;
 using Streaming.Scoring.Storage;
 using Streaming.Scoring.Timers;
+using Streaming.Scoring.Training;
 using Streaming.ServiceDefaults.Consumers;
 using Streaming.ServiceDefaults.Definitions;
 using Streaming.ServiceDefaults.Registration;
@@ -38,6 +39,9 @@ public static class ScoringExtensions
         services.TryAddSingleton<Rescoring>();
         services.TryAddSingleton<RescoreTimers>();
         services.AddDurableTimers<RescoreTimerHandler>(RescoreTimers.Set);
+        // Off unless Scoring:RetrainCron is set (then it needs ClickHouse; checked at start).
+        services.TryAddSingleton<ScheduledRetrain>();
+        services.AddHostedService(sp => sp.GetRequiredService<ScheduledRetrain>());
 
         // What the scoring service listens to (models come through the definition store):
         services.AddSubscription<ProfileChange, RescoreOnChangeHandler>(new(TopicCatalog.ProfilesChanges, options.GroupId));

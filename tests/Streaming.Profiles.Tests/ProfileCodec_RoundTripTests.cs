@@ -41,5 +41,16 @@ public sealed class ProfileCodec_RoundTripTests
         Assert.Equal(3, decoded.Slots.Values.Single(s => s.Distinct is not null).Distinct!.Count);
         Assert.True(AppliedMessages.Contains(decoded, AppliedMessages.Hash("m-1")));
         Assert.Equal(ulong.MaxValue, decoded.RecentMessages[^1]);
+
+        // Reading only some series steps over everything else (traits, pending changes, series with
+        // distinct values and first/last values) and gives the same series and seen times.
+        var distinctSlot = decoded.Slots.Single(s => s.Value.Distinct is not null).Key;
+        var wanted = new HashSet<string>(StringComparer.Ordinal) { "n:Order Completed", "n:Nothing" };
+        var series = ProfileCodec.DecodeSeries(ProfileCodec.Encode(state), wanted);
+        Assert.Equal(["n:Order Completed"], series.Slots.Keys);
+        Assert.Equal(JsonSerializer.Serialize(decoded.Slots["n:Order Completed"]), JsonSerializer.Serialize(series.Slots["n:Order Completed"]));
+        Assert.Equal((decoded.FirstSeen, decoded.LastSeen, decoded.CartOpenSince), (series.FirstSeen, series.LastSeen, series.CartOpenSince));
+        var onlyDistinct = ProfileCodec.DecodeSeries(ProfileCodec.Encode(state), new HashSet<string> { distinctSlot });
+        Assert.Equal(JsonSerializer.Serialize(decoded.Slots[distinctSlot]), JsonSerializer.Serialize(onlyDistinct.Slots[distinctSlot]));
     }
 }

@@ -30,6 +30,11 @@ public sealed class ChurnFeatures_ParityTests(ScoringFixture fixture)
         {
             var profile = await store.LoadCurrentAsync(tenant, person.PersonId);
             var online = OnlineChurnFeatures.Of(profile.State, cut.ToUnixTimeMilliseconds());
+            // What the service scores with: the stored profile read for the features' series only.
+            var stored = (await store.LoadCurrentEncodedManyAsync(tenant, [person.PersonId]))[0].Data!;
+            var served = new float[ChurnFeatures.Count];
+            OnlineChurnFeatures.Of(stored, cut.ToUnixTimeMilliseconds(), served);
+            Assert.Equal(online, served);
             for (var f = 0; f < ChurnFeatures.Count; f++)
             {
                 var (a, b) = (person.Vector[f], online[f]);

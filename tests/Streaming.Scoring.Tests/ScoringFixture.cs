@@ -23,6 +23,7 @@ public sealed class ScoringFixture : IAsyncLifetime
 
     public string ClickHouseConnectionString => _infrastructure?.ClickHouseConnectionString ?? throw new InvalidOperationException("The fixture is not started.");
     public IConnectionMultiplexer Redis { get; private set; } = null!;
+    public string RedisConfiguration => _redis?.ClientConfiguration ?? throw new InvalidOperationException("The fixture is not started.");
 
     public async Task InitializeAsync()
     {

@@ -11,6 +11,8 @@ public sealed class ScoringOptions_StartTests
     [InlineData("Scoring:HighFrom", "40", "Scoring:HighFrom (40) must be above Scoring:MediumFrom (50)")]
     [InlineData("Scoring:MediumFrom", "0", "MediumFrom")]
     [InlineData("Redis:Configuration", "", "The scoring service reads live profiles and keeps scores in Redis: set Redis:Configuration (env Redis__Configuration)")]
+    [InlineData("Scoring:RetrainCron", "every two weeks", "Scoring:RetrainCron ('every two weeks') is not a cron expression")]
+    [InlineData("Scoring:RetrainCron", "0 3 */14 * *", "Scoring:RetrainCron is set, so the scoring service trains on ClickHouse history: set ClickHouse:ConnectionString")]
     public async Task Scoring_does_not_start_and_names_the_setting_when_it_is_invalid(string key, string value, string message)
     {
         var builder = WebApplication.CreateBuilder();

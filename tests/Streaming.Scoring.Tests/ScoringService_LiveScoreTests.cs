@@ -25,8 +25,9 @@ namespace Streaming.Scoring.Tests;
 /// <summary>
 /// Profiles and scoring in one host on real engines (embedded Kafka, Redis): a published model is
 /// picked up live, a profile change makes scoring publish <c>churn_score</c> and <c>churn_band</c> on
-/// profiles.changes, the API answers score, band, reasons and model, and a newer model replaces the
-/// old one without a restart (hot reload) and moves the published score.
+/// profiles.changes, the profiles service writes it into the profile as a trait that a tag rule
+/// (<c>churn_score</c> ≥ 75) reads, the API answers score, band, reasons and model, and a newer model
+/// replaces the old one without a restart (hot reload) and moves the published score and the tag.
 /// </summary>
 public sealed class ScoringService_LiveScoreTests
 {
@@ -71,6 +72,9 @@ public sealed class ScoringService_LiveScoreTests
         int[] daysAgo = [160, 130, 100];
         var history = daysAgo.Select(days => RetailHistory.Track(tenant, person, "Order Completed", now.AddDays(-days), $"order-{days}", """{"revenue": 40}""")).ToList();
         await SendAsync(producer, history);
+        // The score is an ordinary trait: a tag rule reads it from the live profile.
+        using (var tag = await http.PutAsync("/api/definitions/tags/at-risk", new StringContent("""{"name":"At risk","condition":{"trait":"churn_score","op":"gte","value":75}}""", Encoding.UTF8, "application/json")))
+            Assert.True(tag.IsSuccessStatusCode, await tag.Content.ReadAsStringAsync());
         var first = await PutModelAsync(http, "churn-a", TestModels.Trained(longWaitMeansChurn: true));
         Assert.Equal(HttpStatusCode.OK, first);
         await WaitUntilAsync(async () => (await http.GetAsync("/api/scoring/models")).IsSuccessStatusCode
@@ -83,6 +87,12 @@ public sealed class ScoringService_LiveScoreTests
         Assert.Equal(ProfileChangeKind.ScoreChanged, score.Kind);
         Assert.True(int.Parse(score.NewValue!, System.Globalization.CultureInfo.InvariantCulture) >= 75, score.NewValue);
         Assert.Equal("\"high\"", band.NewValue);
+        await WaitForAsync(changes, c => c.PersonId == person && c.Kind == ProfileChangeKind.TagEntered && c.TagId == "at-risk", "the at-risk tag (churn_score >= 75) entered");
+        // The band is the next message after the score: the profile holds both once it is applied too.
+        await WaitUntilAsync(async () => (await http.GetFromJsonAsync<JsonElement>($"/api/profiles/{person}")).GetProperty("traits").TryGetProperty("churn_band", out _), "churn_band on the profile");
+        var profile = await http.GetFromJsonAsync<JsonElement>($"/api/profiles/{person}");
+        Assert.Equal(score.NewValue, profile.GetProperty("traits").GetProperty("churn_score").GetRawText());
+        Assert.Equal("high", profile.GetProperty("traits").GetProperty("churn_band").GetString());
         var answer = await http.GetFromJsonAsync<JsonElement>($"/api/scoring/persons/{person}");
         Assert.Equal("churn-a", answer.GetProperty("model").GetString());
         Assert.Equal("high", answer.GetProperty("band").GetString());
@@ -94,6 +104,7 @@ public sealed class ScoringService_LiveScoreTests
         await SendAsync(producer, [Identify(tenant, person, "Ada L.")]);
         var moved = await WaitForAsync(changes, c => c.PersonId == person && c.Trait == Rescoring.BandTrait && c.NewValue == "\"low\"", "the band to move to low");
         Assert.Equal("\"high\"", moved.OldValue);
+        await WaitForAsync(changes, c => c.PersonId == person && c.Kind == ProfileChangeKind.TagLeft && c.TagId == "at-risk", "the at-risk tag left");
         var models = await http.GetFromJsonAsync<JsonElement>("/api/scoring/models");
         Assert.Equal(["churn-b", "churn-a"], models.EnumerateArray().Select(m => m.GetProperty("id").GetString()!).Order().Reverse());
         var report = await http.GetFromJsonAsync<JsonElement>("/api/scoring/models/churn-a");

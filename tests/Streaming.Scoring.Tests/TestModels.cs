@@ -20,7 +20,12 @@ public static class TestModels
             vectors.Add(v);
             churned.Add((v[ChurnFeatures.DaysSinceLastOrder] > 60) == longWaitMeansChurn);
         }
-        var ensemble = ChurnTrainer.Fit(vectors, churned);
+        return Of(ChurnTrainer.Fit(vectors, churned), vectors, churned);
+    }
+
+    /// <summary>A model document around an ensemble, with its report on the given persons.</summary>
+    public static ChurnModelDefinition Of(TreeEnsemble ensemble, IReadOnlyList<float[]> vectors, IReadOnlyList<bool> churned)
+    {
         var scores = vectors.Select(v => ensemble.Probability(v)).ToArray();
         var metrics = Metrics.Of(churned, scores, 0.5);
         var report = new EvaluationReport(DateTimeOffset.UnixEpoch, DateTimeOffset.UnixEpoch, 60, vectors.Count, churned.Count(c => c), vectors.Count, churned.Count(c => c), 0.5, 0.5,

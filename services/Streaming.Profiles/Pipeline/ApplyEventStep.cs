@@ -99,16 +99,24 @@ public static class ApplyEventStep
             return;
         foreach (var property in traits.EnumerateObject())
         {
-            var json = property.Value.GetRawText();
-            state.Traits.TryGetValue(property.Name, out var current);
-            var wins = current is null
-                || (once ? current.Once && ts < current.At : ts >= current.At || current.Once);
-            if (!wins)
-                continue;
-            if (current?.Json != json)
-                changes.Add(new TraitChange(property.Name, current?.Json, json));
-            state.Traits[property.Name] = new TraitValue { Json = json, At = ts, Once = once };
+            if (SetTrait(state, property.Name, property.Value.GetRawText(), ts, once) is { } change)
+                changes.Add(change);
         }
+    }
+
+    /// <summary>
+    /// The one rule a trait is written by, whatever brought it (an event, a score from the scoring
+    /// service): a later write wins, or an earlier one for $set_once; the change when the value moved.
+    /// </summary>
+    public static TraitChange? SetTrait(ProfileState state, string name, string json, long ts, bool once = false)
+    {
+        state.Traits.TryGetValue(name, out var current);
+        var wins = current is null
+            || (once ? current.Once && ts < current.At : ts >= current.At || current.Once);
+        if (!wins)
+            return null;
+        state.Traits[name] = new TraitValue { Json = json, At = ts, Once = once };
+        return current?.Json != json ? new TraitChange(name, current?.Json, json) : null;
     }
 
     private static int NameSeries(ProfileState state)

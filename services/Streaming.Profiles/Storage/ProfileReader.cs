@@ -37,6 +37,9 @@ internal sealed class ProfileReader(byte[] data)
 
     public string ReadString() => Encoding.UTF8.GetString(Take(Read7BitEncodedInt()));
 
+    /// <summary>Steps over a string without reading it.</summary>
+    public void SkipString() => Take(Read7BitEncodedInt());
+
     /// <summary>A string that is likely shared by many profiles: served from the pool.</summary>
     public string ReadKey()
     {

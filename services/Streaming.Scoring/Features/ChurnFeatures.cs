@@ -59,7 +59,7 @@ public static class ChurnFeatures
     /// between orders (first to last order over the gaps between them) and how overdue the next order
     /// is (days since the last order over that mean gap).
     /// </summary>
-    public static void Derive(float[] vector, long? firstOrder, long? lastOrder)
+    public static void Derive(Span<float> vector, long? firstOrder, long? lastOrder)
     {
         var orders = vector[OrdersTotal];
         if (orders >= 2 && firstOrder is { } first && lastOrder is { } last)

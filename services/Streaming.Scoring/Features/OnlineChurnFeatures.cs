@@ -1,5 +1,7 @@
+using System.Collections.Frozen;
 using Streaming.Profiles.Metrics;
 using Streaming.Profiles.Model;
+using Streaming.Profiles.Storage;
 
 namespace Streaming.Scoring.Features;
 
@@ -11,9 +13,24 @@ public static class OnlineChurnFeatures
 {
     private static readonly SlotData NoEvents = new();
 
+    /// <summary>The series the features read: a stored profile is decoded for these only (<see cref="ProfileCodec.DecodeSeries"/>).</summary>
+    public static readonly FrozenSet<string> Series = new[] { MetricSource.AllEvents, MetricSource.NameSlot(ChurnFeatures.OrderCompleted), MetricSource.NameSlot(ChurnFeatures.OrderRefunded) }
+        .Concat(ChurnFeatures.EngagementEvents.Select(MetricSource.NameSlot)).ToFrozenSet(StringComparer.Ordinal);
+
+    /// <summary>The features of a stored (encoded) profile, reading only <see cref="Series"/>: what the service scores with.</summary>
+    public static void Of(byte[] storedProfile, long now, Span<float> vector) => Of(ProfileCodec.DecodeSeries(storedProfile, Series), now, vector);
+
     public static float[] Of(ProfileState profile, long now)
     {
         var vector = new float[ChurnFeatures.Count];
+        Of(profile, now, vector);
+        return vector;
+    }
+
+    /// <summary>The features into <paramref name="vector"/> (<see cref="ChurnFeatures.Count"/> long): a buffer reused across persons.</summary>
+    public static void Of(ProfileState profile, long now, Span<float> vector)
+    {
+        vector.Clear();
         var today = ChurnFeatures.Day(now);
         var orders = Slot(profile, ChurnFeatures.OrderCompleted);
         var all = profile.Slots.GetValueOrDefault(MetricSource.AllEvents) ?? NoEvents;
@@ -36,7 +53,6 @@ public static class OnlineChurnFeatures
         vector[ChurnFeatures.Engagement90d] = engagement;
         vector[ChurnFeatures.OpenCart] = profile.CartOpenSince is not null ? 1 : 0;
         ChurnFeatures.Derive(vector, orders.First, orders.Last);
-        return vector;
     }
 
     private static SlotData Slot(ProfileState profile, string eventName) =>

@@ -17,6 +17,10 @@ public sealed record ChurnModelDefinition(
 {
     public const string ChurnModel = "churn";
 
+    /// <summary>The id a training publishes under: the evaluation cut and the training time, so every training is a new version.</summary>
+    public static string IdFor(DateTimeOffset evaluateAsOf, DateTimeOffset trainedAt) =>
+        string.Create(System.Globalization.CultureInfo.InvariantCulture, $"churn-{evaluateAsOf:yyyyMMdd}-{trainedAt:yyyyMMddHHmmss}");
+
     public string ToJson() => JsonSerializer.Serialize(this, StreamingJson.Options);
 
     /// <summary>Reads and checks a definition body; a problem is a value naming the field and the fix.</summary>

@@ -20,51 +20,59 @@ public sealed record Bands(int MediumFrom, int HighFrom)
 /// Scores feature vectors with one published model. Reasons are per-person contributions: how much
 /// the risk falls when one feature is set to the training population's median person
 /// (<see cref="ChurnModelDefinition.Reference"/>); the three largest rises are named in words.
+/// The ensemble is compiled once (<see cref="CompiledEnsemble"/>): scoring allocates only the reasons.
 /// </summary>
 public sealed class ChurnScorer(string modelId, ChurnModelDefinition model, Bands bands)
 {
     public const int MaxReasons = 3;
 
+    /// <summary>A rise in probability below this is not a reason.</summary>
+    private const double MinimumRise = 0.005;
+
+    private readonly CompiledEnsemble _ensemble = new(model.Ensemble);
+
     public string ModelId => modelId;
     public ChurnModelDefinition Model => model;
     public Bands Bands => bands;
 
-    /// <summary>The score alone: what rescoring publishes (reasons cost one more model evaluation per feature).</summary>
-    public int ScoreOf(float[] x) => (int)Math.Round(100 * model.Ensemble.Probability(x), MidpointRounding.AwayFromZero);
+    /// <summary>The score alone: what rescoring publishes.</summary>
+    public int ScoreOf(ReadOnlySpan<float> x) => ToScore(_ensemble.Probability(x));
 
-    public ChurnScore Score(float[] x, long at)
+    public ChurnScore Score(ReadOnlySpan<float> x, long at)
     {
-        var probability = model.Ensemble.Probability(x);
-        var score = (int)Math.Round(100 * probability, MidpointRounding.AwayFromZero);
-        return new ChurnScore(score, bands.Of(score), Reasons(x, probability), modelId, at);
+        Span<double> rawWithReference = stackalloc double[ChurnFeatures.Count];
+        var probability = _ensemble.ProbabilityOf(_ensemble.RawWithEachReference(x, model.Reference, rawWithReference));
+        var score = ToScore(probability);
+        return new ChurnScore(score, bands.Of(score), Reasons(x, probability, rawWithReference), modelId, at);
     }
 
-    private List<string> Reasons(float[] x, double probability)
+    private static int ToScore(double probability) => (int)Math.Round(100 * probability, MidpointRounding.AwayFromZero);
+
+    private List<string> Reasons(ReadOnlySpan<float> x, double probability, ReadOnlySpan<double> rawWithReference)
     {
-        var contributions = new List<(int Feature, double Rise)>(ChurnFeatures.Count);
-        var probe = (float[])x.Clone();
-        for (var f = 0; f < ChurnFeatures.Count; f++)
-        {
-            if (x[f] == model.Reference[f])
-                continue;
-            probe[f] = model.Reference[f];
-            var rise = probability - model.Ensemble.Probability(probe);
-            probe[f] = x[f];
-            if (rise > 0.005)
-                contributions.Add((f, rise));
-        }
-        // Two phrasings of one fact (days since the last order and how overdue it is) are named once.
+        Span<double> rise = stackalloc double[ChurnFeatures.Count];
+        for (var f = 0; f < rise.Length; f++)
+            rise[f] = x[f] == model.Reference[f] ? 0 : probability - _ensemble.ProbabilityOf(rawWithReference[f]);
+        // Largest rise first (the lower feature on a tie); two phrasings of one fact (days since the
+        // last order and how overdue it is) are named once.
         var reasons = new List<string>(MaxReasons);
         var recencyNamed = false;
-        foreach (var (feature, _) in contributions.OrderByDescending(c => c.Rise))
+        while (reasons.Count < MaxReasons)
         {
-            var recency = feature is ChurnFeatures.DaysSinceLastOrder or ChurnFeatures.GapOverdueRatio;
+            var best = -1;
+            for (var f = 0; f < rise.Length; f++)
+            {
+                if (rise[f] > MinimumRise && (best < 0 || rise[f] > rise[best]))
+                    best = f;
+            }
+            if (best < 0)
+                break;
+            rise[best] = 0;
+            var recency = best is ChurnFeatures.DaysSinceLastOrder or ChurnFeatures.GapOverdueRatio;
             if (recency && recencyNamed)
                 continue;
             recencyNamed |= recency;
-            reasons.Add(ReasonText.For(feature, x));
-            if (reasons.Count == MaxReasons)
-                break;
+            reasons.Add(ReasonText.For(best, x));
         }
         return reasons;
     }

@@ -6,11 +6,12 @@ namespace Streaming.Scoring.Scoring;
 /// <summary>A feature that raised a person's risk, in words a marketer reads ("no order for 64 days; usually orders every 21").</summary>
 public static class ReasonText
 {
-    public static string For(int feature, float[] x)
+    public static string For(int feature, ReadOnlySpan<float> x)
     {
         var inv = CultureInfo.InvariantCulture;
-        string Days(float d) => Math.Round(d).ToString("0", inv);
-        var usual = x[ChurnFeatures.MeanOrderGapDays] > 0 ? $"; usually orders every {Days(x[ChurnFeatures.MeanOrderGapDays])}" : "";
+        static string Days(float d) => Math.Round(d).ToString("0", CultureInfo.InvariantCulture);
+        var gap = x[ChurnFeatures.MeanOrderGapDays];
+        var usual = feature is ChurnFeatures.DaysSinceLastOrder or ChurnFeatures.GapOverdueRatio && gap > 0 ? $"; usually orders every {Days(gap)}" : "";
         return feature switch
         {
             ChurnFeatures.DaysSinceLastOrder => $"no order for {Days(x[feature])} days{usual}",

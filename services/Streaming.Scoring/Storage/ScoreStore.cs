@@ -18,12 +18,28 @@ public sealed class ScoreStore(IConnectionMultiplexer redis)
 {
     public static RedisKey Key(string tenant, long personId) => $"score:{{{tenant}}}:{personId.ToString(CultureInfo.InvariantCulture)}";
 
-    public async Task<PublishedScore?> GetAsync(string tenant, long personId)
+    /// <summary>The last published scores of persons of one tenant, in one round trip (MGET), null where none.</summary>
+    public async Task<PublishedScore?[]> GetManyAsync(string tenant, IReadOnlyList<long> personIds)
     {
-        var value = await redis.GetDatabase().StringGetAsync(Key(tenant, personId));
-        return value.IsNullOrEmpty ? null : JsonSerializer.Deserialize<PublishedScore>(value.ToString(), StreamingJson.Options);
+        var keys = new RedisKey[personIds.Count];
+        for (var i = 0; i < keys.Length; i++)
+            keys[i] = Key(tenant, personIds[i]);
+        var values = await redis.GetDatabase().StringGetAsync(keys);
+        var scores = new PublishedScore?[values.Length];
+        for (var i = 0; i < values.Length; i++)
+            scores[i] = values[i].IsNullOrEmpty ? null : JsonSerializer.Deserialize<PublishedScore>((byte[])values[i]!, StreamingJson.Options);
+        return scores;
     }
 
-    public Task SetAsync(string tenant, long personId, PublishedScore score) =>
-        redis.GetDatabase().StringSetAsync(Key(tenant, personId), JsonSerializer.Serialize(score, StreamingJson.Options));
+    /// <summary>Records published scores of one tenant in one round trip (MSET: one tenant's keys share a slot).</summary>
+    public Task SetManyAsync(string tenant, IReadOnlyDictionary<long, PublishedScore> scores)
+    {
+        if (scores.Count == 0)
+            return Task.CompletedTask;
+        var pairs = new KeyValuePair<RedisKey, RedisValue>[scores.Count];
+        var i = 0;
+        foreach (var (personId, score) in scores)
+            pairs[i++] = new(Key(tenant, personId), JsonSerializer.SerializeToUtf8Bytes(score, StreamingJson.Options));
+        return redis.GetDatabase().StringSetAsync(pairs);
+    }
 }

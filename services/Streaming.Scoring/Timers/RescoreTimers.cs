@@ -20,4 +20,8 @@ public sealed class RescoreTimers(IConnectionMultiplexer redis)
 
     public Task ScheduleAsync(string tenant, long personId, long due) =>
         _timers.ScheduleAsync(PartitionKey.For(tenant, personId), TimerId(tenant, personId), due);
+
+    /// <summary>Many persons' next rescores: one round trip per partition touched.</summary>
+    public Task ScheduleManyAsync(IEnumerable<(string Tenant, long PersonId)> persons, long due) =>
+        _timers.ApplyAsync([.. persons.Distinct().Select(p => new TimerChange(PartitionKey.For(p.Tenant, p.PersonId), TimerId(p.Tenant, p.PersonId), due))]);
 }

@@ -81,6 +81,16 @@ public sealed class ChurnTrainer(OfflineChurnFeatures features, Action<string>? 
         return new TrainingOutcome(new ChurnModelDefinition(ChurnModelDefinition.ChurnModel, ChurnFeatures.Names, (int)request.Horizon.TotalDays, clock.GetUtcNow(), reference, ensemble, report), null);
     }
 
+    /// <summary>
+    /// How another model (the published one) does on the evaluation cut of <paramref name="request"/>:
+    /// the same persons and labels a new model is judged on, so the two can be compared.
+    /// </summary>
+    public async Task<ScorerMetrics> EvaluateAsync(TrainingRequest request, TreeEnsemble ensemble, double threshold, CancellationToken cancellationToken)
+    {
+        var evaluate = await LabelledAsync(request, request.EvaluateAsOf, request.Horizon, cancellationToken);
+        return Metrics.Of(evaluate.Churned, evaluate.Vectors.Select(v => ensemble.Probability(v)).ToArray(), threshold);
+    }
+
     /// <summary>The persons who ordered at or before <paramref name="cut"/>, their features and whether they churned within the horizon.</summary>
     private async Task<LabelledSet> LabelledAsync(TrainingRequest request, DateTimeOffset cut, TimeSpan horizon, CancellationToken cancellationToken)
     {

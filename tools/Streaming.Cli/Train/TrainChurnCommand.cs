@@ -71,7 +71,7 @@ internal static class TrainChurnCommand
         ReportWriter.Write(model.Evaluation, output);
         if (publish)
         {
-            var id = $"churn-{request.EvaluateAsOf:yyyyMMdd}-{model.TrainedAt:yyyyMMddHHmmss}";
+            var id = ChurnModelDefinition.IdFor(request.EvaluateAsOf, model.TrainedAt);
             await PublishAsync(options, tenant, id, model, handler, cancellationToken);
             output.WriteLine($"published model '{id}' for tenant '{tenant}'");
         }

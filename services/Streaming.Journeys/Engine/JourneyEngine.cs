@@ -226,17 +226,7 @@ public sealed class JourneyEngine(JourneyCatalog catalog, StepRunner runner, Jou
         IReadOnlyList<TrackingEvent> events = trigger is null ? [] : [Slim(trigger)];
         if (definition.Entry is { } entry && !ConditionEvaluator.Evaluate(entry, new InstanceFacts(t.State, events, t.Now, runner.Zone(t, definition))))
             return;
-        var instance = new JourneyInstance
-        {
-            Id = instanceId,
-            JourneyId = journey.Id,
-            Version = journey.Live!.Value,
-            StepId = definition.Steps[0].Id,
-            EnteredAt = t.Now,
-            StepStartedAt = t.Now,
-            Correlation = correlation,
-            Events = [.. events],
-        };
+        var instance = JourneyInstance.Start(instanceId, journey.Id, journey.Live!.Value, definition, t.Now, correlation, events);
         t.State.Instances.Add(instance);
         var entries = history ?? (t.State.Entries[journey.Id] = new EntryHistory());
         entries.Count++;

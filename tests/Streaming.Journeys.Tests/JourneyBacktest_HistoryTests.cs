@@ -1,14 +1,9 @@
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
-using Streaming.Analytics;
-using Streaming.Analytics.Pipeline;
-using Streaming.Analytics.Schema;
 using Streaming.Contracts.Records;
 using Streaming.Journeys.Definitions;
 using Streaming.Journeys.Engine;
 using Streaming.Journeys.History;
-using Streaming.ServiceDefaults.Consumers;
 using Streaming.ServiceDefaults.Options;
 
 namespace Streaming.Journeys.Tests;
@@ -24,26 +19,22 @@ public sealed class JourneyBacktest_HistoryTests : IAsyncLifetime
     private static readonly DateTimeOffset From = new(2026, 3, 1, 0, 0, 0, TimeSpan.Zero);
     private static readonly DateTimeOffset To = new(2026, 3, 8, 0, 0, 0, TimeSpan.Zero);
 
-    private ITestInfrastructure? _infrastructure;
+    private TestHistory? _history;
     private ServiceProvider? _services;
 
     public async Task InitializeAsync()
     {
-        _infrastructure = await TestInfrastructure.StartAsync(TestServers.ClickHouse);
-        var suffix = Guid.NewGuid().ToString("N")[..10];
+        _history = await TestHistory.StartAsync();
         var services = new ServiceCollection();
-        services.AddSingleton(Options.Create(new ClickHouseOptions { ConnectionString = _infrastructure.ClickHouseConnectionString }));
-        services.AddSingleton(Options.Create(new AnalyticsOptions { Database = "j_" + suffix, BiDatabase = "jbi_" + suffix, FlushIntervalMs = 0 }));
+        services.AddSingleton(Options.Create(new ClickHouseOptions { ConnectionString = _history.ConnectionString }));
+        services.AddSingleton(_history.Session);
         services.AddSingleton(Options.Create(new JourneysOptions()));
-        services.AddSingleton<ClickHouseSession>();
         services.AddSingleton<JourneyHistory>();
         services.AddSingleton<JourneySettings>();
         services.AddSingleton<StepRunner>();
         services.AddSingleton<JourneyBacktest>();
         _services = services.BuildServiceProvider();
-        var session = _services.GetRequiredService<ClickHouseSession>();
-        await new Migrator(session, NullLogger<Migrator>.Instance).MigrateAsync();
-        await StoreHistoryAsync(session);
+        await StoreHistoryAsync(_history);
     }
 
     /// <summary>
@@ -51,7 +42,7 @@ public sealed class JourneyBacktest_HistoryTests : IAsyncLifetime
     /// later; 5 is staff (the entry condition keeps staff out); 6 added one in February, 7 after the
     /// range. Persons 1 and 4 consent to push.
     /// </summary>
-    private static async Task StoreHistoryAsync(ClickHouseSession session)
+    private static async Task StoreHistoryAsync(TestHistory history)
     {
         var at = new DateTimeOffset(2026, 3, 2, 10, 0, 0, TimeSpan.Zero).ToUnixTimeMilliseconds();
         var events = new List<IdentifiedEvent>();
@@ -62,18 +53,9 @@ public sealed class JourneyBacktest_HistoryTests : IAsyncLifetime
         events.Add(JourneysFixture.Event(Tenant, 4, "Order Completed", at + 2 * 3_600_000));
         events.Add(JourneysFixture.Event(Tenant, 6, "Product Added", From.AddDays(-10).ToUnixTimeMilliseconds()));
         events.Add(JourneysFixture.Event(Tenant, 7, "Product Added", To.AddDays(1).ToUnixTimeMilliseconds()));
-        var writer = new InsertBatchStep(session);
-        await new EventsPipeline(session, writer, new FlushPacing(TimeProvider.System, TimeSpan.Zero, 1))
-            .HandleAsync([.. events.Select((e, i) => Inbound("events.identified", i, e))], CancellationToken.None);
-        ProfileChange Trait(long person, string trait, string value) => new()
-        {
-            ChangeId = $"c{person}{trait}", Tenant = Tenant, PersonId = person, Kind = ProfileChangeKind.TraitChanged, Trait = trait, NewValue = value, At = at - 86_400_000,
-        };
-        ProfileChange[] changes = [Trait(1, "consent_push", "true"), Trait(4, "consent_push", "true"), Trait(5, "plan", "\"staff\""), Trait(2, "plan", "\"pro\"")];
-        await new ProfileChangesPipeline(writer).HandleAsync([.. changes.Select((c, i) => Inbound("profiles.changes", i, c))], CancellationToken.None);
+        await history.StoreAsync([.. events]);
+        await history.StoreTraitsAsync(Tenant, at - 86_400_000, (1, "consent_push", "true"), (4, "consent_push", "true"), (5, "plan", "\"staff\""), (2, "plan", "\"pro\""));
     }
-
-    private static InboundMessage<T> Inbound<T>(string topic, int offset, T value) => new(topic, 0, offset, Tenant, value, DateTimeOffset.UtcNow, []);
 
     private const string Steps = """
         "entry": {"not": {"trait": "plan", "op": "eq", "value": "staff"}},
@@ -142,7 +124,7 @@ public sealed class JourneyBacktest_HistoryTests : IAsyncLifetime
     {
         if (_services is not null)
             await _services.DisposeAsync();
-        if (_infrastructure is not null)
-            await _infrastructure.DisposeAsync();
+        if (_history is not null)
+            await _history.DisposeAsync();
     }
 }

@@ -17,6 +17,7 @@ public static class JourneyHistoryRegistration
         services.TryAddSingleton<ClickHouseSession>();
         services.TryAddSingleton<JourneyHistory>();
         services.TryAddSingleton<JourneyBacktest>();
+        services.AddHostedService<ScheduledAudiences>();
         return services;
     }
 }

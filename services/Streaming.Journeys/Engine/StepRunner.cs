@@ -203,7 +203,7 @@ public sealed class StepRunner(JourneySettings settings)
                 return Outcome.To(send.Next);
             }
             var expiresAt = instance.StepStartedAt + (long)send.ExpiresAfter.TotalMilliseconds;
-            var window = MessagePressure.Window(t.State.Sent, send.Channel, t.Now, zone, settings.Caps, definition.QuietHours ?? settings.QuietHours);
+            var window = MessagePressure.Window(t.State.Sent, send.Channel, t.Now, zone, settings.CapsFor(t.Tenant), definition.QuietHours ?? settings.QuietHours);
             if (!window.IsNow(t.Now))
             {
                 if (window.At > expiresAt)
@@ -238,7 +238,10 @@ public sealed class StepRunner(JourneySettings settings)
         t.Dispatches.Add(request);
         instance.Requests[send.Id] = request.RequestId;
         if (!send.MustDeliver)
+        {
+            MessagePressure.Forget(t.State.Sent, settings.CapsFor(t.Tenant), t.Now);
             t.State.Sent.Add(new SentMessage(send.Channel, t.Now));
+        }
         t.Emit(instance, JourneyEventKind.MessageRequested, send.Id, send.Channel);
         t.Count(instance.JourneyId, "messages:" + send.Id);
         return Outcome.To(send.Next);

@@ -7,6 +7,7 @@ using Streaming.Contracts.Topics;
 using Streaming.Journeys.Api;
 using Streaming.Journeys.Definitions;
 using Streaming.Journeys.Engine;
+using Streaming.Journeys.History;
 using Streaming.Journeys.Pipeline;
 using Streaming.Journeys.Storage;
 using Streaming.ServiceDefaults.Consumers;
@@ -33,6 +34,7 @@ public static class JourneysExtensions
         services.TryAddSingleton<JourneyEngine>();
         services.TryAddSingleton<PersonStateStore>();
         services.TryAddSingleton<PersonUpdater>();
+        services.AddJourneyHistory();
         var events = EventsSubscription(options.GroupId);
         services.AddDurableTimers<JourneyTimers>(TimerSet.For(JourneyTimers.SetName, events));
 
@@ -48,6 +50,7 @@ public static class JourneysExtensions
     {
         app.MapJourneyDefinitionsApi();
         app.MapJourneysApi();
+        app.MapJourneyBacktestApi();
         return app;
     }
 }

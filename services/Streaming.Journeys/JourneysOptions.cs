@@ -18,6 +18,12 @@ public sealed class JourneysOptions
     /// </summary>
     public string FrequencyCaps { get; set; } = "2/24h";
 
+    /// <summary>
+    /// A tenant's own caps, replacing <see cref="FrequencyCaps"/> for that tenant (same form; empty: none):
+    /// <c>Journeys:TenantFrequencyCaps:acme = "3/24h, sms:1/day"</c> (env <c>Journeys__TenantFrequencyCaps__acme</c>).
+    /// </summary>
+    public Dictionary<string, string> TenantFrequencyCaps { get; set; } = [];
+
     /// <summary>Default quiet hours, local time of the person (a journey may set its own): sends are held from..to.</summary>
     public string QuietHoursFrom { get; set; } = "21:00";
 

@@ -13,6 +13,11 @@ internal sealed class JourneysOptionsValidator(IOptions<RedisOptions> redis) : S
             yield return missing;
         if (!FrequencyCap.TryParseAll(options.FrequencyCaps, out _, out var capError))
             yield return $"Journeys:FrequencyCaps {capError} (env Journeys__FrequencyCaps), e.g. \"2/24h, sms:1/day\".";
+        foreach (var (tenant, caps) in options.TenantFrequencyCaps)
+        {
+            if (!FrequencyCap.TryParseAll(caps, out _, out var tenantError))
+                yield return $"Journeys:TenantFrequencyCaps:{tenant} {tenantError} (env Journeys__TenantFrequencyCaps__{tenant}), e.g. \"2/24h, sms:1/day\".";
+        }
         if (!TimeOnly.TryParseExact(options.QuietHoursFrom, "HH:mm", out _) || !TimeOnly.TryParseExact(options.QuietHoursTo, "HH:mm", out _))
             yield return "Journeys:QuietHoursFrom and Journeys:QuietHoursTo must be local times \"HH:mm\", e.g. 21:00 and 08:00 (env Journeys__QuietHoursFrom, Journeys__QuietHoursTo).";
     }

@@ -48,6 +48,7 @@ public sealed class JourneysFixture : IAsyncDisposable
         foreach (var channel in TopicCatalog.Channels)
             _tails.Add(new TopicTail<DispatchRequest>(kafka.BootstrapServers, SharedSchemaRegistry.Serdes.For(TopicCatalog.Dispatch(channel)), Dispatches.Enqueue));
         _tails.Add(new TopicTail<JourneyEvent>(kafka.BootstrapServers, SharedSchemaRegistry.Serdes.For(TopicCatalog.JourneysEvents), Events.Enqueue));
+        _tails.Add(new TopicTail<TrackingEvent>(kafka.BootstrapServers, SharedSchemaRegistry.Serdes.For(TopicCatalog.EventsRaw), RawEvents.Enqueue));
     }
 
     public EmbeddedKafka Kafka { get; }
@@ -58,6 +59,8 @@ public sealed class JourneysFixture : IAsyncDisposable
     public IEventProducer Producer => App.Services.GetRequiredService<IEventProducer>();
     public ConcurrentQueue<DispatchRequest> Dispatches { get; } = new();
     public ConcurrentQueue<JourneyEvent> Events { get; } = new();
+    /// <summary>What reached events.raw (the gateway's output topic): API triggers and update-profile steps.</summary>
+    public ConcurrentQueue<TrackingEvent> RawEvents { get; } = new();
     public long Now => Clock.GetUtcNow().ToUnixTimeMilliseconds();
 
     public static async Task<JourneysFixture> StartAsync(FakeTimeProvider? clock = null, EmbeddedKafka? sharedKafka = null, TestRedis? sharedRedis = null,

@@ -14,6 +14,8 @@ public static class JourneyEventKind
     public const string Split = "split";
     public const string Converted = "converted";
     public const string Exited = "exited";
+    /// <summary>An update-profile step sent its identify call (detail: the traits set).</summary>
+    public const string ProfileUpdated = "profile_updated";
 }
 
 /// <summary>What happened to one person in one journey (topic <c>journeys.events</c>), for campaign reports.</summary>

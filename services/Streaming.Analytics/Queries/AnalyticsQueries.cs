@@ -129,18 +129,8 @@ public sealed class AnalyticsQueries(ClickHouseSession session, TimeProvider clo
     private static string Csv(string value) =>
         value.IndexOfAny([',', '"', '\n', '\r']) < 0 && !value.StartsWith('=') ? value : "\"" + value.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"";
 
-    private async IAsyncEnumerable<object[]> RowsAsync(SqlParameters p, string sql, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
-    {
-        using var connection = session.Connect();
-        using var command = p.Command(connection, sql);
-        using var reader = await command.ExecuteReaderAsync(cancellationToken);
-        while (reader.Read())
-        {
-            var row = new object[reader.FieldCount];
-            reader.GetValues(row);
-            yield return row;
-        }
-    }
+    private IAsyncEnumerable<object[]> RowsAsync(SqlParameters p, string sql, CancellationToken cancellationToken) =>
+        session.RowsAsync(p, sql, cancellationToken);
 
     private static long Long(object value) => Convert.ToInt64(value, CultureInfo.InvariantCulture);
 

@@ -46,6 +46,20 @@ public sealed class ClickHouseSession : IDisposable
         return connection;
     }
 
+    /// <summary>Every row of a query whose values are all parameters (<see cref="Queries.SqlParameters"/>).</summary>
+    internal async IAsyncEnumerable<object[]> RowsAsync(Queries.SqlParameters p, string sql, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        using var connection = Connect();
+        using var command = p.Command(connection, sql);
+        using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (reader.Read())
+        {
+            var row = new object[reader.FieldCount];
+            reader.GetValues(row);
+            yield return row;
+        }
+    }
+
     public void Dispose()
     {
         if (_client.IsValueCreated)

@@ -40,6 +40,9 @@ public sealed class JourneyCatalog
 
     public IReadOnlyList<JourneyEntry> Of(string tenant) => _byTenant.GetValueOrDefault(tenant) ?? [];
 
+    /// <summary>Every journey of every tenant (the scheduled-audience runner looks for its own).</summary>
+    public IEnumerable<JourneyEntry> All() => _entries.Values;
+
     private void OnChanged(DefinitionDocument document)
     {
         if (document.Kind != DefinitionKind.Journey)

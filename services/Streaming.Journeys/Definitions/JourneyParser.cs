@@ -16,7 +16,7 @@ namespace Streaming.Journeys.Definitions;
 public sealed partial class JourneyParser
 {
     private static readonly string[] RootKeys = ["name", "description", "timeZone", "trigger", "entry", "reentry", "maxConcurrent", "goal", "exit", "quietHours", "steps"];
-    private static readonly string[] StepTypes = ["send", "delay", "waitUntil", "branch", "split", "exit"];
+    private static readonly string[] StepTypes = ["send", "delay", "waitUntil", "branch", "split", "updateProfile", "exit"];
     private const int MaxSteps = 100;
 
     private readonly List<ConditionError> _errors = [];
@@ -91,11 +91,24 @@ public sealed partial class JourneyParser
     private JourneyTrigger? Trigger(JsonElement node, string path)
     {
         if (node.ValueKind != JsonValueKind.Object)
-            return Missing<JourneyTrigger>(path, "must be an object with one of event, tag, trait or api");
+            return Missing<JourneyTrigger>(path, "must be an object with one of event, schedule, tag, trait or api");
         if (node.TryGetProperty("event", out var e))
         {
+            if (node.TryGetProperty("notFollowedBy", out var b))
+            {
+                UnknownKeys(node, path, ["event", "notFollowedBy", "within"]);
+                var did = Filter(e, path + ".event");
+                var thenNot = Filter(b, path + ".notFollowedBy");
+                var within = Duration(node, "within", path + ".within", required: true);
+                return did is null || thenNot is null || within is null ? null : new AbsenceTrigger(did, thenNot, within.Value);
+            }
             UnknownKeys(node, path, ["event"]);
             return Filter(e, path + ".event") is { } filter ? new EventTrigger(filter) : null;
+        }
+        if (node.TryGetProperty("schedule", out var schedule))
+        {
+            UnknownKeys(node, path, ["schedule"]);
+            return Schedule(schedule, path + ".schedule");
         }
         if (node.TryGetProperty("tag", out var tag))
         {
@@ -117,7 +130,29 @@ public sealed partial class JourneyParser
             UnknownKeys(node, path, ["api"]);
             return api.ValueKind == JsonValueKind.True ? new ApiTrigger() : Missing<JourneyTrigger>(path + ".api", "must be true");
         }
-        return Missing<JourneyTrigger>(path, "needs one of event, tag, trait or api, e.g. {\"event\": {\"name\": \"Signed Up\"}}");
+        return Missing<JourneyTrigger>(path, "needs one of event (with notFollowedBy and within for \"did A, then not B within T\"), schedule, tag, trait or api, e.g. {\"event\": {\"name\": \"Signed Up\"}}");
+    }
+
+    private ScheduleTrigger? Schedule(JsonElement node, string path)
+    {
+        if (node.ValueKind != JsonValueKind.Object)
+            return Missing<ScheduleTrigger>(path, "must be {\"cron\": \"0 9 * * 1\", \"condition\": {...}}: when (the journey's time zone) and who (a condition on history)");
+        UnknownKeys(node, path, ["cron", "condition"]);
+        var text = Text(node, "cron", path + ".cron", required: true, 100);
+        Cronos.CronExpression? cron = null;
+        if (text is not null)
+        {
+            try
+            {
+                cron = Cronos.CronExpression.Parse(text);
+            }
+            catch (Cronos.CronFormatException ex)
+            {
+                Error(path + ".cron", $"is not a cron expression of five fields (minute hour day month weekday), e.g. \"0 9 * * 1\": {ex.Message}");
+            }
+        }
+        var condition = node.TryGetProperty("condition", out var c) ? Condition(c, path + ".condition") : Missing<Condition>(path + ".condition", "is required: the audience, e.g. {\"tag\": \"vip\"}");
+        return text is null || cron is null || condition is null ? null : new ScheduleTrigger(text, cron, condition);
     }
 
     private ReentryPolicy? Reentry(JsonElement node, string path)
@@ -337,6 +372,23 @@ public sealed partial class JourneyParser
                 if (variants.Sum(v => v.Percent) + control != 100)
                     Error(path, $"variants and control must add up to 100 (they add up to {(variants.Sum(v => v.Percent) + control).ToString(CultureInfo.InvariantCulture)})");
                 return new SplitStep(id, variants, control);
+            }
+            case "updateProfile":
+            {
+                UnknownKeys(node, path, ["id", "type", "next", "traits"]);
+                if (!node.TryGetProperty("traits", out var traits) || traits.ValueKind != JsonValueKind.Object || !traits.EnumerateObject().Any())
+                    return Missing<JourneyStep>(path + ".traits", "must be a non-empty object of trait -> value, e.g. {\"coupon_sent\": true}");
+                var values = new Dictionary<string, JsonElement>(StringComparer.Ordinal);
+                foreach (var property in traits.EnumerateObject())
+                {
+                    if (property.Name.Length is 0 or > 200)
+                        Error($"{path}.traits", $"trait names are 1..200 characters ('{Quote(property.Name)}')");
+                    else if (property.Value.ValueKind is JsonValueKind.Object or JsonValueKind.Array)
+                        Error($"{path}.traits.{property.Name}", "must be a text, number, boolean or null (null removes the trait)");
+                    else
+                        values[property.Name] = property.Value.Clone();
+                }
+                return new UpdateProfileStep(id, next, values);
             }
             default:
                 UnknownKeys(node, path, ["id", "type"]);

@@ -22,7 +22,9 @@ public sealed class JourneyEngine(JourneyCatalog catalog, StepRunner runner, Jou
     {
         if (e.Type == "identify")
             ApplyTraits(t, e.Traits);
+        RememberIdentifiers(t, e);
         var view = new EventView(e);
+        CancelCandidates(t, view, e);
         foreach (var instance in t.State.Instances.ToList())
         {
             if (Definition(t.Tenant, instance) is not { } definition)
@@ -46,6 +48,12 @@ public sealed class JourneyEngine(JourneyCatalog catalog, StepRunner runner, Jou
         {
             if (journey.Entering is not { } definition)
                 continue;
+            if (definition.Trigger is AbsenceTrigger absence)
+            {
+                if (view.Matches(absence.Did, definition.TimeZone))
+                    AddCandidate(t, journey, absence, e);
+                continue;
+            }
             var triggered = definition.Trigger switch
             {
                 EventTrigger trigger => view.Matches(trigger.Event, definition.TimeZone),
@@ -120,11 +128,27 @@ public sealed class JourneyEngine(JourneyCatalog catalog, StepRunner runner, Jou
 
     public void OnTimer(Transition t, string instanceId, long due)
     {
+        if (t.State.Candidates.FirstOrDefault(c => c.Id == instanceId && c.Due == due) is { } candidate)
+        {
+            // "Did A, then not B within T": no B came, so the person enters now (A is the trigger event).
+            t.State.Candidates.Remove(candidate);
+            t.Changed = true;
+            if (catalog.Find(t.Tenant, candidate.JourneyId) is { Entering: { Trigger: AbsenceTrigger } entering } journey)
+                TryEnter(t, journey, entering, candidate.Trigger.MessageId, candidate.Trigger);
+            return;
+        }
         var instance = t.State.Instances.FirstOrDefault(i => i.Id == instanceId);
         // A timer of a wait that is over (moved on, or set by a write that lost its compare-and-set) changes nothing.
         if (instance is null || instance.Waiting is null || instance.WakeAt != due || Definition(t.Tenant, instance) is not { } definition)
             return;
         runner.Wake(t, instance, definition);
+    }
+
+    /// <summary>A run of a scheduled audience selected this person: enter (once per run: the run is the input's fence).</summary>
+    public void OnSchedule(Transition t, string journeyId, long runAt)
+    {
+        if (catalog.Find(t.Tenant, journeyId) is { Entering: { Trigger: ScheduleTrigger } definition } journey)
+            TryEnter(t, journey, definition, string.Create(System.Globalization.CultureInfo.InvariantCulture, $"schedule/{runAt}"), null);
     }
 
     /// <summary>
@@ -146,6 +170,16 @@ public sealed class JourneyEngine(JourneyCatalog catalog, StepRunner runner, Jou
             mine.LastEnteredAt = Math.Max(mine.LastEnteredAt, history.LastEnteredAt);
             mine.Ended.AddRange(history.Ended);
         }
+        foreach (var candidate in absorbed.Candidates)
+        {
+            survivor.TimerCancels.Add(new(PartitionKey.For(survivor.Tenant, absorbedPersonId), TimerIds.For(survivor.Tenant, absorbedPersonId, candidate.Id, candidate.Due), null));
+            if (survivor.State.Candidates.Any(c => c.JourneyId == candidate.JourneyId))
+                continue;
+            survivor.State.Candidates.Add(candidate);
+            survivor.TimerSets.Add(new(survivor.PartitionKey, TimerIds.For(survivor.Tenant, survivor.PersonId, candidate.Id, candidate.Due), candidate.Due));
+        }
+        survivor.State.UserId ??= absorbed.UserId;
+        survivor.State.AnonymousId ??= absorbed.AnonymousId;
         foreach (var instance in absorbed.Instances)
         {
             if (instance.Waiting is not null)
@@ -192,17 +226,7 @@ public sealed class JourneyEngine(JourneyCatalog catalog, StepRunner runner, Jou
         IReadOnlyList<TrackingEvent> events = trigger is null ? [] : [Slim(trigger)];
         if (definition.Entry is { } entry && !ConditionEvaluator.Evaluate(entry, new InstanceFacts(t.State, events, t.Now, runner.Zone(t, definition))))
             return;
-        var instance = new JourneyInstance
-        {
-            Id = instanceId,
-            JourneyId = journey.Id,
-            Version = journey.Live!.Value,
-            StepId = definition.Steps[0].Id,
-            EnteredAt = t.Now,
-            StepStartedAt = t.Now,
-            Correlation = correlation,
-            Events = [.. events],
-        };
+        var instance = JourneyInstance.Start(instanceId, journey.Id, journey.Live!.Value, definition, t.Now, correlation, events);
         t.State.Instances.Add(instance);
         var entries = history ?? (t.State.Entries[journey.Id] = new EntryHistory());
         entries.Count++;
@@ -213,6 +237,48 @@ public sealed class JourneyEngine(JourneyCatalog catalog, StepRunner runner, Jou
         t.Count(journey.Id, "total:" + instance.StepId);
         t.Emit(instance, JourneyEventKind.StepStarted, instance.StepId);
         runner.Run(t, instance, definition);
+    }
+
+    /// <summary>A "did A" starts one candidate per journey (a later A while one waits changes nothing), on a durable timer.</summary>
+    private static void AddCandidate(Transition t, JourneyEntry journey, AbsenceTrigger trigger, TrackingEvent e)
+    {
+        if (t.State.Candidates.Any(c => c.JourneyId == journey.Id))
+            return;
+        var due = Math.Max(t.Now, e.Timestamp + (long)trigger.Within.TotalMilliseconds);
+        var candidate = new EntryCandidate { Id = DeterministicId.From("journey-candidate", t.Tenant, journey.Id, e.MessageId), JourneyId = journey.Id, Due = due, Trigger = Slim(e) };
+        t.State.Candidates.Add(candidate);
+        t.TimerSets.Add(new(t.PartitionKey, TimerIds.For(t.Tenant, t.PersonId, candidate.Id, due), due));
+        t.Changed = true;
+    }
+
+    /// <summary>A "B" that comes after the candidate's "A" (by event time) cancels the entry.</summary>
+    private void CancelCandidates(Transition t, EventView view, TrackingEvent e)
+    {
+        foreach (var candidate in t.State.Candidates.ToList())
+        {
+            if (catalog.Find(t.Tenant, candidate.JourneyId)?.Versions.Values.LastOrDefault(v => v.Trigger is AbsenceTrigger) is not { Trigger: AbsenceTrigger trigger } definition)
+                continue;
+            if (e.Timestamp >= candidate.Trigger.Timestamp && e.MessageId != candidate.Trigger.MessageId && view.Matches(trigger.ThenNot, runner.Zone(t, definition)))
+            {
+                t.State.Candidates.Remove(candidate);
+                t.TimerCancels.Add(new(t.PartitionKey, TimerIds.For(t.Tenant, t.PersonId, candidate.Id, candidate.Due), null));
+                t.Changed = true;
+            }
+        }
+    }
+
+    private static void RememberIdentifiers(Transition t, TrackingEvent e)
+    {
+        if (e.UserId is not null && e.UserId != t.State.UserId)
+        {
+            t.State.UserId = e.UserId;
+            t.Changed = true;
+        }
+        if (e.AnonymousId is not null && e.AnonymousId != t.State.AnonymousId)
+        {
+            t.State.AnonymousId = e.AnonymousId;
+            t.Changed = true;
+        }
     }
 
     private JourneyDefinition? Definition(string tenant, JourneyInstance instance) =>

@@ -48,6 +48,13 @@ public static class MessagePressure
         return new SendWindow(at, at > now ? heldBy : null, byCap && at > now);
     }
 
+    /// <summary>Forgets sent messages no cap can count any more (older than the longest rolling window, or two days for calendar-day caps), so the state stays bounded.</summary>
+    public static void Forget(List<SentMessage> sent, IReadOnlyList<FrequencyCap> caps, long now)
+    {
+        var kept = caps.Count == 0 ? TimeSpan.Zero : caps.Max(c => c.Window ?? TimeSpan.FromDays(2));
+        sent.RemoveAll(m => m.At < now - (long)kept.TotalMilliseconds);
+    }
+
     /// <summary>When <paramref name="cap"/> next lets a message through at or after <paramref name="at"/>.</summary>
     private static long Release(IReadOnlyList<SentMessage> sent, FrequencyCap cap, long at, TimeZoneInfo zone)
     {

@@ -55,7 +55,7 @@ public sealed class PersonUpdater(PersonStateStore store, [Microsoft.Extensions.
                 continue;
             if (transition.TimerCancels.Count > 0)
                 await timers.ApplyAsync(transition.TimerCancels);
-            return Applied(tenant, personId, cause, transition.Dispatches, transition.Events);
+            return Applied(tenant, personId, cause, Pending(transition));
         }
         throw new InvalidOperationException($"Person {tenant}/{personId} changed under {MaxAttempts} attempts in a row; retrying the input.");
     }
@@ -78,7 +78,7 @@ public sealed class PersonUpdater(PersonStateStore store, [Microsoft.Extensions.
                 continue;
             if (transition.TimerCancels.Count > 0)
                 await timers.ApplyAsync(transition.TimerCancels);
-            return Applied(tenant, survivor, cause, transition.Dispatches, transition.Events);
+            return Applied(tenant, survivor, cause, Pending(transition));
         }
         throw new InvalidOperationException($"Persons {tenant}/{survivor} and {absorbed} changed under {MaxAttempts} attempts in a row; retrying the merge.");
     }
@@ -96,7 +96,7 @@ public sealed class PersonUpdater(PersonStateStore store, [Microsoft.Extensions.
 
     private async Task<AppliedInput> StillPendingAsync(string tenant, long personId, string cause) =>
         await store.PendingAsync(tenant, personId, cause) is { } pending
-            ? Applied(tenant, personId, cause, pending.Dispatches, pending.Events)
+            ? Applied(tenant, personId, cause, pending)
             : AppliedInput.Nothing;
 
     private static bool IsApplied(PersonState state, InputFence fence) =>
@@ -117,20 +117,23 @@ public sealed class PersonUpdater(PersonStateStore store, [Microsoft.Extensions.
     }
 
     private static PendingOutputs? Pending(Transition transition) =>
-        transition.Dispatches.Count > 0 || transition.Events.Count > 0
-            ? new PendingOutputs { Dispatches = transition.Dispatches, Events = transition.Events }
+        transition.Dispatches.Count > 0 || transition.Events.Count > 0 || transition.ProfileUpdates.Count > 0
+            ? new PendingOutputs { Dispatches = transition.Dispatches, Events = transition.Events, ProfileUpdates = transition.ProfileUpdates }
             : null;
 
-    private static AppliedInput Applied(string tenant, long personId, string cause, List<DispatchRequest> dispatches, List<JourneyEvent> events)
+    private static AppliedInput Applied(string tenant, long personId, string cause, PendingOutputs? pending)
     {
-        if (dispatches.Count == 0 && events.Count == 0)
+        if (pending is null || (pending.Dispatches.Count == 0 && pending.Events.Count == 0 && pending.ProfileUpdates.Count == 0))
             return AppliedInput.Nothing;
         var key = PartitionKey.For(tenant, personId);
-        var outputs = new List<OutboundMessage>(dispatches.Count + events.Count);
-        foreach (var request in dispatches)
+        var outputs = new List<OutboundMessage>(pending.Dispatches.Count + pending.Events.Count + pending.ProfileUpdates.Count);
+        foreach (var request in pending.Dispatches)
             outputs.Add(OutboundMessage.Create(TopicCatalog.Dispatch(request.Channel), key, request));
-        foreach (var journeyEvent in events)
+        foreach (var journeyEvent in pending.Events)
             outputs.Add(OutboundMessage.Create(TopicCatalog.JourneysEvents, key, journeyEvent));
+        // Keyed as the gateway keys events.raw (tenant + best identifier), so identity orders it with the person's other calls.
+        foreach (var update in pending.ProfileUpdates)
+            outputs.Add(OutboundMessage.Create(TopicCatalog.EventsRaw, PartitionKey.For(tenant, update.BestIdentifier!), update));
         return new AppliedInput(outputs, (tenant, personId, cause));
     }
 }

@@ -169,6 +169,9 @@ public sealed class StepRunner(JourneySettings settings)
                 }
                 return Outcome.To(branch.Otherwise);
             }
+            case UpdateProfileStep update:
+                UpdateProfile(t, instance, update);
+                return Outcome.To(update.Next);
             case SplitStep split:
             {
                 var variant = SplitAssignment.Of(split, t.Tenant, instance.JourneyId, t.PersonId);
@@ -200,7 +203,7 @@ public sealed class StepRunner(JourneySettings settings)
                 return Outcome.To(send.Next);
             }
             var expiresAt = instance.StepStartedAt + (long)send.ExpiresAfter.TotalMilliseconds;
-            var window = MessagePressure.Window(t.State.Sent, send.Channel, t.Now, zone, settings.Caps, definition.QuietHours ?? settings.QuietHours);
+            var window = MessagePressure.Window(t.State.Sent, send.Channel, t.Now, zone, settings.CapsFor(t.Tenant), definition.QuietHours ?? settings.QuietHours);
             if (!window.IsNow(t.Now))
             {
                 if (window.At > expiresAt)
@@ -235,10 +238,44 @@ public sealed class StepRunner(JourneySettings settings)
         t.Dispatches.Add(request);
         instance.Requests[send.Id] = request.RequestId;
         if (!send.MustDeliver)
+        {
+            MessagePressure.Forget(t.State.Sent, settings.CapsFor(t.Tenant), t.Now);
             t.State.Sent.Add(new SentMessage(send.Channel, t.Now));
+        }
         t.Emit(instance, JourneyEventKind.MessageRequested, send.Id, send.Channel);
         t.Count(instance.JourneyId, "messages:" + send.Id);
         return Outcome.To(send.Next);
+    }
+
+    /// <summary>
+    /// Sets traits as the gateway would: an identify call on events.raw with the person's identifiers,
+    /// its message id derived from journey, version, instance and step (a replay sends the same call,
+    /// which identity deduplicates). The traits reach this engine back through events.identified.
+    /// </summary>
+    private static void UpdateProfile(Transition t, JourneyInstance instance, UpdateProfileStep update)
+    {
+        if (t.State.UserId is null && t.State.AnonymousId is null)
+        {
+            t.Emit(instance, JourneyEventKind.Suppressed, update.Id, "no identifier of the person seen yet: the traits cannot travel as an identify call");
+            return;
+        }
+        var traits = new JsonObject();
+        foreach (var (name, value) in update.Traits)
+            traits[name] = JsonNode.Parse(value.GetRawText());
+        t.ProfileUpdates.Add(new TrackingEvent
+        {
+            MessageId = DeterministicId.From("journey-update", t.Tenant, instance.JourneyId, instance.Version.ToString(CultureInfo.InvariantCulture), instance.Id, update.Id),
+            Type = "identify",
+            Tenant = t.Tenant,
+            Source = "journeys",
+            UserId = t.State.UserId,
+            AnonymousId = t.State.UserId is null ? t.State.AnonymousId : null,
+            Timestamp = t.Now,
+            ReceivedAt = t.Now,
+            Traits = traits.ToJsonString(),
+            Properties = JsonSerializer.Serialize(new { journeyId = instance.JourneyId, step = update.Id }),
+        });
+        t.Emit(instance, JourneyEventKind.ProfileUpdated, update.Id, string.Join(",", update.Traits.Keys));
     }
 
     /// <summary>The request id: journey, version, instance and step, so a replayed input never asks twice.</summary>

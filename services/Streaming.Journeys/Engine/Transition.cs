@@ -21,6 +21,8 @@ public sealed class Transition(string tenant, long personId, PersonState state, 
     public bool Changed { get; set; }
     public List<DispatchRequest> Dispatches { get; } = [];
     public List<JourneyEvent> Events { get; } = [];
+    /// <summary>Identify calls (update-profile steps) for events.raw, the gateway's output topic.</summary>
+    public List<TrackingEvent> ProfileUpdates { get; } = [];
     public List<TimerChange> TimerSets { get; } = [];
     public List<TimerChange> TimerCancels { get; } = [];
     /// <summary>(journey id, counter) → delta, e.g. ("new-member", "now:d1-push") → +1.</summary>

@@ -32,4 +32,17 @@ public sealed class JourneyInstance
     public List<TrackingEvent> Events { get; set; } = [];
     /// <summary>Request id of every message this instance requested, by step id (receipts find their instance by it).</summary>
     public Dictionary<string, string> Requests { get; set; } = [];
+
+    /// <summary>A new instance at the first step of <paramref name="definition"/> (live entries and backtests start the same way).</summary>
+    public static JourneyInstance Start(string id, string journeyId, long version, JourneyDefinition definition, long now, string? correlation, IEnumerable<TrackingEvent> events) => new()
+    {
+        Id = id,
+        JourneyId = journeyId,
+        Version = version,
+        StepId = definition.Steps[0].Id,
+        EnteredAt = now,
+        StepStartedAt = now,
+        Correlation = correlation,
+        Events = [.. events],
+    };
 }

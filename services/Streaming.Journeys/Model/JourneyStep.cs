@@ -37,3 +37,9 @@ public sealed record SplitVariant(string Name, int Percent, string Next);
 
 /// <summary>Ends the instance.</summary>
 public sealed record ExitStep(string Id) : JourneyStep(Id, null);
+
+/// <summary>
+/// Sets traits of the person through the normal event path: an identify call on events.raw (as the
+/// gateway writes it), so identity, profiles, analytics and journeys all see the change.
+/// </summary>
+public sealed record UpdateProfileStep(string Id, string? Next, IReadOnlyDictionary<string, System.Text.Json.JsonElement> Traits) : JourneyStep(Id, Next);

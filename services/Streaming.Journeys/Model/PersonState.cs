@@ -22,6 +22,21 @@ public sealed class PersonState
     public Dictionary<string, long> Offsets { get; set; } = [];
     /// <summary>Ids of the inputs applied lately (events, receipts, triggers), so an input seen again under another offset changes nothing.</summary>
     public List<string> Seen { get; set; } = [];
+    /// <summary>Entries of "did A, then not B within T" journeys waiting for their timer (A seen, B not yet).</summary>
+    public List<EntryCandidate> Candidates { get; set; } = [];
+    /// <summary>The identifiers of the person's latest event: an update-profile step sends its identify call with them.</summary>
+    public string? UserId { get; set; }
+    public string? AnonymousId { get; set; }
+}
+
+/// <summary>A "did A" seen for a journey whose trigger waits for "not B within T": it enters at <see cref="Due"/> unless B comes first.</summary>
+public sealed class EntryCandidate
+{
+    public required string Id { get; set; }
+    public required string JourneyId { get; set; }
+    public long Due { get; set; }
+    /// <summary>The event A (what the instance gets as its trigger event).</summary>
+    public required TrackingEvent Trigger { get; set; }
 }
 
 public sealed class EntryHistory
@@ -39,4 +54,6 @@ public sealed class PendingOutputs
 {
     public List<DispatchRequest> Dispatches { get; set; } = [];
     public List<JourneyEvent> Events { get; set; } = [];
+    /// <summary>Identify calls of update-profile steps, for events.raw.</summary>
+    public List<TrackingEvent> ProfileUpdates { get; set; } = [];
 }

@@ -8,6 +8,9 @@ namespace Streaming.Journeys.Pipeline;
 /// <summary>identity.merges → the absorbed person's journeys fold onto the survivor (no send repeated).</summary>
 public sealed class MergesPipeline(PersonUpdater updater, JourneyEngine engine) : PersonInputHandler<IdentityMerge>(updater)
 {
+    /// <summary>A merge changes two persons: merges stay in one lane, in their order.</summary>
+    protected override string? Lane(InboundMessage<IdentityMerge> message) => null;
+
     protected override async Task<(HandlerOutcome, AppliedInput?)> ApplyAsync(InboundMessage<IdentityMerge> message)
     {
         var merge = message.Value;

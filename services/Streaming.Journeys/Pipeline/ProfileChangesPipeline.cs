@@ -8,6 +8,8 @@ namespace Streaming.Journeys.Pipeline;
 /// <summary>profiles.changes → the traits and tags journeys read, tag and trait-crossing triggers, condition waits.</summary>
 public sealed class ProfileChangesPipeline(PersonUpdater updater, JourneyEngine engine) : PersonInputHandler<ProfileChange>(updater)
 {
+    protected override string? Lane(InboundMessage<ProfileChange> message) => PersonLane(message.Value.Tenant, message.Value.PersonId);
+
     protected override async Task<(HandlerOutcome, AppliedInput?)> ApplyAsync(InboundMessage<ProfileChange> message)
     {
         var change = message.Value;

@@ -8,6 +8,8 @@ namespace Streaming.Journeys.Pipeline;
 /// <summary>messages.receipts → engagement (opened, clicked, ...) of the instance that requested the message.</summary>
 public sealed class ReceiptsPipeline(PersonUpdater updater, JourneyEngine engine) : PersonInputHandler<MessageReceipt>(updater)
 {
+    protected override string? Lane(InboundMessage<MessageReceipt> message) => PersonLane(message.Value.Tenant, message.Value.PersonId);
+
     protected override async Task<(HandlerOutcome, AppliedInput?)> ApplyAsync(InboundMessage<MessageReceipt> message)
     {
         var receipt = message.Value;

@@ -33,29 +33,58 @@ public sealed class PersonStateStore(IConnectionMultiplexer redis)
         return (JsonSerializer.Deserialize<PersonState>((string)values[1]!, Json) ?? new PersonState(), (long)values[0]);
     }
 
+    /// <summary>
+    /// The compare-and-set as one script (one round trip, atomic, and no connection held while a
+    /// condition is checked, as a WATCH transaction would): the person's version (and the absorbed
+    /// person's, for a merge) must be the one read; then the state, the pending outputs and the stat
+    /// counters are written together. KEYS: state, pending, absorbed (or state again), stats...;
+    /// ARGV: version, state, cause, pending ('' none), absorbed version ('' none), then field and delta per stats key.
+    /// </summary>
+    private const string SaveScript = """
+        local function same(key, expected)
+          local v = redis.call('HGET', key, 'v')
+          if expected == 0 then return not v end
+          return v and tonumber(v) == expected
+        end
+        local version = tonumber(ARGV[1])
+        if not same(KEYS[1], version) then return 0 end
+        if ARGV[5] ~= '' then
+          if not same(KEYS[3], tonumber(ARGV[5])) then return 0 end
+          redis.call('DEL', KEYS[3])
+        end
+        redis.call('HSET', KEYS[1], 'v', version + 1, 's', ARGV[2])
+        if ARGV[4] ~= '' then redis.call('HSET', KEYS[2], ARGV[3], ARGV[4]) end
+        local n = 6
+        for i = 4, #KEYS do
+          redis.call('HINCRBY', KEYS[i], ARGV[n], ARGV[n + 1])
+          n = n + 2
+        end
+        return 1
+        """;
+
     /// <summary>Writes the state if nobody wrote since <paramref name="version"/> was read; false means "read again and retry".</summary>
     public async Task<bool> TrySaveAsync(string tenant, long personId, PersonState state, long version,
         IReadOnlyDictionary<(string Journey, string Counter), long> stats, string cause, PendingOutputs? pending, (string Tenant, long PersonId, long Version)? absorbed = null)
     {
-        var db = redis.GetDatabase();
         var key = Key(tenant, personId);
-        var transaction = db.CreateTransaction();
-        transaction.AddCondition(version == 0 ? Condition.HashNotExists(key, "v") : Condition.HashEqual(key, "v", version));
-        _ = transaction.HashSetAsync(key, [new HashEntry("v", version + 1), new HashEntry("s", JsonSerializer.Serialize(state, Json))]);
-        if (pending is not null)
-            _ = transaction.HashSetAsync(PendingKey(tenant, personId), cause, JsonSerializer.Serialize(pending, Json));
-        if (absorbed is { } other)
+        var keys = new List<RedisKey> { key, PendingKey(tenant, personId), absorbed is { } a ? Key(a.Tenant, a.PersonId) : key };
+        var values = new List<RedisValue>
         {
-            var otherKey = Key(other.Tenant, other.PersonId);
-            transaction.AddCondition(other.Version == 0 ? Condition.HashNotExists(otherKey, "v") : Condition.HashEqual(otherKey, "v", other.Version));
-            _ = transaction.KeyDeleteAsync(otherKey);
-        }
+            version,
+            JsonSerializer.Serialize(state, Json),
+            cause,
+            pending is null ? "" : JsonSerializer.Serialize(pending, Json),
+            absorbed is { } other ? other.Version : "",
+        };
         foreach (var ((journey, counter), delta) in stats)
         {
-            if (delta != 0)
-                _ = transaction.HashIncrementAsync(StatsKey(tenant, journey), counter, delta);
+            if (delta == 0)
+                continue;
+            keys.Add(StatsKey(tenant, journey));
+            values.Add(counter);
+            values.Add(delta);
         }
-        return await transaction.ExecuteAsync();
+        return (long)await redis.GetDatabase().ScriptEvaluateAsync(SaveScript, [.. keys], [.. values]) == 1;
     }
 
     /// <summary>The outputs of <paramref name="cause"/> still waiting for their acknowledgement, if any.</summary>
@@ -78,11 +107,12 @@ public sealed class PersonStateStore(IConnectionMultiplexer redis)
         return entries.ToDictionary(e => (string)e.Name!, e => (long)e.Value);
     }
 
-    public Task IndexAsync(string tenant, IReadOnlyList<string> identifiers, long personId)
+    /// <summary>Maps identifiers (<c>type:value</c>) to their persons, all in one write.</summary>
+    public Task IndexAsync(IReadOnlyList<(string Tenant, string Identifier, long PersonId)> identifiers)
     {
         if (identifiers.Count == 0)
             return Task.CompletedTask;
-        var batch = identifiers.Select(i => new KeyValuePair<RedisKey, RedisValue>(IdentifierKey(tenant, i), personId)).ToArray();
+        var batch = identifiers.Select(i => new KeyValuePair<RedisKey, RedisValue>(IdentifierKey(i.Tenant, i.Identifier), i.PersonId)).ToArray();
         return redis.GetDatabase().StringSetAsync(batch);
     }
 

@@ -18,11 +18,15 @@ public sealed class TimerSweeper(DurableTimers timers, PartitionOwnership owners
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
+        // A periodic timer, not a delay started after each sweep: a tick that comes while a sweep is
+        // still running is kept, so time that moved on during a sweep is never missed (a test clock
+        // advanced while timers fire; a long sweep in production).
+        using var ticks = new PeriodicTimer(Set.SweepInterval, time);
         while (!stoppingToken.IsCancellationRequested)
         {
             try
             {
-                await Task.Delay(Set.SweepInterval, time, stoppingToken);
+                await ticks.WaitForNextTickAsync(stoppingToken);
                 foreach (var partition in ownership.Owned)
                     await SweepAsync(partition, stoppingToken);
             }

@@ -46,6 +46,7 @@ public sealed class ApiRoutes_AuthorizationTests
         ("POST", "/api/definitions/journeys/{id}/archive", ApiPermission.DefinitionsWrite, [Admin, Marketer]),
         ("POST", "/api/journeys/{id}/trigger", ApiPermission.DefinitionsWrite, [Admin, Marketer]),
         ("GET", "/api/journeys/{id}/stats", ApiPermission.ProfilesRead, [Admin, Marketer, Analyst]),
+        ("POST", "/api/journeys/{id}/backtest", ApiPermission.AnalyticsRead, [Admin, Marketer, Analyst]),
         ("GET", "/api/journeys/instances", ApiPermission.ProfilesRead, [Admin, Marketer, Analyst]),
         ("GET", "/api/scoring/persons/{personId:long}", ApiPermission.ProfilesRead, [Admin, Marketer, Analyst]),
         ("GET", "/api/scoring/models/", ApiPermission.DefinitionsRead, [Admin, Marketer, Analyst]),

@@ -22,7 +22,7 @@ public sealed class CapturedLogs : ILoggerProvider
     /// <summary>Waits (up to a minute) until a line containing <paramref name="fragment"/> was logged.</summary>
     public async Task WaitForAsync(string fragment)
     {
-        var deadline = DateTime.UtcNow.AddMinutes(1);
+        var deadline = DateTime.UtcNow + Eventually.Limit;
         while (Count(fragment) == 0)
         {
             Assert.True(DateTime.UtcNow < deadline, $"nothing containing '{fragment}' was logged within a minute; logged: {string.Join(" | ", Entries.Select(e => e.Message))}");

@@ -120,7 +120,7 @@ public sealed class RecordingHandler : IConsumerHandler<ProfileChange>
         var number = Interlocked.Increment(ref _batches);
         if (number == 1 && HoldFirstBatchUntil is { } released)
         {
-            var deadline = DateTime.UtcNow.AddMinutes(1);
+            var deadline = DateTime.UtcNow + Eventually.Limit;
             while (!released() && DateTime.UtcNow < deadline)
                 await Task.Delay(10, cancellationToken);
         }

@@ -27,6 +27,7 @@ public sealed class DispatchFixture : IAsyncDisposable
     public const string AdminKey = "ak_dispatch_tests_0001";
     public const string TrackingKey = "tracking-key-for-tests-0123456789abcdef";
     public const string Tenant = "t1";
+    public static readonly string VaultKey = Convert.ToBase64String(Enumerable.Range(0, 32).Select(i => (byte)(i * 7)).ToArray());
 
     private readonly TopicTail<MessageReceipt> _tail;
 
@@ -64,7 +65,7 @@ public sealed class DispatchFixture : IAsyncDisposable
             ["Redis:Configuration"] = redis.ClientConfiguration + ",abortConnect=false",
             ["Admin:ApiKey"] = AdminKey,
             ["Dispatch:Channels:0"] = "sms",
-            ["Dispatch:VaultKey"] = Convert.ToBase64String(Enumerable.Range(0, 32).Select(i => (byte)(i * 7)).ToArray()),
+            ["Dispatch:VaultKey"] = VaultKey,
             ["Dispatch:TrackingKey"] = TrackingKey,
             ["Dispatch:TrackingBaseUrl"] = "http://127.0.0.1:8080",
             ["Dispatch:Providers:primary:Kind"] = "sms-http",

@@ -69,6 +69,7 @@ public static class DispatchExtensions
         app.MapTemplatesApi();
         app.MapCallbacksApi();
         app.MapContactsApi();
+        app.MapChannelSettingsApi();
         return app;
     }
 }

@@ -23,7 +23,7 @@ public sealed partial record ChannelSettings(List<ChannelProvider> Providers)
     // Fields a provider of a definition may have; credential fields are refused with the fix, anything else as unknown.
     private static readonly HashSet<string> Fields =
     [
-        "name", "kind", "url", "preset", "bodyTemplate", "from", "host", "port", "useTls", "credentials", "sendsPerSecond",
+        "name", "kind", "url", "preset", "bodyTemplate", "from", "host", "port", "useTls", "maxConnections", "credentials", "sendsPerSecond",
         "maxAttempts", "baseDelay", "maxDelay", "timeout", "breakerFailureRatio", "breakerMinimumThroughput", "breakerBreakDuration",
     ];
 
@@ -124,6 +124,7 @@ public sealed record ChannelProvider
     public string? Host { get; init; }
     public int? Port { get; init; }
     public bool? UseTls { get; init; }
+    public int? MaxConnections { get; init; }
 
     /// <summary>The name of its credentials in configuration (<c>Dispatch:Credentials:&lt;name&gt;</c>).</summary>
     public string? Credentials { get; init; }
@@ -154,6 +155,7 @@ public sealed record ChannelProvider
         options.Preset = Preset ?? options.Preset;
         options.Port = Port ?? options.Port;
         options.UseTls = UseTls ?? options.UseTls;
+        options.MaxConnections = MaxConnections ?? options.MaxConnections;
         options.SendsPerSecond = SendsPerSecond ?? options.SendsPerSecond;
         options.MaxAttempts = MaxAttempts ?? options.MaxAttempts;
         options.BaseDelay = BaseDelay ?? options.BaseDelay;

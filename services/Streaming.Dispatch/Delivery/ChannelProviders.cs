@@ -126,6 +126,8 @@ public sealed class ChannelProviders : IDisposable
 
     public void Dispose()
     {
+        foreach (var provider in _byChannel.Values.SelectMany(l => l).Concat(_byDefinition.Values.SelectMany(b => b.Providers)))
+            (provider.Provider as IDisposable)?.Dispose();
         foreach (var client in _clients)
             client.Dispose();
         foreach (var limiter in _limiters.Concat(_byDefinition.Values.SelectMany(b => b.Limiters)))

@@ -48,6 +48,9 @@ public sealed class ProviderOptions
     /// <summary>SMTP: STARTTLS when the server offers it (true), or plain (false, local test servers only).</summary>
     public bool UseTls { get; set; } = true;
 
+    /// <summary>SMTP: open connections kept for reuse between messages (more are opened while sends wait for none).</summary>
+    public int MaxConnections { get; set; } = 64;
+
     /// <summary>The provider's sends per second; sends wait for their turn rather than exceed it.</summary>
     public double SendsPerSecond { get; set; } = 100;
 
@@ -120,6 +123,8 @@ internal static class ProviderOptionsValidation
                 yield return $"{name("Host")} is required for an SMTP provider (the mail server's host name).";
             if (string.IsNullOrWhiteSpace(options.From))
                 yield return $"{name("From")} is required for an SMTP provider (the sender, e.g. 'Shop <news@shop.example>').";
+            if (options.MaxConnections is < 1 or > 1024)
+                yield return $"{name("MaxConnections")} is {options.MaxConnections}; keep 1 to 1024 connections open.";
             if (options.Port is < 1 or > 65535)
                 yield return $"{name("Port")} is {options.Port}; use the SMTP server's port (1-65535), e.g. 587.";
         }

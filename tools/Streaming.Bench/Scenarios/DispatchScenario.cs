@@ -27,12 +27,13 @@ namespace Streaming.Bench.Scenarios;
 
 /// <summary>
 /// Sends/s of one dispatcher instance per channel, through Kafka, the send ledger in Redis, rendering
-/// and the provider pipeline, against a local HTTP provider that answers after 20 ms; and template
-/// render time p50/p99. E-mail is not measured here (it needs an SMTP server; see docs/dispatch.md).
+/// and the provider pipeline, against local providers that answer after 20 ms: an HTTP server (sms,
+/// push, webhook, wechat) and an SMTP server (e-mail, the SmtpServer library in process, accepting each
+/// message 20 ms after its data); and template render time p50/p99.
 /// </summary>
 public sealed class DispatchScenario : IBenchScenario
 {
-    private static readonly string[] Channels = ["sms", "push", "webhook", "wechat"];
+    private static readonly string[] Channels = ["sms", "push", "webhook", "wechat", "email"];
 
     public string Name => "dispatch";
     public string Description => "dispatcher sends/s per channel against a 20 ms provider (--requests N per channel)";
@@ -53,6 +54,7 @@ public sealed class DispatchScenario : IBenchScenario
         });
         await provider.StartAsync(cancellationToken);
         var providerUrl = provider.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First() + "/send";
+        await using var smtp = await SlowSmtpServer.StartAsync(TimeSpan.FromMilliseconds(20), () => Interlocked.Increment(ref received));
 
         using var kafka = EmbeddedKafka.Start(1, TopicCatalog.All.Select(t => (t.Name, t.Partitions)));
         using var redis = await TestRedis.StartAsync(cancellationToken);
@@ -66,13 +68,19 @@ public sealed class DispatchScenario : IBenchScenario
             ["Dispatch:VaultKey"] = Convert.ToBase64String(new byte[32].Select((_, i) => (byte)i).ToArray()),
             ["Dispatch:TrackingKey"] = "bench-tracking-key-0123456789abcdef",
         };
-        foreach (var channel in Channels)
+        foreach (var channel in Channels.Where(c => c != "email"))
         {
             settings[$"Dispatch:Providers:{channel}:Kind"] = channel switch { "sms" => "sms-http", "push" => "push-http", _ => channel };
             settings[$"Dispatch:Providers:{channel}:Url"] = providerUrl;
             settings[$"Dispatch:Providers:{channel}:Secret"] = "bench-webhook-secret-0001";
             settings[$"Dispatch:Providers:{channel}:SendsPerSecond"] = "100000";
         }
+        settings["Dispatch:Providers:email:Kind"] = "email-smtp";
+        settings["Dispatch:Providers:email:Host"] = "127.0.0.1";
+        settings["Dispatch:Providers:email:Port"] = smtp.Port.ToString(CultureInfo.InvariantCulture);
+        settings["Dispatch:Providers:email:UseTls"] = "false";
+        settings["Dispatch:Providers:email:From"] = "Bench <bench@streaming.local>";
+        settings["Dispatch:Providers:email:SendsPerSecond"] = "100000";
         foreach (var (key, value) in registry.Settings)
             settings[key] = value;
         builder.Configuration.AddInMemoryCollection(settings);
@@ -91,7 +99,12 @@ public sealed class DispatchScenario : IBenchScenario
         const int people = 1_000;
         foreach (var channel in Channels)
         {
-            var variant = channel == "wechat" ? """{"text": "x", "providerTemplateId": "tpl", "data": {"name": "{{ person.id }}"}}""" : """{"text": "Hi {{ person.id }}, code {{ vars.code }}: https://shop.example/c"}""";
+            var variant = channel switch
+            {
+                "wechat" => """{"text": "x", "providerTemplateId": "tpl", "data": {"name": "{{ person.id }}"}}""",
+                "email" => """{"subject": "Hi {{ person.id }}", "text": "Your code {{ vars.code }}: https://shop.example/c", "html": "<p>Your code {{ vars.code }}: <a href=\"https://shop.example/c\">shop</a></p>"}""",
+                _ => """{"text": "Hi {{ person.id }}, code {{ vars.code }}: https://shop.example/c"}""",
+            };
             await definitions.PutAsync("bench", TemplateDefinition.Kind, channel, "{\"channel\": \"" + channel + "\", \"defaultLocale\": \"en\", \"variants\": {\"en\": " + variant + "}}", "bench", cancellationToken);
         }
         for (var p = 1; p <= people; p++)

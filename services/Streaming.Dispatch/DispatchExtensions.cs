@@ -53,6 +53,7 @@ public static class DispatchExtensions
         foreach (var channel in (options.Channels.Count > 0 ? options.Channels : TopicCatalog.Channels).Where(TopicCatalog.Channels.Contains))
             services.AddSubscription<DispatchRequest, DispatchPipeline>(new Subscription<DispatchRequest>(TopicCatalog.Dispatch(channel), ChannelGroup(options.GroupId, channel)));
         services.AddSubscription<ProfileChange, TraitChangesHandler>(new Subscription<ProfileChange>(TopicCatalog.ProfilesChanges, options.GroupId + "-traits"));
+        services.AddSubscription<SealedContact, SealedContactsHandler>(new Subscription<SealedContact>(TopicCatalog.ContactsSealed, options.GroupId + "-contacts"));
         services.AddSubscription<MessageReceipt, ReceiptFeedbackHandler>(new Subscription<MessageReceipt>(TopicCatalog.MessagesReceipts, options.GroupId + "-feedback"));
         return builder;
     }
@@ -66,6 +67,7 @@ public static class DispatchExtensions
         app.MapTemplatesApi();
         app.MapCallbacksApi();
         app.MapContactsApi();
+        app.MapChannelSettingsApi();
         return app;
     }
 }

@@ -19,6 +19,12 @@ public sealed class DispatchOptions
     /// </summary>
     public Dictionary<string, ProviderOptions> Providers { get; set; } = new(StringComparer.Ordinal);
 
+    /// <summary>
+    /// Credentials by name, for the providers of channel settings definitions (which reference them by
+    /// name and never hold them): <c>Dispatch:Credentials:&lt;name&gt;:AuthHeader|Username|Password|Secret</c>.
+    /// </summary>
+    public Dictionary<string, ProviderCredentials> Credentials { get; set; } = new(StringComparer.Ordinal);
+
     /// <summary>The contact vault's AES-256 key, base64 of 32 bytes (env <c>Dispatch__VaultKey</c>, from a secret).</summary>
     public string? VaultKey { get; set; }
 

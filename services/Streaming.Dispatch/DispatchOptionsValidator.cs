@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Options;
 using Streaming.Contracts.Topics;
 using Streaming.Dispatch.Providers;
+using Streaming.ServiceDefaults.Messaging;
 using Streaming.ServiceDefaults.Options;
 
 namespace Streaming.Dispatch;
@@ -15,7 +16,7 @@ internal sealed class DispatchOptionsValidator(IOptions<RedisOptions> redis) : S
             yield return "Dispatch:GroupId must not be empty: leave it unset for 'dispatch', or name the consumer group (env Dispatch__GroupId).";
         foreach (var channel in options.Channels.Where(c => !TopicCatalog.Channels.Contains(c)))
             yield return $"Dispatch:Channels has '{channel}'; known channels are {string.Join(", ", TopicCatalog.Channels)}.";
-        if (options.VaultKey is { } vaultKey && !IsKey(vaultKey))
+        if (options.VaultKey is { } vaultKey && !ContactSeal.IsKey(vaultKey))
             yield return "Dispatch:VaultKey must be base64 of 32 random bytes (e.g. `openssl rand -base64 32`), kept in a secret (env Dispatch__VaultKey).";
         if (options.TrackingKey is { Length: < 32 })
             yield return "Dispatch:TrackingKey must be at least 32 characters (the gateway verifies tracked links with the same key).";
@@ -25,11 +26,5 @@ internal sealed class DispatchOptionsValidator(IOptions<RedisOptions> redis) : S
             yield return $"Dispatch:MaxProvidersPerRequest is {options.MaxProvidersPerRequest}; use 1 to 10.";
         foreach (var failure in options.Providers.SelectMany(p => ProviderOptionsValidation.Errors($"Dispatch:Providers:{p.Key}", p.Value)))
             yield return failure;
-    }
-
-    private static bool IsKey(string text)
-    {
-        var bytes = new byte[64];
-        return Convert.TryFromBase64String(text, bytes, out var written) && written == 32;
     }
 }

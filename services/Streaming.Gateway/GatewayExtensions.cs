@@ -47,6 +47,7 @@ public static class GatewayExtensions
         services.AddSingleton<IdentifierBlocklist>();
         services.AddSingleton<ClientIp>();
         services.AddSingleton<PiiHasher>();
+        services.AddSingleton<ContactCapture>();
         services.AddSingleton<GatewayMetrics>();
 
         // The pipeline and its steps, in order (IngestPipeline lists them).

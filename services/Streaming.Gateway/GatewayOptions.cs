@@ -11,6 +11,13 @@ public sealed class GatewayOptions
     /// </summary>
     public string? TrackingKey { get; set; }
 
+    /// <summary>
+    /// The contact vault's key (base64 of 32 bytes, the same as Dispatch:VaultKey, from a secret): the
+    /// phone numbers and e-mail addresses of identify traits of sources with <c>captureContacts</c> are
+    /// sealed with it before hashing, so only the dispatchers can read them. Unset: nothing is captured.
+    /// </summary>
+    public string? VaultKey { get; set; }
+
     /// <summary>gRPC port (HTTP/2 cleartext); 0 picks a free port, -1 serves no separate gRPC port.</summary>
     public int GrpcPort { get; set; } = 8081;
 

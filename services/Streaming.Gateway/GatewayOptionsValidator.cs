@@ -17,6 +17,8 @@ internal sealed class GatewayOptionsValidator : SettingsValidator<GatewayOptions
             yield return "Gateway:MaxEventBytes must be at least 1024.";
         if (o.TrackingKey is { Length: < 32 })
             yield return "Gateway:TrackingKey must be at least 32 characters, the same as Dispatch:TrackingKey (tracked message links are verified with it).";
+        if (o.VaultKey is not null && !Streaming.ServiceDefaults.Messaging.ContactSeal.IsKey(o.VaultKey))
+            yield return "Gateway:VaultKey must be base64 of 32 random bytes, the same as Dispatch:VaultKey (e.g. `openssl rand -base64 32`, from a secret).";
         if (o.MaxRequestBytes < o.MaxEventBytes)
             yield return "Gateway:MaxRequestBytes must be at least Gateway:MaxEventBytes.";
         if (o.MaxBatchEvents < 1)

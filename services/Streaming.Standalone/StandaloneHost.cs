@@ -192,7 +192,9 @@ public sealed class StandaloneHost : IAsyncDisposable
             ["Gateway:TrackingKey"] = credentials[Credentials.TrackingKey],
             ["Dispatch:TrackingKey"] = credentials[Credentials.TrackingKey],
             ["Dispatch:TrackingBaseUrl"] = $"http://{(options.ListenAddress is "0.0.0.0" or "::" ? "127.0.0.1" : options.ListenAddress)}:{options.HttpPort.ToString(CultureInfo.InvariantCulture)}",
+            // The contact vault: the gateway seals captured contact points, only dispatch opens them.
             ["Dispatch:VaultKey"] = credentials[Credentials.VaultKey],
+            ["Gateway:VaultKey"] = credentials[Credentials.VaultKey],
         };
         foreach (var (key, value) in options.Configuration)
             settings[key] = value;

@@ -26,6 +26,8 @@ public sealed class GatewayFixture : IAsyncLifetime
 {
     public const string AdminKey = "ak_gateway_tests_0001";
     public const string PiiSalt = "gateway-tests-pii-salt-0001";
+    public const string TrackingKey = "gateway-tests-tracking-key-0123456789";
+    public static readonly string VaultKey = Convert.ToBase64String(Enumerable.Range(0, 32).Select(i => (byte)(i * 3 + 1)).ToArray());
 
     private readonly Dictionary<string, string?> _settings;
     private WebApplication? _app;
@@ -58,6 +60,8 @@ public sealed class GatewayFixture : IAsyncLifetime
             ["Kafka:DeliveryTimeoutMs"] = "10000",
             ["Admin:ApiKey"] = AdminKey,
             ["Gateway:PiiSalt"] = PiiSalt,
+            ["Gateway:TrackingKey"] = TrackingKey,
+            ["Gateway:VaultKey"] = VaultKey,
             ["Gateway:GrpcPort"] = "0",
             ["Gateway:GrpcAddress"] = "127.0.0.1",
         };
@@ -86,12 +90,12 @@ public sealed class GatewayFixture : IAsyncLifetime
     }
 
     /// <summary>A new source in a tenant of its own; returns the tenant and the write key.</summary>
-    public async Task<TestSource> CreateSourceAsync(bool keepRawPii = false, bool dropBots = false, int? rateLimit = null, List<string>? piiPaths = null)
+    public async Task<TestSource> CreateSourceAsync(bool keepRawPii = false, bool dropBots = false, int? rateLimit = null, List<string>? piiPaths = null, bool captureContacts = false)
     {
         var tenant = "t" + Guid.NewGuid().ToString("N")[..10];
         var registry = Services.GetRequiredService<SourceRegistry>();
         var created = await registry.CreateAsync(tenant, "web",
-            new SourceSettings { Name = "web", WriteKeyHash = "", KeepRawPii = keepRawPii, DropBots = dropBots, RateLimitEventsPerSecond = rateLimit, PiiPaths = piiPaths },
+            new SourceSettings { Name = "web", WriteKeyHash = "", KeepRawPii = keepRawPii, DropBots = dropBots, RateLimitEventsPerSecond = rateLimit, PiiPaths = piiPaths, CaptureContacts = captureContacts },
             "tests");
         return new TestSource(tenant, created!.WriteKey);
     }
@@ -130,7 +134,8 @@ public sealed class GatewayFixture : IAsyncLifetime
     /// <summary>Every message value of a topic (all tenants), read once.</summary>
     public List<byte[]> ReadValues(string topic, int partitions) => [.. ReadAll(topic, partitions).Select(m => m.Value)];
 
-    private List<Message<byte[], byte[]>> ReadAll(string topic, int partitions)
+    /// <summary>Every message of a topic (all tenants) with its key and headers, read once.</summary>
+    public List<Message<byte[], byte[]>> ReadAll(string topic, int partitions)
     {
         using var consumer = new ConsumerBuilder<byte[], byte[]>(new ConsumerConfig
         {

@@ -16,6 +16,7 @@ public static class AvroMaps
     public static readonly IAvroMap<MessageReceipt> MessageReceipt = new MessageReceiptMap();
     public static readonly IAvroMap<JourneyEvent> JourneyEvent = new JourneyEventMap();
     public static readonly IAvroMap<DefinitionDocument> DefinitionDocument = new DefinitionDocumentMap();
+    public static readonly IAvroMap<SealedContact> SealedContact = new SealedContactMap();
 
     private static void WriteEventFields(GenericRecord r, TrackingEvent e)
     {
@@ -209,6 +210,27 @@ public static class AvroMaps
             StepId = r.OptStr("stepId"),
             RequestedAt = r.Long("requestedAt"),
             ExpiresAt = r.OptLong("expiresAt"),
+        };
+    }
+
+    private sealed class SealedContactMap : IAvroMap<SealedContact>
+    {
+        public string RecordName => "SealedContact";
+        public void Write(GenericRecord r, SealedContact v)
+        {
+            r.Add("tenant", v.Tenant);
+            r.Add("kind", v.Kind);
+            r.Add("hash", v.Hash);
+            r.Add("sealed", v.Sealed);
+            r.Add("at", v.At);
+        }
+        public SealedContact Read(GenericRecord r) => new()
+        {
+            Tenant = r.Str("tenant"),
+            Kind = r.Str("kind"),
+            Hash = r.Str("hash"),
+            Sealed = r.Str("sealed"),
+            At = r.Long("at"),
         };
     }
 

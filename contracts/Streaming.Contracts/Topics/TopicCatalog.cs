@@ -33,6 +33,13 @@ public static class TopicCatalog
     public static readonly Topic<JourneyEvent> JourneysEvents = new(
         "journeys.events", "tenant:personId", 12, CleanupPolicy.Delete, 7 * Day, AvroMaps.JourneyEvent);
 
+    /// <summary>
+    /// Contact points from identify traits, sealed at the gateway (never in clear on Kafka); compacted: the
+    /// latest per tenant, kind and hash. Only the dispatchers read it (docs/dispatch.md, contact vault).
+    /// </summary>
+    public static readonly Topic<SealedContact> ContactsSealed = new(
+        "contacts.sealed", "tenant:kind:hash", 12, CleanupPolicy.Compact, null, AvroMaps.SealedContact);
+
     public static readonly Topic<DefinitionDocument> ConfigDefinitions = new(
         "config.definitions", "tenant/kind/id", 1, CleanupPolicy.Compact, null, AvroMaps.DefinitionDocument);
 
@@ -50,17 +57,17 @@ public static class TopicCatalog
 
     /// <summary>Topics that services consume through the consumer runtime, hence have a dead-letter topic.</summary>
     public static IReadOnlyList<TopicDefinition> Consumed =>
-        [EventsRaw, EventsIdentified, IdentityMerges, ProfilesChanges, MessagesReceipts, JourneysEvents, .. DispatchTopics.Values];
+        [EventsRaw, EventsIdentified, IdentityMerges, ProfilesChanges, MessagesReceipts, JourneysEvents, .. DispatchTopics.Values, ContactsSealed];
 
     /// <summary>Every topic with an Avro payload, in a fixed order: the order the topics job registers their subjects in.</summary>
     public static IReadOnlyList<IPayloadTopic> Payloads =>
-        [EventsRaw, EventsRejected, EventsIdentified, IdentityMerges, ProfilesChanges, MessagesReceipts, ConfigDefinitions, .. DispatchTopics.Values, JourneysEvents];
+        [EventsRaw, EventsRejected, EventsIdentified, IdentityMerges, ProfilesChanges, MessagesReceipts, ConfigDefinitions, .. DispatchTopics.Values, JourneysEvents, ContactsSealed];
 
     /// <summary>Every topic to create, dead-letter topics included.</summary>
     public static IReadOnlyList<TopicDefinition> All =>
     [
         EventsRaw, EventsRejected, EventsIdentified, IdentityMerges, ProfilesChanges, MessagesReceipts, ConfigDefinitions,
-        .. DispatchTopics.Values, JourneysEvents,
+        .. DispatchTopics.Values, JourneysEvents, ContactsSealed,
         .. Consumed.Select(t => new TopicDefinition(t.DeadLetterName, t.Key, null, 1, CleanupPolicy.Delete, 30 * Day)),
     ];
 }

@@ -49,9 +49,9 @@ public static class ContactsApi
             return Results.NoContent();
         });
 
-        group.MapDelete("/contacts/{personId:long}", async (HttpContext http, long personId, ContactVault vault) =>
+        group.MapDelete("/contacts/{personId:long}", async (HttpContext http, long personId, ContactVault vault, CancellationToken cancellationToken) =>
         {
-            await vault.ForgetAsync(http.Tenant(), personId);
+            await vault.ForgetAsync(http.Tenant(), personId, cancellationToken);
             return Results.NoContent();
         });
 

@@ -1,61 +1,104 @@
-using System.Security.Cryptography;
-using System.Text;
+using System.Text.Json.Nodes;
 using Microsoft.Extensions.Options;
 using StackExchange.Redis;
+using Streaming.Contracts;
+using Streaming.Contracts.Records;
+using Streaming.Contracts.Topics;
+using Streaming.Dispatch.Traits;
+using Streaming.ServiceDefaults.Kafka;
+using Streaming.ServiceDefaults.Messaging;
 
 namespace Streaming.Dispatch.Contacts;
 
 /// <summary>
-/// The raw contact points a send needs (phone, e-mail, push token, WeChat openid), kept per person
-/// encrypted with AES-256-GCM under <see cref="DispatchOptions.VaultKey"/>. The tenant, person and
-/// kind are the associated data, so a ciphertext moved to another person does not decrypt. Values are
-/// never logged; only the dispatchers read them; a deletion request removes the person's entry.
-/// Stored as nonce (12) | tag (16) | ciphertext.
+/// The raw contact points a send needs (phone, e-mail, push token, WeChat openid), sealed with
+/// AES-256-GCM under <see cref="DispatchOptions.VaultKey"/> (<see cref="ContactSeal"/>). Two ways in:
+/// <list type="bullet">
+/// <item>per person through the contacts API; associated data tenant, person and kind, so a ciphertext
+/// moved to another person does not open;</item>
+/// <item>captured by the gateway from identify traits (<c>contacts.sealed</c>), kept by tenant, kind and
+/// PII hash (associated data tenant, kind and hash) and found through the person's <c>phone_hash</c> /
+/// <c>email_hash</c> trait.</item>
+/// </list>
+/// A person's own entry wins. Values are never logged; only the dispatchers read them; a deletion
+/// request removes both.
 /// </summary>
-public sealed class ContactVault(IConnectionMultiplexer redis, IOptions<DispatchOptions> options)
+public sealed class ContactVault(IConnectionMultiplexer redis, IOptions<DispatchOptions> options, PersonTraits traits, IEventProducer producer, TimeProvider time)
 {
-    private const int NonceBytes = 12;
-    private const int TagBytes = 16;
+    private readonly ContactSeal? _seal = options.Value.VaultKey is { } key ? new ContactSeal(key) : null;
 
-    private readonly byte[]? _key = options.Value.VaultKey is { } key ? Convert.FromBase64String(key) : null;
+    /// <summary>The kinds the gateway captures, each found through the person's <c>&lt;kind&gt;_hash</c> trait.</summary>
+    public static readonly IReadOnlyList<string> CapturedKinds = [ContactKinds.Phone, ContactKinds.Email];
 
-    public bool Enabled => _key is not null;
+    public bool Enabled => _seal is not null;
 
-    public async Task PutAsync(string tenant, long personId, string kind, string address)
+    public Task PutAsync(string tenant, long personId, string kind, string address) =>
+        redis.GetDatabase().HashSetAsync(PersonKey(tenant, personId), kind, Seal().Seal(address, PersonData(tenant, personId, kind)));
+
+    /// <summary>
+    /// The person's address of this kind, or null when there is none (or what is stored does not open).
+    /// <paramref name="personTraits"/> are the person's traits when the caller has them already.
+    /// </summary>
+    public async Task<string?> GetAsync(string tenant, long personId, string kind, JsonObject? personTraits = null)
     {
-        var plain = Encoding.UTF8.GetBytes(address);
-        var sealedValue = new byte[NonceBytes + TagBytes + plain.Length];
-        var nonce = sealedValue.AsSpan(0, NonceBytes);
-        RandomNumberGenerator.Fill(nonce);
-        using (var aes = new AesGcm(Key(), TagBytes))
-            aes.Encrypt(nonce, plain, sealedValue.AsSpan(NonceBytes + TagBytes), sealedValue.AsSpan(NonceBytes, TagBytes), Associated(tenant, personId, kind));
-        await redis.GetDatabase().HashSetAsync(RedisKeyOf(tenant, personId), kind, sealedValue);
-    }
-
-    /// <summary>The person's address of this kind, or null when there is none.</summary>
-    public async Task<string?> GetAsync(string tenant, long personId, string kind)
-    {
-        var stored = await redis.GetDatabase().HashGetAsync(RedisKeyOf(tenant, personId), kind);
-        if (stored.IsNull)
+        var db = redis.GetDatabase();
+        var own = await db.HashGetAsync(PersonKey(tenant, personId), kind);
+        if (!own.IsNull)
+            return Seal().Open(own!, PersonData(tenant, personId, kind));
+        if (!CapturedKinds.Contains(kind))
             return null;
-        byte[] sealedValue = stored!;
-        var plain = new byte[sealedValue.Length - NonceBytes - TagBytes];
-        using var aes = new AesGcm(Key(), TagBytes);
-        aes.Decrypt(sealedValue.AsSpan(0, NonceBytes), sealedValue.AsSpan(NonceBytes + TagBytes), sealedValue.AsSpan(NonceBytes, TagBytes), plain, Associated(tenant, personId, kind));
-        return Encoding.UTF8.GetString(plain);
+        personTraits ??= await traits.GetAsync(tenant, personId);
+        if (HashOf(personTraits, kind) is not { } hash)
+            return null;
+        var captured = await db.StringGetAsync(CapturedKey(tenant, kind, hash));
+        return captured.IsNull ? null : Seal().Open(captured!, ContactSeal.Associated(tenant, kind, hash));
     }
 
-    /// <summary>Removes every contact point of the person (a deletion request).</summary>
-    public Task<bool> ForgetAsync(string tenant, long personId) => redis.GetDatabase().KeyDeleteAsync(RedisKeyOf(tenant, personId));
+    /// <summary>Keeps (or, for a forgotten one, removes) a contact point the gateway captured. Replays change nothing.</summary>
+    public Task KeepCapturedAsync(SealedContact contact)
+    {
+        var key = CapturedKey(contact.Tenant, contact.Kind, contact.Hash);
+        return contact.Sealed.Length == 0
+            ? redis.GetDatabase().KeyDeleteAsync(key)
+            : redis.GetDatabase().StringSetAsync(key, Convert.FromBase64String(contact.Sealed));
+    }
+
+    /// <summary>
+    /// Removes every contact point of the person (a deletion request): the own entry, the captured ones its
+    /// hash traits lead to, and, on the compacted <c>contacts.sealed</c>, a forgotten record that replaces
+    /// the captured one (so a replay of the topic does not bring it back).
+    /// </summary>
+    public async Task ForgetAsync(string tenant, long personId, CancellationToken cancellationToken = default)
+    {
+        var personTraits = await traits.GetAsync(tenant, personId);
+        var forgotten = new List<OutboundMessage>();
+        foreach (var kind in CapturedKinds)
+        {
+            if (HashOf(personTraits, kind) is not { } hash)
+                continue;
+            var record = new SealedContact { Tenant = tenant, Kind = kind, Hash = hash, Sealed = "", At = time.GetUtcNow().ToUnixTimeMilliseconds() };
+            forgotten.Add(OutboundMessage.Create(TopicCatalog.ContactsSealed, PartitionKey.For(tenant, kind + ":" + hash), record));
+        }
+        if (forgotten.Count > 0)
+            await producer.ProduceAllAsync(forgotten, cancellationToken);
+        foreach (var message in forgotten)
+            await KeepCapturedAsync((SealedContact)message.Payload!);
+        await redis.GetDatabase().KeyDeleteAsync(PersonKey(tenant, personId));
+    }
 
     /// <summary>The raw bytes as stored (for the test that shows nothing readable is kept).</summary>
     internal async Task<byte[]?> StoredAsync(string tenant, long personId, string kind) =>
-        await redis.GetDatabase().HashGetAsync(RedisKeyOf(tenant, personId), kind) is { IsNull: false } value ? (byte[])value! : null;
+        await redis.GetDatabase().HashGetAsync(PersonKey(tenant, personId), kind) is { IsNull: false } value ? (byte[])value! : null;
 
-    private byte[] Key() => _key ?? throw new InvalidOperationException("The contact vault has no key: set Dispatch:VaultKey (base64 of 32 bytes).");
+    private ContactSeal Seal() => _seal ?? throw new InvalidOperationException("The contact vault has no key: set Dispatch:VaultKey (base64 of 32 bytes).");
 
-    private static byte[] Associated(string tenant, long personId, string kind) =>
-        Encoding.UTF8.GetBytes(FormattableString.Invariant($"{tenant}\u001f{personId}\u001f{kind}"));
+    private static string? HashOf(JsonObject personTraits, string kind) =>
+        personTraits[kind + "_hash"] is JsonValue value && value.TryGetValue<string>(out var hash) && hash.Length > 0 ? hash : null;
 
-    private static RedisKey RedisKeyOf(string tenant, long personId) => $"dispatch:vault:{{{tenant}}}:{personId}";
+    private static byte[] PersonData(string tenant, long personId, string kind) =>
+        ContactSeal.Associated(tenant, personId.ToString(System.Globalization.CultureInfo.InvariantCulture), kind);
+
+    private static RedisKey PersonKey(string tenant, long personId) => $"dispatch:vault:{{{tenant}}}:{personId}";
+
+    private static RedisKey CapturedKey(string tenant, string kind, string hash) => $"dispatch:vault:{{{tenant}}}:{kind}:{hash}";
 }

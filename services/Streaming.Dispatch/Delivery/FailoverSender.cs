@@ -20,7 +20,7 @@ public sealed class FailoverSender(ChannelProviders providers, IOptions<Dispatch
 
     public async Task<DeliveryResult> SendAsync(OutgoingMessage message, CancellationToken cancellationToken)
     {
-        var candidates = providers.For(message.Channel);
+        var candidates = providers.For(message.Tenant, message.Channel);
         if (candidates.Count == 0)
             return DeliveryResult.Failed($"no provider is configured for channel '{message.Channel}' (Dispatch:Providers)");
         var failures = new List<string>();

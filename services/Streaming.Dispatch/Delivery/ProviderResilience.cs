@@ -18,7 +18,8 @@ namespace Streaming.Dispatch.Delivery;
 /// </summary>
 public static class ProviderResilience
 {
-    public static ResiliencePipeline<ProviderAnswer> Build(string providerName, ProviderOptions options, TimeProvider time, ILogger logger)
+    /// <summary>The pipeline, with the provider's rate limiter (<see cref="Bucket"/>), which its owner disposes: the token bucket runs a timer.</summary>
+    public static ResiliencePipeline<ProviderAnswer> Build(string providerName, ProviderOptions options, TimeProvider time, ILogger logger, RateLimiter limiter)
     {
         var builder = new ResiliencePipelineBuilder<ProviderAnswer> { TimeProvider = time, Name = providerName };
         if (options.MaxAttempts > 1)
@@ -58,7 +59,7 @@ public static class ProviderResilience
                 return ValueTask.CompletedTask;
             },
         });
-        builder.AddRateLimiter(new TokenBucketRateLimiter(Bucket(options.SendsPerSecond)));
+        builder.AddRateLimiter(limiter);
         builder.AddTimeout(options.Timeout);
         return builder.Build();
     }

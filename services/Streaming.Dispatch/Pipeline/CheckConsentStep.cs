@@ -18,11 +18,15 @@ public sealed class CheckConsentStep(PersonTraits traits, SuppressionLists lists
     public async ValueTask<StepResult> RunAsync(DispatchWork work)
     {
         var request = work.Request;
-        work.Traits = await traits.GetAsync(request.Tenant, request.PersonId);
+        // Three independent reads: one round trip's wait instead of three.
+        var personTraits = traits.GetAsync(request.Tenant, request.PersonId);
+        var unsubscribed = lists.IsUnsubscribedAsync(request.Tenant, request.Channel, request.PersonId);
+        var suppressed = lists.IsSuppressedAsync(request.Tenant, request.PersonId);
+        work.Traits = await personTraits;
         string? reason = null;
-        if (await lists.IsUnsubscribedAsync(request.Tenant, request.Channel, request.PersonId))
+        if (await unsubscribed)
             reason = "unsubscribed";
-        else if (await lists.IsSuppressedAsync(request.Tenant, request.PersonId))
+        else if (await suppressed)
             reason = "suppression list";
         else if (!HasConsent(work.Traits, request.Channel))
             reason = "no consent";

@@ -6,7 +6,8 @@ using Streaming.ServiceDefaults.Pipeline;
 namespace Streaming.Dispatch.Pipeline;
 
 /// <summary>
-/// The raw address of the channel's contact point, from the contact vault (webhooks fall back to the
+/// The raw address of the channel's contact point, from the contact vault (the person's own entry, else
+/// the one the gateway captured for the person's phone/email hash trait; webhooks fall back to the
 /// request's <c>vars.target</c>). None: <c>suppressed</c>, reason <c>no address</c>; a hard-bounced
 /// address: <c>suppressed</c>, reason <c>hard-bounced address</c>.
 /// </summary>
@@ -16,7 +17,7 @@ public sealed class ResolveAddressStep(ContactVault vault, SuppressionLists list
     {
         var request = work.Request;
         var kind = ContactKinds.ForChannel(request.Channel);
-        var address = vault.Enabled ? await vault.GetAsync(request.Tenant, request.PersonId, kind) : null;
+        var address = vault.Enabled ? await vault.GetAsync(request.Tenant, request.PersonId, kind, work.Traits) : null;
         if (address is null && request.Channel == "webhook" && vars["target"]?.GetValue<string>() is { } target)
             address = target;
         string? reason = null;

@@ -48,6 +48,9 @@ public sealed class ProviderOptions
     /// <summary>SMTP: STARTTLS when the server offers it (true), or plain (false, local test servers only).</summary>
     public bool UseTls { get; set; } = true;
 
+    /// <summary>SMTP: open connections kept for reuse between messages (more are opened while sends wait for none).</summary>
+    public int MaxConnections { get; set; } = 64;
+
     /// <summary>The provider's sends per second; sends wait for their turn rather than exceed it.</summary>
     public double SendsPerSecond { get; set; } = 100;
 
@@ -100,35 +103,48 @@ public static class ProviderKinds
 
 internal static class ProviderOptionsValidation
 {
-    public static IEnumerable<string> Errors(string path, ProviderOptions options)
+    /// <summary>The problems of a configured provider, each naming its setting (<c>Dispatch:Providers:x:Url</c>).</summary>
+    public static IEnumerable<string> Errors(string path, ProviderOptions options) => Errors(options, field => $"{path}:{field}");
+
+    /// <summary>
+    /// The problems of a provider, each naming its field through <paramref name="name"/> (a setting's path
+    /// in configuration, or a definition's JSON path such as <c>providers[0].url</c>) and saying the fix.
+    /// </summary>
+    public static IEnumerable<string> Errors(ProviderOptions options, Func<string, string> name)
     {
         if (ProviderKinds.ChannelOf(options.Kind) is null)
         {
-            yield return $"{path}:Kind is '{options.Kind}'; use one of {string.Join(", ", ProviderKinds.All)}.";
+            yield return $"{name("Kind")} is '{options.Kind}'; use one of {string.Join(", ", ProviderKinds.All)}.";
             yield break;
         }
         if (options.Kind == ProviderKinds.EmailSmtp)
         {
             if (string.IsNullOrWhiteSpace(options.Host))
-                yield return $"{path}:Host is required for an SMTP provider (the mail server's host name).";
+                yield return $"{name("Host")} is required for an SMTP provider (the mail server's host name).";
             if (string.IsNullOrWhiteSpace(options.From))
-                yield return $"{path}:From is required for an SMTP provider (the sender, e.g. 'Shop <news@shop.example>').";
+                yield return $"{name("From")} is required for an SMTP provider (the sender, e.g. 'Shop <news@shop.example>').";
+            if (options.MaxConnections is < 1 or > 1024)
+                yield return $"{name("MaxConnections")} is {options.MaxConnections}; keep 1 to 1024 connections open.";
+            if (options.Port is < 1 or > 65535)
+                yield return $"{name("Port")} is {options.Port}; use the SMTP server's port (1-65535), e.g. 587.";
         }
         else if (!Uri.TryCreate(options.Url, UriKind.Absolute, out var url) || url.Scheme is not ("http" or "https"))
         {
-            yield return $"{path}:Url must be an absolute http(s) URL of the provider's endpoint.";
+            yield return $"{name("Url")} must be an absolute http(s) URL of the provider's endpoint.";
         }
         if (options.Kind == ProviderKinds.SmsHttp && options.Preset is not ("generic" or "twilio" or "vonage"))
-            yield return $"{path}:Preset is '{options.Preset}'; use generic, twilio or vonage.";
+            yield return $"{name("Preset")} is '{options.Preset}'; use generic, twilio or vonage.";
+        if (options.BodyTemplate is { } body && !JsonBodyTemplate.IsValid(body, out var bodyError))
+            yield return $"{name("BodyTemplate")} does not parse as Liquid: {bodyError}";
         if (options.Kind == ProviderKinds.Webhook && options.Secret is not { Length: >= 16 })
-            yield return $"{path}:Secret must be at least 16 characters: receivers verify the HMAC-SHA256 signature with it.";
+            yield return $"{name("Secret")} must be at least 16 characters: receivers verify the HMAC-SHA256 signature with it.";
         if (options.SendsPerSecond is <= 0 or > 1_000_000)
-            yield return $"{path}:SendsPerSecond is {options.SendsPerSecond}; use the provider's limit, above 0.";
+            yield return $"{name("SendsPerSecond")} is {options.SendsPerSecond}; use the provider's limit, above 0.";
         if (options.MaxAttempts is < 1 or > 20)
-            yield return $"{path}:MaxAttempts is {options.MaxAttempts}; use 1 to 20.";
+            yield return $"{name("MaxAttempts")} is {options.MaxAttempts}; use 1 to 20.";
         if (options.Timeout <= TimeSpan.Zero || options.BaseDelay < TimeSpan.Zero || options.MaxDelay < options.BaseDelay)
-            yield return $"{path}: Timeout must be positive and MaxDelay at least BaseDelay.";
+            yield return $"{name("Timeout")} must be positive and {name("MaxDelay")} at least {name("BaseDelay")}.";
         if (options.BreakerFailureRatio is <= 0 or > 1 || options.BreakerMinimumThroughput < 2 || options.BreakerBreakDuration < TimeSpan.FromMilliseconds(500))
-            yield return $"{path}: BreakerFailureRatio must be in (0, 1], BreakerMinimumThroughput at least 2, BreakerBreakDuration at least 0.5 s.";
+            yield return $"{name("BreakerFailureRatio")} must be in (0, 1], {name("BreakerMinimumThroughput")} at least 2, {name("BreakerBreakDuration")} at least 0.5 s.";
     }
 }

@@ -13,9 +13,9 @@ namespace Streaming.Gateway.Api;
 /// </summary>
 public static class SourcesApi
 {
-    public sealed record CreateSourceRequest(string? Id, string? Name, bool KeepRawPii = false, bool DropBots = false, int? RateLimitEventsPerSecond = null, List<string>? PiiPaths = null);
+    public sealed record CreateSourceRequest(string? Id, string? Name, bool KeepRawPii = false, bool DropBots = false, int? RateLimitEventsPerSecond = null, List<string>? PiiPaths = null, bool CaptureContacts = false);
 
-    public sealed record SourceView(string Tenant, string Id, string? Name, bool KeepRawPii, bool DropBots, int? RateLimitEventsPerSecond, IReadOnlyList<string> PiiPaths, long Version, DateTimeOffset UpdatedAt);
+    public sealed record SourceView(string Tenant, string Id, string? Name, bool KeepRawPii, bool DropBots, int? RateLimitEventsPerSecond, IReadOnlyList<string> PiiPaths, bool CaptureContacts, long Version, DateTimeOffset UpdatedAt);
 
     public sealed record CreatedSourceView(string Tenant, string Id, string? Name, string WriteKey, string Note);
 
@@ -29,7 +29,7 @@ public static class SourcesApi
         return app;
     }
 
-    private static async Task<IResult> CreateAsync(HttpContext http, CreateSourceRequest? request, SourceRegistry sources)
+    private static async Task<IResult> CreateAsync(HttpContext http, CreateSourceRequest? request, SourceRegistry sources, ContactCapture capture)
     {
         if (request?.Id is not { } id || !SourceRegistry.IsValidId(id))
             return AdminAuthorization.Problem(StatusCodes.Status400BadRequest, "bad source id", "Send {\"id\": \"web\"}: 1-64 lower-case letters, digits, '-' or '_'.");
@@ -45,12 +45,17 @@ public static class SourcesApi
                     return AdminAuthorization.Problem(StatusCodes.Status400BadRequest, "bad pii path", $"piiPaths[{index}] must be {PiiField.Hint}.");
             }
         }
+        if (request.CaptureContacts && !capture.Enabled)
+            return AdminAuthorization.Problem(StatusCodes.Status400BadRequest, "contact capture unavailable", "captureContacts: the gateway has no contact vault key; set Gateway:VaultKey (the same as Dispatch:VaultKey) or leave captureContacts false.");
+        if (request.CaptureContacts && request.KeepRawPii)
+            return AdminAuthorization.Problem(StatusCodes.Status400BadRequest, "contact capture with raw pii", "captureContacts: the vault finds a person through the phone_hash/email_hash traits, which keepRawPii does not write; set keepRawPii false to capture contacts.");
         var tenant = http.Tenant();
         var settings = new SourceSettings
         {
             Name = request.Name ?? id,
             WriteKeyHash = "",
             KeepRawPii = request.KeepRawPii,
+            CaptureContacts = request.CaptureContacts,
             DropBots = request.DropBots,
             RateLimitEventsPerSecond = request.RateLimitEventsPerSecond,
             PiiPaths = request.PiiPaths is { Count: > 0 } piiPaths ? piiPaths : null,
@@ -65,5 +70,5 @@ public static class SourcesApi
     private static IResult List(HttpContext http, SourceRegistry sources) =>
         Results.Ok(sources.List(http.Tenant()).Select(x => new SourceView(
             x.Source.Tenant, x.Source.Id, x.Source.Settings.Name, x.Source.Settings.KeepRawPii, x.Source.Settings.DropBots,
-            x.Source.Settings.RateLimitEventsPerSecond, x.Source.Settings.PiiPaths ?? [], x.Document.Version, DateTimeOffset.FromUnixTimeMilliseconds(x.Document.UpdatedAt))));
+            x.Source.Settings.RateLimitEventsPerSecond, x.Source.Settings.PiiPaths ?? [], x.Source.Settings.CaptureContacts, x.Document.Version, DateTimeOffset.FromUnixTimeMilliseconds(x.Document.UpdatedAt))));
 }

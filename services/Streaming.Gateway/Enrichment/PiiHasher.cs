@@ -179,19 +179,26 @@ public sealed class PiiHasher
             return null;
         if (kind == PiiKind.None)
             kind = PiiValues.LooksLikeEmail(text) ? PiiKind.Email : PiiValues.LooksLikePhone(text) ? PiiKind.Phone : PiiKind.None;
-        var normalized = PiiValues.Normalize(kind, text);
-        var why = kind switch
+        var hash = HashOf(tenant, kind, text, out _, out var why);
+        if (why is not null)
+            junk?.Invoke(path, why);
+        return hash;
+    }
+
+    /// <summary>
+    /// The hash <see cref="HashObject"/> writes for a value of this kind (the <c>phone_hash</c> / <c>email_hash</c>
+    /// trait), with the normalised value it hashed; null (and why) for a placeholder.
+    /// </summary>
+    public string? HashOf(string tenant, PiiKind kind, string text, out string normalized, out string? placeholder)
+    {
+        normalized = PiiValues.Normalize(kind, text);
+        placeholder = kind switch
         {
             PiiKind.Email => Placeholders.EmailReason(normalized),
             PiiKind.Phone => Placeholders.Reason(text) ?? Placeholders.PhoneReason(normalized),
             _ => Placeholders.Reason(normalized),
         };
-        if (why is not null)
-        {
-            junk?.Invoke(path, why);
-            return null;
-        }
-        return Hash(tenant, normalized);
+        return placeholder is null ? Hash(tenant, normalized) : null;
     }
 
     public string Hash(string tenant, string normalizedValue)

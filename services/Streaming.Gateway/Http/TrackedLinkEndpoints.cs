@@ -17,8 +17,10 @@ namespace Streaming.Gateway.Http;
 /// <c>GET /m/c/{token}</c> (click: redirects to the link the token signs, so nothing else can be
 /// redirected to), <c>GET|POST /m/u/{token}</c> (unsubscribe; POST is RFC 8058 one-click). The signed
 /// token is the authentication. Each becomes a receipt on messages.receipts AND an event
-/// (<c>Message Opened</c>, <c>Message Clicked</c>, <c>Unsubscribed</c>) on events.identified for the
-/// person the message went to, both with one id derived from the message and the action, so a
+/// (<c>Message Opened</c>, <c>Message Clicked</c>, <c>Unsubscribed</c>) on events.raw, the normal event
+/// path: it names the person the message went to in the <see cref="PersonHeader"/>, so identity
+/// attributes it to that person (or whom it was merged into) and fences it like any event, and
+/// profiles and analytics count it. Both carry one id derived from the message and the action, so a
 /// repeated open or click of the same link is counted once.
 /// </summary>
 public static class TrackedLinkEndpoints
@@ -66,7 +68,7 @@ public static class TrackedLinkEndpoints
             JourneyId = link.JourneyId,
             At = now,
         };
-        var trackingEvent = new IdentifiedEvent(link.PersonId, new TrackingEvent
+        var trackingEvent = new TrackingEvent
         {
             MessageId = id,
             Type = "track",
@@ -83,11 +85,11 @@ public static class TrackedLinkEndpoints
                 ["journeyId"] = link.JourneyId,
                 ["url"] = link.Url,
             }),
-        });
+        };
         await services.GetRequiredService<IEventProducer>().ProduceAllAsync(
         [
             OutboundMessage.Create(TopicCatalog.MessagesReceipts, personKey, receipt),
-            OutboundMessage.Create(TopicCatalog.EventsIdentified, personKey, trackingEvent),
+            OutboundMessage.Create(TopicCatalog.EventsRaw, personKey, trackingEvent) with { Person = link.PersonId },
         ], http.RequestAborted);
         return kind switch
         {

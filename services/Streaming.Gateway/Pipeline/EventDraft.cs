@@ -37,6 +37,9 @@ public sealed class EventDraft(int index, JsonElement raw)
     public JsonObjectDraft? Traits { get; set; }
     public JsonElement? Integrations { get; set; }
 
+    /// <summary>Contact points of identify traits sealed for the contact vault (<see cref="Enrichment.ContactCapture"/>); null when none.</summary>
+    public List<SealedContact>? Contacts { get; set; }
+
     /// <summary>Kafka key: tenant + (userId, else anonymousId).</summary>
     public string Key { get; set; } = "";
 

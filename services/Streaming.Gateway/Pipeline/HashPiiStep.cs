@@ -14,7 +14,7 @@ namespace Streaming.Gateway.Pipeline;
 /// with a <c>junk_pii</c> warning instead of being hashed. Refused events get the same treatment
 /// before their raw JSON is kept.
 /// </summary>
-public sealed class HashPiiStep(PiiHasher hasher) : IPipelineStep<EventDraft, RequestScope>
+public sealed class HashPiiStep(PiiHasher hasher, ContactCapture capture) : IPipelineStep<EventDraft, RequestScope>
 {
     private static readonly string[] Roots = ["traits", "properties", "context"];
 
@@ -25,6 +25,8 @@ public sealed class HashPiiStep(PiiHasher hasher) : IPipelineStep<EventDraft, Re
     {
         if (scope.Source.Settings.KeepRawPii)
             return StepResult.Continue;
+        // Before the raw values are replaced by their hashes: sealed, they are all the dispatchers get.
+        capture.Run(draft, scope);
         var tenant = scope.Source.Tenant;
         var extra = PathsOf(scope.Source.Settings);
         PiiHasher.JunkFound junk = (field, why) =>

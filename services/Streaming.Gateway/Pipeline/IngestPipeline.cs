@@ -79,6 +79,8 @@ public sealed class IngestPipeline(
             {
                 case StepVerdict.Continue:
                     messages.Add(new OutboundMessage(TopicCatalog.EventsRaw, draft.Key, draft.Encode(scope, serdes.For(TopicCatalog.EventsRaw).WriterSchemaId)));
+                    foreach (var contact in draft.Contacts ?? [])
+                        messages.Add(OutboundMessage.Create(TopicCatalog.ContactsSealed, ContactCapture.KeyOf(contact), contact));
                     accepted++;
                     break;
                 case StepVerdict.DeadLetter:

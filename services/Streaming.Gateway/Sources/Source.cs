@@ -20,6 +20,12 @@ public sealed record SourceSettings
     /// </summary>
     public List<string>? PiiPaths { get; init; }
 
+    /// <summary>
+    /// Seal the <c>phone</c> and <c>email</c> of identify traits for the contact vault before they are
+    /// hashed (needs Gateway:VaultKey; not with <see cref="KeepRawPii"/>). See docs/dispatch.md.
+    /// </summary>
+    public bool CaptureContacts { get; init; }
+
     /// <summary>Drop events from known bots and crawlers (they are flagged <c>context.bot</c> either way).</summary>
     public bool DropBots { get; init; }
 

@@ -20,7 +20,8 @@
 --   per event: messageId, fence key, previous fence key (both with the prefix), fence field, fence expiry
 --   (unix ms), position, receivedAt, timestamp, source, event type, identifier count (an integer),
 --   (type, value)*. One argument spares Redis an object per value (see StitchArguments.cs).
---   Identifiers come strongest first and free of junk; type '?previous' is an alias's previousId.
+--   Identifiers come strongest first and free of junk; type '?previous' is an alias's previousId, type
+--   '?person' a person the platform already named (header streaming-person), always first.
 --
 -- Cost (each redis.call is the unit): the identifiers of the whole batch are read with one MGET up front
 -- and kept in a table that every write of an 'i:' key updates; last-seen writes are gathered and made
@@ -174,6 +175,12 @@ local function stitch(at, n)
   g, fresh, gnew, gcount, merges, gvia = nil, nil, nil, nil, nil, nil
   for i = 1, n do
     local t, v = data[at + 2 * i - 2], data[at + 2 * i - 1]
+    if t == '?person' then
+      -- a platform event about a known person (a tracked link's click): that person, or whom it was
+      -- merged into; it comes first, links nothing and creates nobody
+      names[i] = ''
+      if not g then g = live(redis.call('GET', prefix .. 'r:' .. v) or v) end
+    else
     if t == '?previous' then
       if ownerOf('userId:' .. v) then t = 'userId' else t = 'anonymousId' end
     end
@@ -239,6 +246,7 @@ local function stitch(at, n)
         end
       end
     end
+    end
   end
 
   ensure()
@@ -289,7 +297,7 @@ local function batch()
       if t == '?previous' then
         want('userId:' .. v)
         want('anonymousId:' .. v)
-      else
+      elseif t ~= '?person' then
         want(t .. ':' .. v)
       end
     end

@@ -46,7 +46,7 @@ public sealed class IdentityPipeline(TenantRules tenantRules, StitchPersonsStep 
                 continue;
             }
             var rules = tenantRules.For(e.Tenant);
-            var read = ReadIdentifiersStep.Run(e, rules);
+            var read = ReadIdentifiersStep.Run(e, rules, PersonHeader.Read(batch[i].Headers));
             if (!read.Continues)
             {
                 outcomes[i] = Count(read.WithoutValue(), "no_identifier");
@@ -127,6 +127,8 @@ public sealed class IdentityPipeline(TenantRules tenantRules, StitchPersonsStep 
         var count = 0;
         foreach (var identifier in identifiers)
         {
+            if (identifier.Type == IdentifierTypes.KnownPerson)
+                continue;
             if (identifier.Type != IdentifierTypes.PreviousId)
                 linked[count++] = identifier.ToString();
             else if (previousIdTypes.GetValueOrDefault((tenant, identifier.Value)) is { } type)

@@ -20,9 +20,12 @@ public static class ReadIdentifiersStep
     // Paths come from the rules (a handful per tenant), so this stays small.
     private static readonly ConcurrentDictionary<string, CompiledPath> Paths = new(StringComparer.Ordinal);
 
-    public static StepResult<IReadOnlyList<Identifier>> Run(TrackingEvent e, IdentityRules rules)
+    public static StepResult<IReadOnlyList<Identifier>> Run(TrackingEvent e, IdentityRules rules, long? knownPerson = null)
     {
         var found = new List<Identifier>(4);
+        // A person the platform already named comes first: it decides whose event this is.
+        if (knownPerson is { } person)
+            found.Add(new Identifier(IdentifierTypes.KnownPerson, person.ToString(System.Globalization.CultureInfo.InvariantCulture)));
         List<string>? junk = null;
 
         Add(found, ref junk, rules, IdentifierTypes.UserId, e.UserId, "userId");
@@ -60,11 +63,11 @@ public static class ReadIdentifiersStep
         }
         // Strongest first; an alias's previousId ranks with anonymousId, just before it. Stable: a
         // handful of items, so an insertion sort.
-        for (var i = 1; i < found.Count; i++)
+        for (var i = knownPerson is null ? 1 : 2; i < found.Count; i++)
         {
             var item = found[i];
             var j = i - 1;
-            while (j >= 0 && Compare(rules, found[j], item) > 0)
+            while (j >= (knownPerson is null ? 0 : 1) && Compare(rules, found[j], item) > 0)
             {
                 found[j + 1] = found[j];
                 j--;

@@ -17,4 +17,10 @@ public static class IdentifierTypes
     /// (Segment: "the id you referred to the user by before"). Resolved inside the graph script.
     /// </summary>
     internal const string PreviousId = "?previous";
+
+    /// <summary>
+    /// The person a platform event is already about (<c>streaming-person</c> header, e.g. a tracked link's
+    /// click): resolved in the graph script to that person or whom it was merged into; never linked, never listed.
+    /// </summary>
+    internal const string KnownPerson = "?person";
 }

@@ -62,7 +62,7 @@ public static partial class DefinitionEndpoints
 
     /// <summary>The 404 for an id the tenant has no definition of.</summary>
     public static IResult Unknown(HttpContext http, DefinitionNoun noun, string id) =>
-        AdminAuthorization.Problem(404, "unknown " + noun.Name, $"No {noun.Name} '{id}' in tenant '{http.Tenant()}'.");
+        AdminAuthorization.Problem(404, "unknown " + noun.Name, $"No {noun.Name} '{id}' in tenant '{http.Tenant()}'{(noun.MissingHint is null ? "" : "; " + noun.MissingHint)}.");
 
     /// <summary>The 400 naming every wrong part: <c>errors</c> holds one object per part, keyed by <paramref name="keyName"/> (path or field).</summary>
     public static IResult Invalid(DefinitionNoun noun, IEnumerable<(string Where, string Message)> errors, string keyName = "path")
@@ -99,8 +99,11 @@ public static partial class DefinitionEndpoints
     private static partial Regex IdPattern();
 }
 
-/// <summary>How a definitions API names its kind in answers: <c>tag definition</c>, id example <c>repeat-buyer</c>.</summary>
-public sealed record DefinitionNoun(string Kind, string Name, string ExampleId, string SplitHint);
+/// <summary>
+/// How a definitions API names its kind in answers: <c>tag definition</c>, id example <c>repeat-buyer</c>,
+/// what to do when one is too large, and (optional) what a missing one means.
+/// </summary>
+public sealed record DefinitionNoun(string Kind, string Name, string ExampleId, string SplitHint, string? MissingHint = null);
 
 /// <summary>A PUT body as read: its text and whether it is YAML, or the refusal to answer.</summary>
 public readonly record struct DefinitionBody(string? Text, bool IsYaml, IResult? Refusal);

@@ -39,16 +39,21 @@ public sealed record OutboundMessage
     /// <summary>Position of the consumed message this one was made from, sent as <see cref="CauseHeader"/>; null for none.</summary>
     public string? Cause { get; init; }
 
+    /// <summary>The person an <c>events.raw</c> event is known to be about, sent as <see cref="PersonHeader"/>; null for none.</summary>
+    public long? Person { get; init; }
+
     /// <summary>The value as it goes on the wire (Confluent wire format, schema ids from <paramref name="serdes"/>).</summary>
     public byte[] Encode(TopicSerdes serdes) => _encoded ?? _encode!(serdes);
 
-    /// <summary>Headers of the message: trace context and, when known, its cause.</summary>
+    /// <summary>Headers of the message: trace context and, when known, its cause and its person.</summary>
     public Confluent.Kafka.Headers Headers()
     {
         Confluent.Kafka.Headers headers = [];
         Telemetry.TraceContextHeaders.Inject(System.Diagnostics.Activity.Current, headers);
         if (Cause is not null)
             CauseHeader.Add(headers, Cause);
+        if (Person is { } person)
+            PersonHeader.Add(headers, person);
         return headers;
     }
 

@@ -11,7 +11,18 @@ public static class Renders
 
     private static readonly Lazy<RenderedChart> DefaultRender = new(() => Helm.Template());
     private static readonly Lazy<RenderedChart> ProductionRender = new(() => Helm.Template(ProductionValues));
-    private static readonly Lazy<RenderedChart> ComposeLikeRender = new(() => Helm.Template(null, ComposeTelemetry));
+    /// <summary>Compose sends dispatch's e-mails to its development SMTP server (mailpit); the chart leaves the
+    /// providers to the operator (services.dispatch.env and secretEnv), so the comparison sets them the way compose does.</summary>
+    public static readonly string[] ComposeMail =
+    [
+        "services.dispatch.env.Dispatch__Providers__mail__Kind=email-smtp",
+        "services.dispatch.env.Dispatch__Providers__mail__Host=mailpit",
+        "services.dispatch.env.Dispatch__Providers__mail__Port=1025",
+        "services.dispatch.env.Dispatch__Providers__mail__UseTls=false",
+        "services.dispatch.env.Dispatch__Providers__mail__From=dev@streaming.local",
+    ];
+
+    private static readonly Lazy<RenderedChart> ComposeLikeRender = new(() => Helm.Template(null, [ComposeTelemetry, .. ComposeMail]));
 
     public static RenderedChart Default => DefaultRender.Value;
 

@@ -27,6 +27,8 @@ public sealed class DispatchFixture : IAsyncDisposable
     public const string AdminKey = "ak_dispatch_tests_0001";
     public const string TrackingKey = "tracking-key-for-tests-0123456789abcdef";
     public const string Tenant = "t1";
+    public const string TenantSmsAuth = "Bearer tenant-sms-token-0001";
+    public static readonly string VaultKey = Convert.ToBase64String(Enumerable.Range(0, 32).Select(i => (byte)(i * 7)).ToArray());
 
     private readonly TopicTail<MessageReceipt> _tail;
 
@@ -64,7 +66,7 @@ public sealed class DispatchFixture : IAsyncDisposable
             ["Redis:Configuration"] = redis.ClientConfiguration + ",abortConnect=false",
             ["Admin:ApiKey"] = AdminKey,
             ["Dispatch:Channels:0"] = "sms",
-            ["Dispatch:VaultKey"] = Convert.ToBase64String(Enumerable.Range(0, 32).Select(i => (byte)(i * 7)).ToArray()),
+            ["Dispatch:VaultKey"] = VaultKey,
             ["Dispatch:TrackingKey"] = TrackingKey,
             ["Dispatch:TrackingBaseUrl"] = "http://127.0.0.1:8080",
             ["Dispatch:Providers:primary:Kind"] = "sms-http",
@@ -73,6 +75,7 @@ public sealed class DispatchFixture : IAsyncDisposable
             ["Dispatch:Providers:primary:BaseDelay"] = "00:00:00.020",
             ["Dispatch:Providers:primary:SendsPerSecond"] = "10000",
             ["Dispatch:Providers:primary:BreakerMinimumThroughput"] = "1000",
+            ["Dispatch:Credentials:tenant-sms:AuthHeader"] = TenantSmsAuth,
         });
         builder.WebHost.UseUrls("http://127.0.0.1:0");
         builder.Logging.SetMinimumLevel(LogLevel.Warning);

@@ -29,8 +29,9 @@ public static class ChannelSettingsApi
         var group = app.MapGroup("/api/definitions/channels").RequireApiKey(read: ApiPermission.DefinitionsRead, write: ApiPermission.TenantAdmin)
             .MapDefinitionReads(Noun, View);
 
-        group.MapPut("/{channel}", async (HttpContext http, string channel, DefinitionStore store, IOptions<DispatchOptions> options, CancellationToken cancellationToken) =>
+        group.MapPut("/{id}", async (HttpContext http, string id, DefinitionStore store, IOptions<DispatchOptions> options, CancellationToken cancellationToken) =>
         {
+            var channel = id; // the settings of a channel are stored under the channel's name
             if (!TopicCatalog.Channels.Contains(channel))
                 return AdminAuthorization.Problem(400, "unknown channel", $"channel: '{channel}' is not a channel; use {string.Join(", ", TopicCatalog.Channels)}.");
             var body = await DefinitionEndpoints.ReadPutAsync(http, channel, Noun, cancellationToken);

@@ -13,6 +13,7 @@ namespace Streaming.Journeys.Tests;
 /// (event, "did A, then not B" and scheduled-audience triggers, with an entry condition) and what each
 /// step would have requested after consent and the default cap (2 per 24 h).
 /// </summary>
+[Collection(TestHistory.Collection)]
 public sealed class JourneyBacktest_HistoryTests : IAsyncLifetime
 {
     private const string Tenant = "bt";

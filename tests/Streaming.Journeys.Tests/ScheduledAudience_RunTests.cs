@@ -10,6 +10,7 @@ namespace Streaming.Journeys.Tests;
 /// stored by analytics' sinks) and the persons it selects enter once per run — a run repeated after
 /// a crash (its next run not yet stored) enters nobody twice; the next day's run enters again.
 /// </summary>
+[Collection(TestHistory.Collection)]
 public sealed class ScheduledAudience_RunTests : IAsyncLifetime
 {
     private const string Tenant = "t-schedule";

@@ -15,6 +15,12 @@ namespace Streaming.Journeys.Tests;
 /// </summary>
 public sealed class TestHistory : IAsyncDisposable
 {
+    /// <summary>
+    /// The test classes that start a history: one chDB engine serves one data folder per process, so
+    /// they run one after another (xUnit runs the classes of one collection in sequence).
+    /// </summary>
+    public const string Collection = "chDB history";
+
     private readonly ITestInfrastructure _infrastructure;
     private long _offset;
 
@@ -66,3 +72,6 @@ public sealed class TestHistory : IAsyncDisposable
         await _infrastructure.DisposeAsync();
     }
 }
+
+[CollectionDefinition(TestHistory.Collection)]
+public sealed class TestHistoryCollection;

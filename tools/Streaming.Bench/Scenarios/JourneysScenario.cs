@@ -69,22 +69,9 @@ public sealed class JourneysScenario : IBenchScenario
 
     private static async Task<(double PerSecond, double CpuCores)> EntriesAsync(int entries, CancellationToken cancellationToken)
     {
-        using var kafka = EmbeddedKafka.Start(1, TopicCatalog.All.Select(t => (t.Name, t.Partitions)));
-        using var redis = await TestRedis.StartAsync(cancellationToken);
-        await using var registry = await CatalogSchemaRegistry.StartAsync();
-        var builder = WebApplication.CreateBuilder();
-        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
-        {
-            ["Kafka:BootstrapServers"] = kafka.BootstrapServers,
-            ["Kafka:LingerMs"] = "5",
-            ["Redis:Configuration"] = redis.ConnectionString + ",abortConnect=false",
-            ["Admin:ApiKey"] = "ak_bench_journeys_0000001",
-            ["Logging:LogLevel:Default"] = "Warning",
-        });
-        foreach (var (key, value) in registry.Settings)
-            builder.Configuration[key] = value;
-        builder.WebHost.UseUrls("http://127.0.0.1:0");
-        builder.AddServiceDefaults("journeys");
+        await using var engines = await ServiceBenchHost.StartAsync(cancellationToken);
+        var (kafka, redis, registry) = (engines.Kafka, engines.Redis, engines.Registry);
+        var builder = engines.CreateBuilder("journeys", lingerMs: 5);
         builder.AddJourneys();
         await using var app = builder.Build();
         app.MapJourneys();

@@ -221,22 +221,9 @@ public sealed class ScoringScenario : IBenchScenario
     /// </summary>
     private static async Task<(double RedisRate, double P50, double P99, double EventP50)> LiveAsync(ChurnModelDefinition model, List<(long PersonId, byte[] Data)> stored, int probes, CancellationToken cancellationToken)
     {
-        using var kafka = EmbeddedKafka.Start(1, TopicCatalog.All.Select(t => (t.Name, t.Partitions)));
-        using var redis = await TestRedis.StartAsync(cancellationToken);
-        await using var registry = await CatalogSchemaRegistry.StartAsync();
-        var builder = WebApplication.CreateBuilder();
-        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
-        {
-            ["Kafka:BootstrapServers"] = kafka.BootstrapServers,
-            ["Kafka:LingerMs"] = "1",
-            ["Redis:Configuration"] = redis.ConnectionString + ",abortConnect=false",
-            ["Admin:ApiKey"] = "ak_bench_scoring_0000001",
-            ["Logging:LogLevel:Default"] = "Warning",
-        });
-        foreach (var (key, value) in registry.Settings)
-            builder.Configuration[key] = value;
-        builder.WebHost.UseUrls("http://127.0.0.1:0");
-        builder.AddServiceDefaults("scoring");
+        await using var engines = await ServiceBenchHost.StartAsync(cancellationToken);
+        var (kafka, redis, registry) = (engines.Kafka, engines.Redis, engines.Registry);
+        var builder = engines.CreateBuilder("scoring", lingerMs: 1);
         builder.AddProfiles();
         builder.AddScoring();
         await using var app = builder.Build();

@@ -108,7 +108,7 @@ public sealed class StandaloneProcess_RestartTests
                 var profile = await GetAsync(system, $"/api/profiles/lookup?type=userId&value={userId}");
                 orders = profile?["metrics"]?["orders"]?.GetValue<long>() ?? -1;
                 return orders >= expected;
-            }, $"{userId}'s profile to count {expected} orders", system);
+            }, () => $"{userId}'s profile to count {expected} orders (last seen: {orders})", system);
             if (profilesExactlyOnce)
                 Assert.Equal(expected, orders);
         }
@@ -200,14 +200,18 @@ public sealed class StandaloneProcess_RestartTests
     private static StringContent Json(string json) => new(json, Encoding.UTF8, "application/json");
 
     private static Task WaitAsync(Func<bool> condition, string what, StandaloneProcess system) =>
-        WaitAsync(() => Task.FromResult(condition()), what, system);
+        WaitAsync(() => Task.FromResult(condition()), () => what, system);
 
-    private static async Task WaitAsync(Func<Task<bool>> condition, string what, StandaloneProcess system)
+    private static Task WaitAsync(Func<Task<bool>> condition, string what, StandaloneProcess system) =>
+        WaitAsync(condition, () => what, system);
+
+    /// <summary>Waits for the condition; on time-out names what did not happen (described after the last try) and the host's output.</summary>
+    private static async Task WaitAsync(Func<Task<bool>> condition, Func<string> what, StandaloneProcess system)
     {
         var deadline = DateTime.UtcNow + Limit;
         while (!await condition())
         {
-            Assert.True(DateTime.UtcNow < deadline, $"Within {Limit.TotalSeconds:F0} s: {what} did not happen.\n{system.Output}");
+            Assert.True(DateTime.UtcNow < deadline, $"Within {Limit.TotalSeconds:F0} s: {what()} did not happen.\n{system.Output}");
             await Task.Delay(250);
         }
     }

@@ -118,6 +118,8 @@ public sealed class EmbeddedGarnet : IDisposable
             Directory.CreateDirectory(dataDirectory);
             // RandomAccess: the default native device needs glibc 2.38 (Debian 12 has 2.36).
             args.AddRange(["--aof", "--recover", "--checkpointdir", dataDirectory, "--device-type", "RandomAccess"]);
+            if (options.WaitForAofCommit)
+                args.Add("--aof-commit-wait");
             if (checkpointInterval is { } interval)
             {
                 var seconds = Math.Max(1, (int)interval.TotalSeconds);

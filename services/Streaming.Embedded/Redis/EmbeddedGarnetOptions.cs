@@ -29,6 +29,14 @@ public sealed record EmbeddedGarnetOptions
     /// </summary>
     public TimeSpan? CheckpointInterval { get; init; }
 
+    /// <summary>
+    /// When <see cref="DataDirectory"/> is set: answer a write only after its AOF commit is on the
+    /// device (Garnet's <c>--aof-commit-wait</c>). On by default: without it a write is answered
+    /// while its commit is still in flight, so a crash (<c>kill -9</c>) can lose writes a service
+    /// already built on (a profile change whose Kafka offset was then committed is never redone).
+    /// </summary>
+    public bool WaitForAofCommit { get; init; } = true;
+
     /// <summary>Receives Garnet's own log; nothing is logged when null.</summary>
     public ILoggerFactory? LoggerFactory { get; init; }
 }
